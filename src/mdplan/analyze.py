@@ -1,0 +1,192 @@
+"""The graph core: critical-path method per scenario, on networkx.
+
+For each scenario: earliest/latest start and finish, slack, critical path, makespan, total
+work, parallelism and waves (topological generations). Phases without a duration count as
+0 min and are listed, so a makespan is never silently short. A cycle makes the scenario
+unschedulable: it is an error naming every edge of the cycle with its line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from mdplan.model import Diagnostic, Edge, Plan, Scenario, natural_key
+from mdplan.parse.refs import phase_label
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+CYCLE = "MP107"
+NO_DURATION = "MP106"
+EPSILON = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """The analysis of one scenario."""
+
+    scenario: Scenario
+    minutes: dict[str, float]
+    earliest_start: dict[str, float] = field(default_factory=dict)
+    earliest_finish: dict[str, float] = field(default_factory=dict)
+    latest_start: dict[str, float] = field(default_factory=dict)
+    latest_finish: dict[str, float] = field(default_factory=dict)
+    critical_path: tuple[str, ...] = ()
+    waves: tuple[tuple[str, ...], ...] = ()
+    unknown_durations: tuple[str, ...] = ()
+    cycle: tuple[Edge, ...] = ()
+
+    @property
+    def makespan(self) -> float | None:
+        if self.cycle:
+            return None
+        return max(self.earliest_finish.values(), default=0.0)
+
+    @property
+    def work(self) -> float:
+        return sum(self.minutes.values())
+
+    @property
+    def parallelism(self) -> float | None:
+        makespan = self.makespan
+        return self.work / makespan if makespan else None
+
+    def slack(self, phase_id: str) -> float:
+        return self.latest_start[phase_id] - self.earliest_start[phase_id]
+
+    def is_critical(self, phase_id: str) -> bool:
+        return not self.cycle and abs(self.slack(phase_id)) < EPSILON
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    plan: Plan
+    schedules: tuple[Schedule, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    def schedule(self, name: str) -> Schedule | None:
+        return next((s for s in self.schedules if s.scenario.name == name), None)
+
+    @property
+    def all_diagnostics(self) -> tuple[Diagnostic, ...]:
+        merged = dict.fromkeys([*self.plan.diagnostics, *self.diagnostics])
+        return tuple(sorted(merged, key=lambda d: (d.line, d.col, d.code, d.message)))
+
+
+def analyze(plan: Plan) -> Analysis:
+    schedules = tuple(schedule(plan, scenario) for scenario in plan.scenarios)
+    diagnostics: list[Diagnostic] = []
+    for item in schedules:
+        diagnostics.extend(_schedule_diagnostics(plan, item))
+    return Analysis(plan, schedules, tuple(diagnostics))
+
+
+def schedule(plan: Plan, scenario: Scenario) -> Schedule:
+    minutes = {pid: plan.phases[pid].minutes or 0.0 for pid in scenario.phase_ids}
+    unknown = tuple(pid for pid in scenario.phase_ids if plan.phases[pid].minutes is None)
+    graph = build_graph(scenario)
+    cycle = find_cycle(graph, scenario)
+    if cycle:
+        return Schedule(scenario, minutes, unknown_durations=unknown, cycle=cycle)
+    order = _topological_order(graph)
+    es, ef = _forward_pass(graph, order, minutes)
+    ls, lf = _backward_pass(graph, order, minutes, max(ef.values(), default=0.0))
+    waves = _waves(graph)
+    critical = _critical_path(graph, order, es, ef, ls)
+    return Schedule(scenario, minutes, es, ef, ls, lf, critical, waves, unknown)
+
+
+def build_graph(scenario: Scenario) -> nx.DiGraph[str]:
+    import networkx as nx
+
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(scenario.phase_ids)
+    graph.add_edges_from((e.src, e.dst) for e in scenario.edges)
+    return graph
+
+
+def find_cycle(graph: nx.DiGraph[str], scenario: Scenario) -> tuple[Edge, ...]:
+    import networkx as nx
+
+    try:
+        found = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        return ()
+    by_key = {(e.src, e.dst): e for e in scenario.edges}
+    return tuple(by_key[(src, dst)] for src, dst, *_ in found)
+
+
+def _topological_order(graph: nx.DiGraph[str]) -> list[str]:
+    import networkx as nx
+
+    return list(nx.lexicographical_topological_sort(graph, key=natural_key))
+
+
+def _forward_pass(
+    graph: nx.DiGraph[str], order: list[str], minutes: dict[str, float]
+) -> tuple[dict[str, float], dict[str, float]]:
+    es: dict[str, float] = {}
+    ef: dict[str, float] = {}
+    for node in order:
+        es[node] = max((ef[p] for p in graph.predecessors(node)), default=0.0)
+        ef[node] = es[node] + minutes[node]
+    return es, ef
+
+
+def _backward_pass(
+    graph: nx.DiGraph[str], order: list[str], minutes: dict[str, float], makespan: float
+) -> tuple[dict[str, float], dict[str, float]]:
+    ls: dict[str, float] = {}
+    lf: dict[str, float] = {}
+    for node in reversed(order):
+        lf[node] = min((ls[s] for s in graph.successors(node)), default=makespan)
+        ls[node] = lf[node] - minutes[node]
+    return ls, lf
+
+
+def _waves(graph: nx.DiGraph[str]) -> tuple[tuple[str, ...], ...]:
+    import networkx as nx
+
+    return tuple(tuple(sorted(wave, key=natural_key)) for wave in nx.topological_generations(graph))
+
+
+def _critical_path(
+    graph: nx.DiGraph[str],
+    order: list[str],
+    es: dict[str, float],
+    ef: dict[str, float],
+    ls: dict[str, float],
+) -> tuple[str, ...]:
+    """One longest path: from a zero-slack start, always the first tight zero-slack successor."""
+
+    def tight(node: str) -> bool:
+        return abs(ls[node] - es[node]) < EPSILON
+
+    start = next((n for n in order if tight(n) and es[n] < EPSILON), None)
+    path: list[str] = []
+    while start is not None:
+        path.append(start)
+        successors = sorted(graph.successors(start), key=natural_key)
+        start = next((s for s in successors if tight(s) and abs(es[s] - ef[path[-1]]) < EPSILON), None)
+    return tuple(path)
+
+
+def _schedule_diagnostics(plan: Plan, item: Schedule) -> list[Diagnostic]:
+    name = item.scenario.name
+    found = [
+        Diagnostic(
+            plan.source,
+            plan.phases[pid].line,
+            1,
+            "info",
+            NO_DURATION,
+            f"{name}: {phase_label(pid)} has no duration; counted as 0 min",
+        )
+        for pid in item.unknown_durations
+    ]
+    if item.cycle:
+        edges = ", ".join(f"{phase_label(e.src)} → {phase_label(e.dst)} (line {e.line})" for e in item.cycle)
+        first = min(e.line for e in item.cycle)
+        found.append(Diagnostic(plan.source, first, 1, "error", CYCLE, f"{name}: dependency cycle: {edges}"))
+    return found

@@ -1,0 +1,52 @@
+"""Reading a plan: bytes -> text -> facts -> plan, with unusable input raised clearly."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mdplan.errors import UnusableInput
+from mdplan.merge import Estimate, merge
+from mdplan.model import Plan
+from mdplan.parse import document_title, read_facts
+
+STDIN = "-"
+
+
+def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan:
+    """The plan a Markdown document states. Raises :class:`UnusableInput` when it has no phase."""
+    plan = merge(read_facts(text), source, document_title(text), estimate)
+    if not plan.phases:
+        raise UnusableInput(source, "MP002", "not a plan: no phase found")
+    return plan
+
+
+def parse_file(path: str, estimate: Estimate = "mid") -> Plan:
+    """Read ``path`` (``-`` for standard input) as a plan."""
+    return parse(read_text(path), display_name(path), estimate)
+
+
+def display_name(path: str) -> str:
+    return "<stdin>" if path == STDIN else path
+
+
+def read_text(path: str) -> str:
+    """The file as text: UTF-8 (a leading BOM dropped), or a clear :class:`UnusableInput`."""
+    name = display_name(path)
+    try:
+        data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
+    except IsADirectoryError:
+        raise UnusableInput(name, "MP001", "is a directory, not a Markdown file") from None
+    except OSError as error:
+        raise UnusableInput(name, "MP001", f"cannot read: {error.strerror or error}") from None
+    return decode(data, name)
+
+
+def decode(data: bytes, name: str) -> str:
+    if b"\x00" in data:
+        raise UnusableInput(name, "MP001", "not text: the file contains NUL bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise UnusableInput(name, "MP001", f"not UTF-8: invalid byte at offset {error.start}", line) from None

@@ -1,0 +1,299 @@
+"""Facts -> plan: one merge, and the one home of every conflict.
+
+Rules (documented in docs/architecture.md):
+
+- A phase exists when something names it (label, diagram node, table row, timeline row).
+  Its title is the first one written; its files are all files attributed to it, bare names
+  resolved to the one longer path that ends with them.
+- Durations rank: label on the phase (0) over timeline window (1) over prose mention (2).
+  Within the best rank that has values, different values are a conflict (MP104); the first
+  is used. ``estimate`` picks low, mid or high of a range as the planning value.
+- Scenarios: a fact under a view (``Current …``, ``Optimized …``) belongs to that scenario,
+  and the phases it names are members. Facts under no view describe the plan as written:
+  with no scoped ``current`` facts they *are* ``current``; otherwise an unscoped edge joins
+  every scenario that holds both of its phases. A document whose only view is ``optimized``
+  has just that graph, and it is ``current``.
+- Prose that denies an edge a scenario holds (``Blocks: Nothing``, ``Only Phase 1``,
+  ``in parallel with``) is a conflict (MP105) naming both lines; the edge stays.
+- A stated edge to a phase nothing names is dropped with MP101.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal, TypeVar
+
+from mdplan.model import (
+    DenialStated,
+    Diagnostic,
+    DurationStated,
+    Edge,
+    EdgeStated,
+    Fact,
+    FileTouched,
+    Note,
+    Phase,
+    PhaseNamed,
+    Plan,
+    Scenario,
+    ScenarioName,
+    View,
+    WindowStated,
+    natural_key,
+)
+from mdplan.parse.durations import format_range
+from mdplan.parse.refs import phase_label
+
+Estimate = Literal["low", "mid", "high"]
+UNKNOWN_REFERENCE = "MP101"
+DURATION_CONFLICT = "MP104"
+EDGE_DENIED = "MP105"
+
+
+def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estimate = "mid") -> Plan:
+    diagnostics = [Diagnostic(source, n.pos.line, n.pos.col, n.severity, n.code, n.message) for n in _of(facts, Note)]
+    known = _known_ids(facts)
+    edges, unknown = _split_known_edges(_of(facts, EdgeStated), known)
+    diagnostics.extend(_unknown_reference(source, edge, known) for edge in unknown)
+    phases = {ref: _phase(ref, facts, estimate, source, diagnostics) for ref in sorted(known, key=natural_key)}
+    _resolve_files(phases)
+    scenarios = _scenarios(facts, edges, known)
+    diagnostics.extend(_denial_conflicts(source, _of(facts, DenialStated), scenarios))
+    return Plan(source, title, phases, _only_graph_is_current(scenarios), _sorted_unique(diagnostics))
+
+
+_F = TypeVar("_F")
+
+
+def _of(facts: Iterable[Fact], kind: type[_F]) -> list[_F]:
+    return [f for f in facts if isinstance(f, kind)]
+
+
+def _known_ids(facts: Sequence[Fact]) -> set[str]:
+    known: set[str] = set()
+    for fact in facts:
+        if isinstance(fact, PhaseNamed | WindowStated | DurationStated | FileTouched):
+            known.add(fact.ref)
+        elif isinstance(fact, EdgeStated) and fact.kind == "drawn":
+            known.update((fact.src, fact.dst))
+    return known
+
+
+def _split_known_edges(edges: list[EdgeStated], known: set[str]) -> tuple[list[EdgeStated], list[EdgeStated]]:
+    good = [e for e in edges if e.src in known and e.dst in known]
+    return good, [e for e in edges if e.src not in known or e.dst not in known]
+
+
+def _unknown_reference(source: str, edge: EdgeStated, known: set[str]) -> Diagnostic:
+    missing = edge.dst if edge.src in known else edge.src
+    return Diagnostic(
+        source,
+        edge.pos.line,
+        edge.pos.col,
+        "warning",
+        UNKNOWN_REFERENCE,
+        f"{phase_label(missing)} is referenced but never named as a phase; "
+        f"the dependency {phase_label(edge.src)} → {phase_label(edge.dst)} was not used",
+    )
+
+
+# --- phases ------------------------------------------------------------------------------
+
+
+def _phase(ref: str, facts: Sequence[Fact], estimate: Estimate, source: str, diagnostics: list[Diagnostic]) -> Phase:
+    named = sorted((f for f in _of(facts, PhaseNamed) if f.ref == ref), key=lambda f: (f.pos.line, f.pos.col))
+    title = next((f.title for f in named if f.title), None)
+    line = named[0].pos.line if named else _first_line(ref, facts)
+    chosen = _choose_duration(ref, facts, source, diagnostics)
+    files = tuple(sorted({f.path for f in _of(facts, FileTouched) if f.ref == ref}))
+    if chosen is None:
+        return Phase(ref, phase_label(ref), title, None, None, files, line)
+    low, high = chosen
+    minutes = {"low": low, "mid": (low + high) / 2, "high": high}[estimate]
+    return Phase(ref, phase_label(ref), title, minutes, (low, high), files, line)
+
+
+def _first_line(ref: str, facts: Sequence[Fact]) -> int:
+    lines = [f.pos.line for f in facts if getattr(f, "ref", None) == ref]
+    lines += [f.pos.line for f in _of(facts, EdgeStated) if ref in (f.src, f.dst)]
+    return min(lines, default=1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    low: float
+    high: float
+    line: int
+    col: int
+
+
+def _duration_values(ref: str, facts: Sequence[Fact]) -> dict[int, list[_Value]]:
+    by_rank: dict[int, list[_Value]] = defaultdict(list)
+    for fact in facts:
+        if isinstance(fact, DurationStated) and fact.ref == ref:
+            by_rank[fact.rank].append(_Value(fact.low, fact.high, fact.pos.line, fact.pos.col))
+        elif isinstance(fact, WindowStated) and fact.ref == ref:
+            length = fact.end - fact.start
+            by_rank[1].append(_Value(length, length, fact.pos.line, fact.pos.col))
+    return by_rank
+
+
+def _choose_duration(
+    ref: str, facts: Sequence[Fact], source: str, diagnostics: list[Diagnostic]
+) -> tuple[float, float] | None:
+    by_rank = _duration_values(ref, facts)
+    if not by_rank:
+        return None
+    values = sorted(by_rank[min(by_rank)], key=lambda v: (v.line, v.col))
+    distinct = list(dict.fromkeys((v.low, v.high) for v in values))
+    if len(distinct) > 1:
+        diagnostics.append(_duration_conflict(source, ref, values))
+    return distinct[0]
+
+
+def _duration_conflict(source: str, ref: str, values: list[_Value]) -> Diagnostic:
+    first = values[0]
+    stated = ", ".join(f"{format_range(v.low, v.high)} (line {v.line})" for v in values)
+    later = next(v for v in values if (v.low, v.high) != (first.low, first.high))
+    return Diagnostic(
+        source,
+        later.line,
+        later.col,
+        "warning",
+        DURATION_CONFLICT,
+        f"{phase_label(ref)} has conflicting durations: {stated}; using {format_range(first.low, first.high)}",
+    )
+
+
+def _resolve_files(phases: dict[str, Phase]) -> None:
+    every = {path for phase in phases.values() for path in phase.files}
+    for ref, phase in phases.items():
+        resolved = tuple(sorted({_resolve(path, every) for path in phase.files}))
+        if resolved != phase.files:
+            phases[ref] = replace(phase, files=resolved)
+
+
+def _resolve(path: str, every: set[str]) -> str:
+    longer = [p for p in every if p.endswith("/" + path.lstrip("./"))]
+    return longer[0] if len(longer) == 1 else path
+
+
+# --- scenarios ---------------------------------------------------------------------------
+
+
+def _views(facts: Sequence[Fact]) -> dict[ScenarioName, list[View]]:
+    views: dict[ScenarioName, list[View]] = defaultdict(list)
+    for fact in facts:
+        view = getattr(fact, "view", None)
+        if isinstance(view, View) and isinstance(fact, PhaseNamed | EdgeStated | WindowStated):
+            views[view.scenario].append(view)
+    return views
+
+
+def _members(facts: Sequence[Fact], scenario: ScenarioName | None) -> set[str]:
+    members: set[str] = set()
+    for fact in facts:
+        view = getattr(fact, "view", None)
+        name = view.scenario if isinstance(view, View) else None
+        if name != scenario:
+            continue
+        if isinstance(fact, PhaseNamed | WindowStated):
+            members.add(fact.ref)
+        elif isinstance(fact, EdgeStated):
+            members.update((fact.src, fact.dst))
+    return members
+
+
+def _scenarios(facts: Sequence[Fact], edges: list[EdgeStated], known: set[str]) -> list[Scenario]:
+    views = _views(facts)
+    unscoped = _members(facts, None) & known
+    scenarios: list[Scenario] = []
+    if "current" in views:
+        scenarios.append(_scoped("current", views["current"], facts, edges))
+    elif unscoped:
+        unscoped_edges = [e for e in edges if e.view is None]
+        first_line = min((e.pos.line for e in unscoped_edges), default=1)
+        scenarios.append(_scenario("current", "Plan as written", first_line, unscoped, unscoped_edges))
+    if "optimized" in views:
+        scenarios.append(_scoped("optimized", views["optimized"], facts, edges))
+    return scenarios
+
+
+def _only_graph_is_current(scenarios: list[Scenario]) -> tuple[Scenario, ...]:
+    """A document with a single graph has only ``current``, whatever its heading says."""
+    if len(scenarios) == 1 and scenarios[0].name != "current":
+        return (replace(scenarios[0], name="current"),)
+    return tuple(scenarios)
+
+
+def _scoped(name: ScenarioName, views: list[View], facts: Sequence[Fact], edges: list[EdgeStated]) -> Scenario:
+    members = _members(facts, name)
+    chosen = [
+        e
+        for e in edges
+        if (e.view is not None and e.view.scenario == name)
+        or (e.view is None and e.src in members and e.dst in members)
+    ]
+    first = min(views, key=lambda v: v.line)
+    return _scenario(name, first.title, first.line, members, chosen)
+
+
+def _scenario(name: ScenarioName, title: str, line: int, members: set[str], edges: list[EdgeStated]) -> Scenario:
+    merged: dict[tuple[str, str], Edge] = {}
+    for fact in sorted(edges, key=lambda e: (e.pos.line, e.pos.col)):
+        key = (fact.src, fact.dst)
+        seen = merged.get(key)
+        if seen is None or (fact.kind == "drawn" and seen.kind == "stated"):
+            merged[key] = Edge(fact.src, fact.dst, fact.kind, fact.pos.line)
+    ids = set(members) | {i for key in merged for i in key}
+    ordered = tuple(sorted(merged.values(), key=lambda e: (natural_key(e.src), natural_key(e.dst))))
+    return Scenario(name, title, line, tuple(sorted(ids, key=natural_key)), ordered)
+
+
+# --- prose that denies drawn edges -------------------------------------------------------
+
+
+def _denial_conflicts(source: str, denials: list[DenialStated], scenarios: list[Scenario]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for denial in denials:
+        for scenario in scenarios:
+            if _applies(denial, scenario):
+                found.extend(_denied_edge(source, denial, scenario, edge) for edge in _denied(denial, scenario))
+    return found
+
+
+def _applies(denial: DenialStated, scenario: Scenario) -> bool:
+    if denial.view is not None:
+        return denial.view.scenario == scenario.name
+    return denial.subject in scenario.phase_ids
+
+
+def _denied(denial: DenialStated, scenario: Scenario) -> list[Edge]:
+    return [edge for edge in scenario.edges if _DENIES[denial.kind](denial.subject, denial.refs, edge)]
+
+
+_DENIES: dict[str, Callable[[str, tuple[str, ...], Edge], bool]] = {
+    "no_successors": lambda subject, _, e: e.src == subject,
+    "no_predecessors": lambda subject, _, e: e.dst == subject,
+    "only_predecessors": lambda subject, refs, e: e.dst == subject and e.src not in refs,
+    "parallel": lambda subject, refs, e: (e.src, e.dst) in {(subject, r) for r in refs} | {(r, subject) for r in refs},
+}
+
+
+def _denied_edge(source: str, denial: DenialStated, scenario: Scenario, edge: Edge) -> Diagnostic:
+    return Diagnostic(
+        source,
+        max(edge.line, denial.pos.line),
+        1,
+        "warning",
+        EDGE_DENIED,
+        f"{scenario.name}: {phase_label(edge.src)} → {phase_label(edge.dst)} (line {edge.line}) "
+        f'contradicts "{denial.text}" (line {denial.pos.line})',
+    )
+
+
+def _sorted_unique(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
+    unique = dict.fromkeys(diagnostics)
+    return tuple(sorted(unique, key=lambda d: (d.line, d.col, d.code, d.message)))

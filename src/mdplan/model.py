@@ -1,0 +1,184 @@
+"""The data model: facts read from a document, and the plan they merge into.
+
+Every recognizer emits *facts* (a phase named, a duration, an edge drawn or stated, a denial,
+a file touched), each with its source position and the scenario view it came from. One merge
+step (``mdplan.merge``) turns the facts of a document into a :class:`Plan`: scenarios of phases
+and edges, plus diagnostics for whatever disagrees.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+ScenarioName = Literal["current", "optimized"]
+Severity = Literal["error", "warning", "info"]
+EdgeKind = Literal["drawn", "stated"]
+DenialKind = Literal["no_successors", "no_predecessors", "only_predecessors", "parallel"]
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """A 1-based source position."""
+
+    line: int
+    col: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """The scenario a fact belongs to, and the heading or label that said so."""
+
+    scenario: ScenarioName
+    title: str
+    line: int
+
+
+# --- facts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseNamed:
+    """A place that names a phase as a thing of its own: heading, list item, diagram node."""
+
+    ref: str
+    label: str
+    title: str | None
+    pos: Pos
+    view: View | None
+    member: bool = True  # does naming it here put it in the view's scenario?
+
+
+@dataclass(frozen=True, slots=True)
+class DurationStated:
+    """A duration given for a phase. ``rank``: 0 label, 1 timeline window, 2 prose mention."""
+
+    ref: str
+    low: float
+    high: float
+    rank: int
+    text: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class WindowStated:
+    """A timeline window ``Phase 2: 10-15 min``: a start and an end, in minutes."""
+
+    ref: str
+    start: float
+    end: float
+    text: str
+    pos: Pos
+    view: View | None
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeStated:
+    """``src`` must finish before ``dst`` starts: drawn in a diagram or stated in prose."""
+
+    src: str
+    dst: str
+    kind: EdgeKind
+    pos: Pos
+    view: View | None
+
+
+@dataclass(frozen=True, slots=True)
+class DenialStated:
+    """Prose that rules edges out: ``Blocks: Nothing``, ``Only Phase 1``, ``in parallel with``."""
+
+    subject: str
+    kind: DenialKind
+    refs: tuple[str, ...]
+    text: str
+    pos: Pos
+    view: View | None
+
+
+@dataclass(frozen=True, slots=True)
+class FileTouched:
+    """A file or module a phase touches."""
+
+    ref: str
+    path: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something a recognizer could not read, reported as a diagnostic."""
+
+    code: str
+    severity: Severity
+    message: str
+    pos: Pos
+
+
+Fact = PhaseNamed | DurationStated | WindowStated | EdgeStated | DenialStated | FileTouched | Note
+
+
+# --- the merged plan ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    code: str
+    message: str
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    id: str
+    label: str
+    title: str | None
+    minutes: float | None
+    minutes_range: tuple[float, float] | None
+    files: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    src: str
+    dst: str
+    kind: EdgeKind
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    name: ScenarioName
+    title: str
+    line: int
+    phase_ids: tuple[str, ...]
+    edges: tuple[Edge, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    source: str
+    title: str | None
+    phases: dict[str, Phase]
+    scenarios: tuple[Scenario, ...]
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    def scenario(self, name: str) -> Scenario | None:
+        return next((s for s in self.scenarios if s.name == name), None)
+
+
+_NATURAL_PART = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders ``2 < 4 < 4a < 4b < 10`` and ``T002 < T010``."""
+    parts = _NATURAL_PART.split(text.lower())
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p)

@@ -1,0 +1,49 @@
+"""Markdown -> facts. Each notation is a recognizer: one small function, one row below.
+
+A recognizer takes a :class:`~mdplan.parse.blocks.Block` (a heading, paragraph, list item,
+code block or table with its scenario view and owning phase) and returns facts with their
+source positions. It never prints and never raises for odd input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mdplan.model import Fact
+from mdplan.parse.blocks import Block, BlockKind, split_blocks
+from mdplan.parse.diagram import read_diagram
+from mdplan.parse.files import read_code_paths, read_file_fields
+from mdplan.parse.labels import read_labels
+from mdplan.parse.prose import read_prose, read_prose_durations
+from mdplan.parse.tables import read_table
+from mdplan.parse.timeline import read_timeline
+
+Recognizer = Callable[[Block], list[Fact]]
+
+RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
+    "heading": (read_labels,),
+    "paragraph": (read_labels, read_prose, read_file_fields, read_timeline, read_prose_durations),
+    "item": (read_labels, read_prose, read_file_fields, read_timeline, read_prose_durations),
+    "code": (read_diagram, read_timeline, read_code_paths),
+    "table": (read_table,),
+}
+
+
+def read_facts(text: str) -> list[Fact]:
+    """Every fact the document states, in document order of its blocks."""
+    facts: list[Fact] = []
+    for block in split_blocks(text):
+        for recognizer in RECOGNIZERS[block.kind]:
+            facts.extend(recognizer(block))
+    return facts
+
+
+def document_title(text: str) -> str | None:
+    """The text of the first level-1 heading."""
+    for block in split_blocks(text):
+        if block.kind == "heading" and block.level == 1:
+            return block.lines[0].text.strip()
+    return None
+
+
+__all__ = ["RECOGNIZERS", "document_title", "read_facts"]

@@ -1,0 +1,208 @@
+"""Markdown -> blocks with context: the scenario view and the phase that owns each block.
+
+The markdown-it token stream is walked once. Each heading, paragraph, list item, code block
+and table becomes a :class:`Block` holding its source lines (1-based numbers, original
+columns), the *view* it belongs to (a heading or label such as ``Current Flow`` or
+``**OPTIMIZED PLAN:**``) and its *owner*: the phase named by the nearest enclosing label
+(a list item ``Phase 4b: …``, a bold paragraph ``**Phase 4a (Unit Tests)**``, a heading
+``### Phase 2``), which is the subject of fields such as ``Dependencies:``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from mdplan.model import ScenarioName, View
+from mdplan.parse.refs import parse_label, strip_markup
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+BlockKind = Literal["heading", "paragraph", "item", "code", "table"]
+
+_CURRENT_WORDS = {"current", "original", "before", "sequential", "as-is", "baseline", "existing"}
+_OPTIMIZED_WORDS = {
+    "optimized",
+    "optimised",
+    "proposed",
+    "after",
+    "parallel",
+    "parallelized",
+    "parallelised",
+    "to-be",
+    "improved",
+    "target",
+    "recommended",
+}
+_NUMBERING = re.compile(r"^(?:[^\w\s]\s*)*(?:\d+(?:\.\d+)*[.)]?\s+)?")
+_LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[[ xX]\][ \t]+)?")
+_CLOSING_FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    number: int  # 1-based source line
+    col: int  # 1-based source column where ``text`` starts
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    kind: BlockKind
+    lines: tuple[Line, ...]
+    view: View | None
+    owner: tuple[str, ...] = ()
+    level: int = 0  # heading level
+    rows: tuple[tuple[Line, ...], ...] = ()  # table: header row first, one Line per cell
+
+    @property
+    def text(self) -> str:
+        return " ".join(line.text for line in self.lines)
+
+
+def make_parser() -> MarkdownIt:
+    """The one markdown-it configuration mdplan reads with: CommonMark plus GFM tables."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def view_of(text: str, line: int) -> View | None:
+    """The scenario a heading or label names by its first word (``Current Flow``)."""
+    words = _NUMBERING.sub("", strip_markup(text)).strip().split()
+    first = words[0].lower().strip(":,.()") if words else ""
+    scenario: ScenarioName | None = None
+    if first in _CURRENT_WORDS:
+        scenario = "current"
+    elif first in _OPTIMIZED_WORDS:
+        scenario = "optimized"
+    return View(scenario, strip_markup(text).strip().rstrip(":"), line) if scenario else None
+
+
+def split_blocks(source: str) -> list[Block]:
+    tokens = make_parser().parse(source)
+    return list(_Walker(source.splitlines()).walk(tokens))
+
+
+@dataclass
+class _Heading:
+    level: int
+    view: View | None
+    owner: tuple[str, ...]
+
+
+@dataclass
+class _Walker:
+    source_lines: Sequence[str]
+    headings: list[_Heading] = field(default_factory=list)
+    items: list[tuple[str, ...] | None] = field(default_factory=list)
+    paragraph_view: View | None = None
+    section_owner: tuple[str, ...] = ()
+
+    def walk(self, tokens: Sequence[Token]) -> Iterator[Block]:
+        for index, token in enumerate(tokens):
+            if token.type == "list_item_open":
+                self.items.append(None)
+            elif token.type == "list_item_close":
+                self.items.pop()
+            elif token.type == "heading_open":
+                yield self._heading(token, tokens[index + 1])
+            elif token.type == "paragraph_open":
+                yield self._paragraph(token, tokens[index + 1])
+            elif token.type in ("fence", "code_block"):
+                yield self._code(token)
+            elif token.type == "table_open":
+                yield self._table(tokens, index)
+
+    # --- context ---
+
+    def _view(self) -> View | None:
+        if self.paragraph_view:
+            return self.paragraph_view
+        return next((h.view for h in reversed(self.headings) if h.view), None)
+
+    def _owner(self) -> tuple[str, ...]:
+        item_owner = next((o for o in reversed(self.items) if o), None)
+        return item_owner or self.section_owner
+
+    # --- blocks ---
+
+    def _heading(self, token: Token, inline: Token) -> Block:
+        line = _first_line(token)
+        level = int(token.tag[1])
+        label = parse_label(inline.content)
+        while self.headings and self.headings[-1].level >= level:
+            self.headings.pop()
+        self.headings.append(_Heading(level, view_of(inline.content, line), label.ids if label else ()))
+        self.paragraph_view = None
+        self.section_owner = label.ids if label else ()
+        lines = (Line(line, 1, inline.content),)
+        return Block("heading", lines, self._view(), self.section_owner, level)
+
+    def _paragraph(self, token: Token, inline: Token) -> Block:
+        lines = self._source_lines(token)
+        first_in_item = bool(self.items) and self.items[-1] is None
+        label = parse_label(inline.content)
+        if first_in_item:
+            self.items[-1] = label.ids if label else ()
+            return Block("item", lines, self._view(), self._owner())
+        if not self.items:
+            self._read_paragraph_context(inline.content, lines[0].number, label is not None)
+            if label and inline.content.lstrip().startswith(("**", "__")):
+                self.section_owner = label.ids
+        return Block("paragraph", lines, self._view(), self._owner())
+
+    def _read_paragraph_context(self, content: str, line: int, is_label: bool) -> None:
+        if is_label or not _is_caption(content):
+            return
+        self.paragraph_view = view_of(content, line) or self.paragraph_view
+
+    def _code(self, token: Token) -> Block:
+        start, end = token.map or (0, 0)
+        if token.type == "fence":
+            start += 1
+            if end > start and _CLOSING_FENCE.match(self.source_lines[end - 1]):
+                end -= 1
+        lines = tuple(Line(n + 1, 1, self.source_lines[n]) for n in range(start, end))
+        return Block("code", lines, self._view(), self._owner())
+
+    def _table(self, tokens: Sequence[Token], index: int) -> Block:
+        rows: list[tuple[Line, ...]] = []
+        row: list[Line] = []
+        line = _first_line(tokens[index])
+        for token in tokens[index + 1 :]:
+            if token.type == "table_close":
+                break
+            if token.type == "tr_open":
+                row, line = [], _first_line(token)
+            elif token.type == "inline":
+                row.append(Line(line, 1, token.content))
+            elif token.type == "tr_close":
+                rows.append(tuple(row))
+        lines = tuple(cells[0] for cells in rows if cells)
+        return Block("table", lines, self._view(), self._owner(), rows=tuple(rows))
+
+    def _source_lines(self, token: Token) -> tuple[Line, ...]:
+        start, end = token.map or (0, 0)
+        lines = []
+        for number in range(start, end):
+            raw = self.source_lines[number]
+            prefix = _LINE_PREFIX.match(raw)
+            cut = prefix.end() if prefix else 0
+            lines.append(Line(number + 1, cut + 1, raw[cut:].rstrip()))
+        return tuple(lines)
+
+
+def _first_line(token: Token) -> int:
+    return token.map[0] + 1 if token.map else 1
+
+
+def _is_caption(content: str) -> bool:
+    """A short paragraph that titles what follows: ``**ORIGINAL PLAN:**``, ``After:``."""
+    text = content.strip()
+    whole_bold = text.startswith(("**", "__")) and text.endswith(("**", "__"))
+    return (whole_bold or strip_markup(text).endswith(":")) and len(text.split()) <= 8

@@ -1,0 +1,113 @@
+"""Diagrams in code blocks: traced arrows between nodes, contracted to edges between phases.
+
+Nodes are runs of text the arrows reach. A node that opens with a phase reference is that
+phase (``Phase 2 (5 min)``, ``[Phase 4b: Integration Tests]``, ``Phase 3 Start``) or, for a
+group ``{Phase 2, Phase 3}``, each of them. Other nodes are *steps* (``Define multipart
+types``, ``Total: 38 minutes``): arrows pass through them, so ``Phase 3 → step → Phase 5``
+is the edge 3 → 5. A note pointed at a phase from its right (``Phase 4 ← Waits for Phase 3``)
+is read as prose about that phase. An arrow that reaches text on one side only is a warning.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from dataclasses import replace
+
+from mdplan.model import EdgeStated, Fact, Note, Pos, View
+from mdplan.parse.blocks import Block
+from mdplan.parse.grid import Grid, Run
+from mdplan.parse.labels import label_facts
+from mdplan.parse.prose import read_clause
+from mdplan.parse.refs import Label, parse_label
+from mdplan.parse.trace import Arrow, trace
+
+UNTRACED = "MP103"
+
+
+def read_diagram(block: Block) -> list[Fact]:
+    """Recognizer for code blocks."""
+    grid = Grid(block.lines)
+    arrows, dangling = trace(grid)
+    facts: list[Fact] = [
+        Note(UNTRACED, "warning", "arrow reaches no node on one side; it was not read", Pos(d.line, d.col))
+        for d in dangling
+    ]
+    if not arrows:
+        return facts
+    nodes = {i: parse_label(grid.runs[i].text, strict=False) for a in arrows for i in (a.source, a.target)}
+    arrows, notes = _split_notes(arrows, grid, nodes)
+    facts.extend(notes_facts(notes, grid, nodes, block.view))
+    for index, label in sorted(nodes.items()):
+        if label is not None:
+            run = grid.runs[index]
+            facts.extend(_as_drawn(label_facts(label, run.text, Pos(run.line, run.col), block.view)))
+    facts.extend(_contracted_edges(arrows, grid, nodes, block.view))
+    return facts
+
+
+def _as_drawn(facts: list[Fact]) -> list[Fact]:
+    """Dependencies written inside a diagram (``[waits for Phase 2]``) are part of the drawing."""
+    return [replace(f, kind="drawn") if isinstance(f, EdgeStated) else f for f in facts]
+
+
+def _split_notes(arrows: list[Arrow], grid: Grid, nodes: dict[int, Label | None]) -> tuple[list[Arrow], list[Arrow]]:
+    """Arrows from a note on a phase's right, pointing back at it, are notes, not flow."""
+    flow: list[Arrow] = []
+    notes: list[Arrow] = []
+    for arrow in arrows:
+        source, target = grid.runs[arrow.source], grid.runs[arrow.target]
+        is_note = nodes[arrow.source] is None and nodes[arrow.target] is not None and _right_of(source, target)
+        (notes if is_note else flow).append(arrow)
+    return flow, notes
+
+
+def _right_of(run: Run, other: Run) -> bool:
+    return run.row == other.row and run.first > other.last
+
+
+def notes_facts(notes: list[Arrow], grid: Grid, nodes: dict[int, Label | None], view: View | None) -> list[Fact]:
+    facts: list[Fact] = []
+    for arrow in notes:
+        label = nodes[arrow.target]
+        assert label is not None
+        facts.extend(_as_drawn(read_clause(grid.runs[arrow.source].text, label.ids, Pos(arrow.line, arrow.col), view)))
+    return facts
+
+
+def _contracted_edges(arrows: list[Arrow], grid: Grid, nodes: dict[int, Label | None], view: View | None) -> list[Fact]:
+    """Edges between phase nodes, through step nodes; each at the position of its target node."""
+    successors: dict[int, list[Arrow]] = defaultdict(list)
+    for arrow in arrows:
+        successors[arrow.source].append(arrow)
+    facts: list[Fact] = []
+    for start, label in sorted(nodes.items()):
+        if label is not None:
+            for arrow, reached in _reachable_phases(start, successors, nodes):
+                target = grid.runs[arrow.target]
+                facts.extend(
+                    EdgeStated(src, dst, "drawn", Pos(target.line, target.col), view)
+                    for src in label.ids
+                    for dst in reached.ids
+                    if src != dst
+                )
+    return facts
+
+
+def _reachable_phases(
+    start: int, successors: dict[int, list[Arrow]], nodes: dict[int, Label | None]
+) -> list[tuple[Arrow, Label]]:
+    """The phase nodes reachable from ``start`` through step nodes only."""
+    found: list[tuple[Arrow, Label]] = []
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        for arrow in successors[queue.popleft()]:
+            if arrow.target in seen:
+                continue
+            seen.add(arrow.target)
+            label = nodes[arrow.target]
+            if label is not None:
+                found.append((arrow, label))
+            else:
+                queue.append(arrow.target)
+    return found

@@ -1,0 +1,106 @@
+"""Tables with a Phase (or id) column: files touched, dependencies, durations, titles.
+
+Columns are found by their header: Phase/ID/Step/Task; Module/File/Path/Component; Depends/
+Dependencies/Blocked by/After/Requires; Est/Duration/Effort/Time; Title/Name/Description.
+Any other cell is read as prose about the row's phase (``Depends on Phase 3``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mdplan.model import DenialStated, DurationStated, EdgeStated, Fact, FileTouched, PhaseNamed, Pos, View
+from mdplan.parse.blocks import Block, Line
+from mdplan.parse.durations import parse_duration
+from mdplan.parse.files import paths_in
+from mdplan.parse.prose import read_clause
+from mdplan.parse.refs import bare_ids, phase_label, strip_markup
+
+_COLUMNS: dict[str, re.Pattern[str]] = {
+    "phase": re.compile(r"^(?:phases?|id|#|step|stage|wave)$|phase", re.IGNORECASE),
+    "file": re.compile(r"module|file|path|component|location", re.IGNORECASE),
+    "depends": re.compile(r"depend|blocked by|prereq|^after$|requires", re.IGNORECASE),
+    "duration": re.compile(r"^(?:est\.?|estimate[sd]?|duration|time|effort|hours|days)\b", re.IGNORECASE),
+    "title": re.compile(r"^(?:title|name|description|task|goal)$", re.IGNORECASE),
+}
+_NONE = re.compile(r"^\s*(?:none|nothing|no|n/a|-|—|–)?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    ids: tuple[str, ...]
+    cells: dict[str, Line]
+    others: tuple[Line, ...]
+    view: View | None
+
+
+def read_table(block: Block) -> list[Fact]:
+    if len(block.rows) < 2:
+        return []
+    columns = _columns([cell.text for cell in block.rows[0]])
+    if "phase" not in columns:
+        return []
+    facts: list[Fact] = []
+    for cells in block.rows[1:]:
+        row = _row(cells, columns, block.view)
+        if row.ids:
+            facts.extend(_row_facts(row))
+    return facts
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header):
+        plain = strip_markup(name).strip()
+        kind = next((k for k, pattern in _COLUMNS.items() if pattern.search(plain)), None)
+        if kind and kind not in columns:
+            columns[kind] = index
+    return columns
+
+
+def _row(cells: tuple[Line, ...], columns: dict[str, int], view: View | None) -> _Row:
+    named = {kind: cells[index] for kind, index in columns.items() if index < len(cells)}
+    others = tuple(cell for index, cell in enumerate(cells) if index not in columns.values())
+    return _Row(bare_ids(named["phase"].text) if "phase" in named else (), named, others, view)
+
+
+def _row_facts(row: _Row) -> list[Fact]:
+    pos = Pos(row.cells["phase"].number, 1)
+    title_cell = row.cells.get("title")
+    title = strip_markup(title_cell.text).strip() if title_cell and len(row.ids) == 1 else None
+    facts: list[Fact] = [PhaseNamed(ref, phase_label(ref), title or None, pos, None) for ref in row.ids]
+    facts.extend(_files(row, pos))
+    facts.extend(_depends(row, pos))
+    facts.extend(_duration(row, pos))
+    for cell in row.others:
+        facts.extend(read_clause(cell.text, row.ids, pos, row.view))
+    return facts
+
+
+def _files(row: _Row, pos: Pos) -> list[Fact]:
+    cell = row.cells.get("file")
+    if cell is None:
+        return []
+    text = cell.text.strip()
+    paths = paths_in(text) or ([text.strip("`")] if text and " " not in text.strip("`") else [])
+    return [FileTouched(ref, path, pos) for path in paths for ref in row.ids]
+
+
+def _depends(row: _Row, pos: Pos) -> list[Fact]:
+    cell = row.cells.get("depends")
+    if cell is None:
+        return []
+    if _NONE.match(strip_markup(cell.text)):
+        return [DenialStated(ref, "no_predecessors", (), cell.text, pos, row.view) for ref in row.ids]
+    return [
+        EdgeStated(src, dst, "stated", pos, row.view) for src in bare_ids(cell.text) for dst in row.ids if src != dst
+    ]
+
+
+def _duration(row: _Row, pos: Pos) -> list[Fact]:
+    cell = row.cells.get("duration")
+    minutes = parse_duration(strip_markup(cell.text)) if cell else None
+    if minutes is None or len(row.ids) != 1 or cell is None:
+        return []
+    return [DurationStated(row.ids[0], minutes.low, minutes.high, 0, cell.text.strip(), pos)]

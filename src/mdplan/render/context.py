@@ -1,0 +1,200 @@
+"""The template context: every number and picture of the report, computed from the analysis.
+
+Templates only lay this out. Keys (documented in the README for ``--template-dir``):
+
+- ``title``: the plan's own title; ``source``: the input's name
+- ``scenarios``: one :class:`ScenarioView` per scenario (``current`` first)
+- ``comparisons``: makespan of each later scenario against ``current``
+- ``modules``: the files × phases matrix (:class:`ModuleMatrix`)
+- ``diagnostics``: every diagnostic, sorted by line; ``counts``: how many per severity
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from mdplan.analyze import Analysis, Schedule
+from mdplan.model import Diagnostic, Phase, natural_key
+from mdplan.parse.durations import format_number
+from mdplan.render import ascii, mermaid
+
+HEADINGS = {"current": "Current", "optimized": "Optimized"}
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseRow:
+    id: str
+    label: str
+    title: str
+    minutes: str
+    start: str
+    finish: str
+    slack: str
+    critical: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Wave:
+    number: int
+    start: str
+    phases: tuple[str, ...]  # node texts
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioView:
+    name: str
+    heading: str
+    title: str
+    line: int
+    phase_count: int
+    edge_count: int
+    work: str
+    makespan: str | None
+    parallelism: str | None
+    critical_path: str
+    rows: tuple[PhaseRow, ...]
+    waves: tuple[Wave, ...]
+    cycle: str | None
+    unknown: tuple[str, ...]
+    ascii_graph: str
+    mermaid_graph: str
+    ascii_gantt: str | None
+    mermaid_gantt: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    name: str
+    heading: str
+    makespan: str
+    baseline: str
+    delta: str
+    verdict: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleMatrix:
+    phases: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[bool, ...]], ...]
+    shared: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def build_context(analysis: Analysis) -> dict[str, object]:
+    plan = analysis.plan
+    scenarios = [_scenario_view(s, plan.phases) for s in analysis.schedules]
+    diagnostics = analysis.all_diagnostics
+    return {
+        "title": plan.title or "Plan",
+        "source": plan.source,
+        "phase_count": len(plan.phases),
+        "scenarios": scenarios,
+        "comparisons": _comparisons(analysis.schedules),
+        "modules": _modules(plan.phases),
+        "diagnostics": diagnostics,
+        "counts": _counts(diagnostics),
+    }
+
+
+def _scenario_view(schedule: Schedule, phases: dict[str, Phase]) -> ScenarioView:
+    scenario = schedule.scenario
+    makespan = schedule.makespan
+    parallelism = schedule.parallelism
+    schedulable = makespan is not None
+    return ScenarioView(
+        name=scenario.name,
+        heading=HEADINGS[scenario.name],
+        title=scenario.title,
+        line=scenario.line,
+        phase_count=len(scenario.phase_ids),
+        edge_count=len(scenario.edges),
+        work=_minutes(schedule.work),
+        makespan=_minutes(makespan) if makespan is not None else None,
+        parallelism=f"{parallelism:.2f}" if parallelism is not None else None,
+        critical_path=" → ".join(phases[p].label for p in schedule.critical_path),
+        rows=tuple(_rows(schedule, phases)) if schedulable else (),
+        waves=_waves(schedule, phases) if schedulable else (),
+        cycle=_cycle_text(schedule),
+        unknown=tuple(phases[p].label for p in schedule.unknown_durations),
+        ascii_graph=ascii.draw_graph(schedule, phases),
+        mermaid_graph=mermaid.flowchart(schedule, phases),
+        ascii_gantt=ascii.draw_gantt(schedule, phases) if schedulable else None,
+        mermaid_gantt=mermaid.gantt(schedule, phases, f"{HEADINGS[scenario.name]} schedule") if schedulable else None,
+    )
+
+
+def _minutes(value: float) -> str:
+    return f"{format_number(value)} min"
+
+
+def _rows(schedule: Schedule, phases: dict[str, Phase]) -> list[PhaseRow]:
+    order = sorted(schedule.scenario.phase_ids, key=lambda p: (schedule.earliest_start[p], natural_key(p)))
+    return [
+        PhaseRow(
+            id=pid,
+            label=phases[pid].label,
+            title=phases[pid].title or "",
+            minutes=format_number(schedule.minutes[pid]) if phases[pid].minutes is not None else "?",
+            start=format_number(schedule.earliest_start[pid]),
+            finish=format_number(schedule.earliest_finish[pid]),
+            slack=format_number(schedule.slack(pid)),
+            critical=schedule.is_critical(pid),
+        )
+        for pid in order
+    ]
+
+
+def _waves(schedule: Schedule, phases: dict[str, Phase]) -> tuple[Wave, ...]:
+    return tuple(
+        Wave(
+            number=index,
+            start=format_number(min(schedule.earliest_start[p] for p in wave)),
+            phases=tuple(ascii.node_text(phases[p]) for p in wave),
+        )
+        for index, wave in enumerate(schedule.waves, start=1)
+    )
+
+
+def _cycle_text(schedule: Schedule) -> str | None:
+    if not schedule.cycle:
+        return None
+    return ", ".join(f"Phase {e.src} → Phase {e.dst} (line {e.line})" for e in schedule.cycle)
+
+
+def _comparisons(schedules: tuple[Schedule, ...]) -> list[Comparison]:
+    base = schedules[0] if schedules else None
+    if base is None or base.makespan is None:
+        return []
+    found = []
+    for other in schedules[1:]:
+        if other.makespan is not None:
+            found.append(_compare(other, other.makespan, base.makespan))
+    return found
+
+
+def _compare(other: Schedule, makespan: float, baseline: float) -> Comparison:
+    delta = makespan - baseline
+    percent = f" ({abs(delta) / baseline:.0%})" if baseline else ""
+    if delta < 0:
+        verdict = f"{format_number(-delta)} min shorter{percent}"
+    elif delta > 0:
+        verdict = f"{format_number(delta)} min longer{percent}"
+    else:
+        verdict = "the same length"
+    name = other.scenario.name
+    return Comparison(name, HEADINGS[name], _minutes(makespan), _minutes(baseline), format_number(delta), verdict)
+
+
+def _modules(phases: dict[str, Phase]) -> ModuleMatrix:
+    touching = [p for p in phases.values() if p.files]
+    files = sorted({f for p in touching for f in p.files})
+    rows = tuple((f, tuple(f in p.files for p in touching)) for f in files)
+    shared = tuple(
+        (f, tuple(p.label for p in touching if f in p.files)) for f in files if sum(f in p.files for p in touching) > 1
+    )
+    return ModuleMatrix(tuple(p.id for p in touching), rows, shared)
+
+
+def _counts(diagnostics: tuple[Diagnostic, ...]) -> dict[str, int]:
+    counts = Counter(d.severity for d in diagnostics)
+    return {severity: counts[severity] for severity in ("error", "warning", "info")}

@@ -1,0 +1,90 @@
+"""The JSON model (``"version": 1``): ``mdplan graph --format json`` and ``report --format json``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mdplan.analyze import Analysis, Schedule
+from mdplan.model import Diagnostic, Edge, Phase, Plan
+
+VERSION = 1
+
+
+def number(value: float | None) -> float | int | None:
+    """Whole minutes as integers, others rounded to 0.01."""
+    if value is None:
+        return None
+    rounded = round(value, 2)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def phase_json(phase: Phase) -> dict[str, Any]:
+    return {
+        "id": phase.id,
+        "label": phase.label,
+        "title": phase.title,
+        "minutes": number(phase.minutes),
+        "minutes_range": [number(v) for v in phase.minutes_range] if phase.minutes_range else None,
+        "files": list(phase.files),
+        "line": phase.line,
+    }
+
+
+def edge_json(edge: Edge) -> dict[str, Any]:
+    return {"from": edge.src, "to": edge.dst, "line": edge.line, "kind": edge.kind}
+
+
+def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
+    return {
+        "line": diagnostic.line,
+        "col": diagnostic.col,
+        "severity": diagnostic.severity,
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+    }
+
+
+def scenario_json(schedule: Schedule, plan: Plan, *, full: bool) -> dict[str, Any]:
+    scenario = schedule.scenario
+    data: dict[str, Any] = {
+        "name": scenario.name,
+        "title": scenario.title,
+        "line": scenario.line,
+        "phases": [phase_json(plan.phases[pid]) for pid in scenario.phase_ids],
+        "edges": [edge_json(e) for e in scenario.edges],
+        "makespan_minutes": number(schedule.makespan),
+        "critical_path": list(schedule.critical_path),
+    }
+    if full:
+        data.update(_schedule_json(schedule))
+    return data
+
+
+def _schedule_json(schedule: Schedule) -> dict[str, Any]:
+    scheduled = not schedule.cycle
+    ids = schedule.scenario.phase_ids
+    return {
+        "earliest_start": {p: number(schedule.earliest_start[p]) for p in ids} if scheduled else {},
+        "earliest_finish": {p: number(schedule.earliest_finish[p]) for p in ids} if scheduled else {},
+        "slack": {p: number(schedule.slack(p)) for p in ids} if scheduled else {},
+        "waves": [list(w) for w in schedule.waves],
+        "work_minutes": number(schedule.work),
+        "parallelism": number(schedule.parallelism),
+    }
+
+
+def model_json(analysis: Analysis, *, full: bool = False, scenario: str | None = None) -> dict[str, Any]:
+    plan = analysis.plan
+    schedules = [s for s in analysis.schedules if scenario in (None, s.scenario.name)]
+    return {
+        "version": VERSION,
+        "source": plan.source,
+        "title": plan.title,
+        "scenarios": [scenario_json(s, plan, full=full) for s in schedules],
+        "diagnostics": [diagnostic_json(d) for d in analysis.all_diagnostics],
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

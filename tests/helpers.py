@@ -1,0 +1,59 @@
+"""Shared test helpers: a compact, reviewable description of a plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mdplan
+from mdplan.model import natural_key
+from mdplan.parse.durations import format_number
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+REFERENCE = FIXTURES / "reference-multipart-plan.md"
+SHARED = ROOT.parent / "shared"
+
+
+def _minutes(phase: mdplan.Phase) -> str:
+    assert phase.minutes_range is not None
+    low, high = phase.minutes_range
+    if low == high:
+        return format_number(low)
+    return f"{format_number(low)}-{format_number(high)}"
+
+
+def describe(text: str) -> str:
+    """``current: 1 2 | 1->2`` lines, then minutes, files and diagnostic codes with lines."""
+    try:
+        plan = mdplan.parse(text, "fixture.md")
+    except mdplan.UnusableInput:
+        return "\n".join(["no plan", *_diagnostic_line(_facts_only(text))])
+    analysis = mdplan.analyze(plan)
+    lines = []
+    for scenario in plan.scenarios:
+        edges = " ".join(f"{e.src}->{e.dst}" for e in scenario.edges)
+        lines.append(f"{scenario.name}: {' '.join(scenario.phase_ids)}" + (f" | {edges}" if edges else ""))
+    members = sorted({p for s in plan.scenarios for p in s.phase_ids}, key=natural_key)
+    timed = [f"{p}={_minutes(plan.phases[p])}" for p in members if plan.phases[p].minutes is not None]
+    if timed:
+        lines.append("minutes: " + " ".join(timed))
+    touched = [f"{p}={','.join(plan.phases[p].files)}" for p in members if plan.phases[p].files]
+    if touched:
+        lines.append("files: " + " ".join(touched))
+    lines.extend(_diagnostic_line(analysis.all_diagnostics))
+    return "\n".join(lines)
+
+
+def _facts_only(text: str) -> tuple[mdplan.Diagnostic, ...]:
+    from mdplan.merge import merge
+    from mdplan.parse import read_facts
+
+    return merge(read_facts(text), "fixture.md", None).diagnostics
+
+
+def _diagnostic_line(diagnostics: tuple[mdplan.Diagnostic, ...]) -> list[str]:
+    """Warnings and errors (notes such as "no duration" are tested on their own)."""
+    shown = [d for d in diagnostics if d.severity != "info"]
+    if not shown:
+        return []
+    return ["diagnostics: " + " ".join(f"{d.code}:{d.line}" for d in shown)]

@@ -1,0 +1,112 @@
+"""The report: its snapshot, stability under mdformat, templates and their loading."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import mdformat
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+import mdplan
+from mdplan.render import bundled_template_dir, make_environment, render_report
+from mdplan.render.context import build_context
+from tests.helpers import REFERENCE, ROOT
+
+SECTIONS = [
+    "## Executive Summary",
+    "## Current Dependency Graph",
+    "## Optimized Dependency Graph",
+    "## Critical Path Analysis",
+    "## Module Impact",
+    "## Implementation Roadmap",
+    "## Diagnostics",
+]
+
+
+def report_of(text: str, template_dir: Path | None = None) -> str:
+    return render_report(mdplan.analyze(mdplan.parse(text, "plan.md")), template_dir)
+
+
+def test_reference_report_snapshot(md_snapshot: SnapshotAssertion) -> None:
+    assert report_of(REFERENCE.read_text(encoding="utf-8")) == md_snapshot
+
+
+def test_sections_in_order() -> None:
+    report = report_of(REFERENCE.read_text(encoding="utf-8"))
+    positions = [report.index(section) for section in SECTIONS]
+    assert positions == sorted(positions)
+
+
+def test_report_is_deterministic_and_mdformat_stable() -> None:
+    text = REFERENCE.read_text(encoding="utf-8")
+    report = report_of(text)
+    assert report == report_of(text)
+    assert mdformat.text(report, extensions={"gfm"}, options={"number": True}) == report
+
+
+def test_numbers_come_from_the_plan() -> None:
+    plan = "## Phase 1: Build (20 min)\n\n## Phase 2: Ship (7 min)\n- Depends on: Phase 1\n"
+    report = report_of(plan)
+    assert "| Current | 2 | 1 | 27 min | 27 min | 1.00 | Phase 1 → Phase 2 |" in re.sub(" +", " ", report)
+    changed = report_of(plan.replace("(7 min)", "(9 min)"))
+    assert "29 min" in changed and "27 min" not in changed
+
+
+def test_document_text_is_data_never_template_source() -> None:
+    plan = "## Phase 1: Render {{ secrets }} and {% include 'x' %} (5 min)\n"
+    report = report_of(plan)
+    assert "{{ secrets }}" in report
+    assert "{% include 'x' %}" in report
+
+
+def test_template_dir_overrides_by_name_and_falls_back(tmp_path: Path) -> None:
+    (tmp_path / "summary.md.j2").write_text("## Executive Summary\n\nOnly {{ phase_count }} phases.\n", "utf-8")
+    report = report_of(REFERENCE.read_text(encoding="utf-8"), tmp_path)
+    assert "Only 8 phases." in report
+    assert "## Module Impact" in report
+
+
+def test_every_bundled_template_is_shipped_and_renders() -> None:
+    checkout = sorted(p.name for p in (ROOT / "templates").glob("*.j2"))
+    shipped = sorted(p.name for p in bundled_template_dir().glob("*.j2"))
+    assert checkout == shipped
+    env = make_environment()
+    context = build_context(mdplan.analyze(mdplan.parse(REFERENCE.read_text(encoding="utf-8"))))
+    for name in shipped:
+        assert env.get_template(name).render(context).strip(), name
+
+
+def test_the_wheel_carries_the_templates(tmp_path: Path) -> None:
+    pytest.importorskip("hatchling")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("mdplan-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for template in (ROOT / "templates").glob("*.j2"):
+        assert f"mdplan/templates/{template.name}" in names
+    assert "mdplan/py.typed" in names
+
+
+def test_cycle_report_says_so_instead_of_a_schedule() -> None:
+    report = report_of("```\nPhase 1 ──→ Phase 2\nPhase 2 ──→ Phase 1\n```\n")
+    assert "dependency cycle" in report
+    assert "Phase 1 → Phase 2 (line 2)" in report
