@@ -12,6 +12,15 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 REFERENCE = FIXTURES / "reference-multipart-plan.md"
 SHARED = ROOT.parent / "shared"
+REPORT_SECTIONS = (
+    "## Executive Summary",
+    "## Current Dependency Graph",
+    "## Optimized Dependency Graph",
+    "## Critical Path Analysis",
+    "## Module Impact",
+    "## Implementation Roadmap",
+    "## Diagnostics",
+)
 
 
 def _minutes(phase: mdplan.Phase) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mdplan.cli import run
-from tests.helpers import FIXTURES, REFERENCE
+from tests.helpers import FIXTURES, REFERENCE, REPORT_SECTIONS
 
 DIAGNOSTIC = re.compile(r"^[^:]+:\d+:\d+: (error|warning|info) MP\d{3} .+$")
 CYCLE = "```\nPhase 1 ──→ Phase 2 ──→ Phase 3\nPhase 3 ──→ Phase 1\n```\n"
@@ -35,15 +35,7 @@ def test_report_to_file_stdout_and_from_stdin_are_identical(
     assert run(["report", "-", "-o", "-"]) == 0
     from_stdin = capsys.readouterr().out
     assert out.read_text(encoding="utf-8") == to_stdout == from_stdin
-    for heading in (
-        "## Executive Summary",
-        "## Current Dependency Graph",
-        "## Optimized Dependency Graph",
-        "## Critical Path Analysis",
-        "## Module Impact",
-        "## Implementation Roadmap",
-    ):
-        assert heading in to_stdout
+    assert all(heading in to_stdout for heading in REPORT_SECTIONS)
 
 
 def test_report_leaves_an_unchanged_file_alone(tmp_path: Path) -> None:

@@ -15,17 +15,8 @@ from syrupy.assertion import SnapshotAssertion
 import mdplan
 from mdplan.render import bundled_template_dir, make_environment, render_report
 from mdplan.render.context import build_context
-from tests.helpers import REFERENCE, ROOT
+from tests.helpers import REFERENCE, REPORT_SECTIONS, ROOT
 
-SECTIONS = [
-    "## Executive Summary",
-    "## Current Dependency Graph",
-    "## Optimized Dependency Graph",
-    "## Critical Path Analysis",
-    "## Module Impact",
-    "## Implementation Roadmap",
-    "## Diagnostics",
-]
 
 
 def report_of(text: str, template_dir: Path | None = None) -> str:
@@ -38,7 +29,7 @@ def test_reference_report_snapshot(md_snapshot: SnapshotAssertion) -> None:
 
 def test_sections_in_order() -> None:
     report = report_of(REFERENCE.read_text(encoding="utf-8"))
-    positions = [report.index(section) for section in SECTIONS]
+    positions = [report.index(section) for section in REPORT_SECTIONS]
     assert positions == sorted(positions)
 
 
