@@ -18,7 +18,6 @@ from mdplan.render.context import build_context
 from tests.helpers import REFERENCE, REPORT_SECTIONS, ROOT
 
 
-
 def report_of(text: str, template_dir: Path | None = None) -> str:
     return render_report(mdplan.analyze(mdplan.parse(text, "plan.md")), template_dir)
 
