@@ -113,10 +113,12 @@ def test_files_per_phase(plan: mdplan.Plan) -> None:
 
 def test_diagnostics(analysis: mdplan.Analysis) -> None:
     found = [(d.line, d.code) for d in analysis.all_diagnostics]
-    assert found == [(73, "MP103"), (193, "MP104"), (203, "MP104"), (211, "MP105")]
+    assert found == [(73, "MP103"), (136, "MP109"), (193, "MP104"), (203, "MP104"), (211, "MP105")]
     messages = {d.code: d.message for d in analysis.all_diagnostics}
     assert "Phase 4b → Phase 5 (line 35)" in messages["MP105"]
     assert "Blocks: Nothing" in messages["MP105"]
+    # Option A of the race mitigation: "Phase 4a begins only after Phase 2 `cargo build` succeeds"
+    assert messages["MP109"].startswith("optimized: Phase 2 → Phase 4a is stated here but not drawn")
 
 
 def test_conflicting_durations_name_every_value(analysis: mdplan.Analysis) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mdplan.model import Diagnostic, Edge, Plan, Scenario, natural_key
-from mdplan.parse.refs import phase_label
+from mdplan.parse.ids import phase_label
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -20,12 +20,15 @@ Rules (documented in docs/architecture.md):
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, TypeVar
 
 from mdplan.model import (
+    AliasStated,
     DenialStated,
     Diagnostic,
     DurationStated,
@@ -33,6 +36,7 @@ from mdplan.model import (
     EdgeStated,
     Fact,
     FileTouched,
+    Mentioned,
     Note,
     Phase,
     PhaseNamed,
@@ -44,24 +48,87 @@ from mdplan.model import (
     natural_key,
 )
 from mdplan.parse.durations import format_range
-from mdplan.parse.refs import phase_label
+from mdplan.parse.ids import ALL_STORIES, phase_label
 
 Estimate = Literal["low", "mid", "high"]
 UNKNOWN_REFERENCE = "MP101"
 DURATION_CONFLICT = "MP104"
 EDGE_DENIED = "MP105"
+EDGE_NOT_DRAWN = "MP109"
+UNSCOPED_TITLE = "Plan as written"
 
 
 def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estimate = "mid") -> Plan:
+    facts = _with_live_views(_resolve_aliases(facts))
     diagnostics = [Diagnostic(source, n.pos.line, n.pos.col, n.severity, n.code, n.message) for n in _of(facts, Note)]
     known = _known_ids(facts)
-    edges, unknown = _split_known_edges(_of(facts, EdgeStated), known)
-    diagnostics.extend(_unknown_reference(source, edge, known) for edge in unknown)
+    edges = _of(facts, EdgeStated)
+    diagnostics.extend(_unknown_references(source, facts, edges))
     phases = {ref: _phase(ref, facts, estimate, source, diagnostics) for ref in sorted(known, key=natural_key)}
     _resolve_files(phases)
-    scenarios = _scenarios(facts, edges, known)
+    parents = {ref: p.parent for ref, p in phases.items() if p.parent in phases}
+    scenarios = _scenarios(facts, edges, known, parents)
     diagnostics.extend(_denial_conflicts(source, _of(facts, DenialStated), scenarios))
+    diagnostics.extend(_undrawn(source, edges, scenarios))
     return Plan(source, title, phases, _only_graph_is_current(scenarios), _sorted_unique(diagnostics))
+
+
+# --- aliases and views -------------------------------------------------------------------
+
+_REF_FIELDS = ("ref", "src", "dst", "subject")
+
+
+def _resolve_aliases(facts: Sequence[Fact]) -> list[Fact]:
+    """``US1`` written for Phase 3 becomes ``3``; ``all user stories`` becomes each of them."""
+    aliases = {a.alias: a.ref for a in _of(facts, AliasStated) if a.alias != a.ref}
+    stories = tuple(sorted({ref for alias, ref in aliases.items() if alias.startswith("US")}, key=natural_key))
+    if not stories:
+        stories = tuple(sorted({i for f in facts for i in _refs_of(f) if _family(i) == "US"}, key=natural_key))
+    resolved: list[Fact] = []
+    for fact in facts:
+        if isinstance(fact, AliasStated):
+            continue
+        resolved.extend(_rewritten(fact, aliases, stories))
+    return resolved
+
+
+def _refs_of(fact: Fact) -> list[str]:
+    found = [getattr(fact, name) for name in _REF_FIELDS if isinstance(getattr(fact, name, None), str)]
+    return found + list(getattr(fact, "refs", ()))
+
+
+def _rewritten(fact: Fact, aliases: dict[str, str], stories: tuple[str, ...]) -> list[Fact]:
+    def expand(value: str) -> tuple[str, ...]:
+        return stories if value == ALL_STORIES else (aliases.get(value, value),)
+
+    names = [n for n in _REF_FIELDS if isinstance(getattr(fact, n, None), str)]
+    choices = [expand(getattr(fact, n)) for n in names]
+    results: list[Fact] = []
+    for combination in itertools.product(*choices):
+        changes: dict[str, object] = dict(zip(names, combination, strict=True))
+        if isinstance(fact, DenialStated):
+            changes["refs"] = tuple(i for r in fact.refs for i in expand(r))
+        results.append(replace(fact, **changes))  # type: ignore[arg-type]
+    return [f for f in results if not (isinstance(f, EdgeStated) and f.src == f.dst)]
+
+
+def _with_live_views(facts: list[Fact]) -> list[Fact]:
+    """A view counts only where something is drawn or timed in it; elsewhere it is prose."""
+    live = {
+        _view_name(f) for f in facts if isinstance(f, WindowStated) or (isinstance(f, EdgeStated) and f.kind == "drawn")
+    }
+    return [_unscoped(f) if _view_name(f) not in live else f for f in facts]
+
+
+def _view_name(fact: Fact) -> ScenarioName | None:
+    view = getattr(fact, "view", None)
+    return view.scenario if isinstance(view, View) else None
+
+
+def _unscoped(fact: Fact) -> Fact:
+    if isinstance(fact, PhaseNamed | WindowStated | EdgeStated | DenialStated | Mentioned):
+        return replace(fact, view=None)
+    return fact
 
 
 _F = TypeVar("_F")
@@ -72,31 +139,47 @@ def _of(facts: Iterable[Fact], kind: type[_F]) -> list[_F]:
 
 
 def _known_ids(facts: Sequence[Fact]) -> set[str]:
+    """Units something names; and units only referenced, where nothing names one of their kind."""
     known: set[str] = set()
     for fact in facts:
         if isinstance(fact, PhaseNamed | WindowStated | DurationStated | FileTouched):
             known.add(fact.ref)
         elif isinstance(fact, EdgeStated) and fact.kind == "drawn":
             known.update((fact.src, fact.dst))
+    known.update(i for edge in _of(facts, EdgeStated) for i in (edge.src, edge.dst))
+    known.update(m.ref for m in _of(facts, Mentioned))
     return known
 
 
-def _split_known_edges(edges: list[EdgeStated], known: set[str]) -> tuple[list[EdgeStated], list[EdgeStated]]:
-    good = [e for e in edges if e.src in known and e.dst in known]
-    return good, [e for e in edges if e.src not in known or e.dst not in known]
+def _family(node_id: str) -> str:
+    """The kind of unit an id names: ``phase``, ``epic``, ``US``, ``T``, or ``other``."""
+    if match := re.match(r"([a-z]+)-\d", node_id):
+        return match[1]
+    if match := re.match(r"(US|T)\d", node_id):
+        return match[1]
+    return "phase" if node_id[:1].isdigit() else "other"
 
 
-def _unknown_reference(source: str, edge: EdgeStated, known: set[str]) -> Diagnostic:
-    missing = edge.dst if edge.src in known else edge.src
-    return Diagnostic(
-        source,
-        edge.pos.line,
-        edge.pos.col,
-        "warning",
-        UNKNOWN_REFERENCE,
-        f"{phase_label(missing)} is referenced but never named as a phase; "
-        f"the dependency {phase_label(edge.src)} → {phase_label(edge.dst)} was not used",
-    )
+def _unknown_references(source: str, facts: Sequence[Fact], edges: list[EdgeStated]) -> list[Diagnostic]:
+    """A dependency on a unit that is never named, where others of its kind are (a likely typo)."""
+    named = {f.ref for f in _of(facts, PhaseNamed)}
+    families = {_family(i) for i in named}
+    found = []
+    for edge in edges:
+        for missing in (edge.src, edge.dst):
+            if missing not in named and _family(missing) in families:
+                found.append(
+                    Diagnostic(
+                        source,
+                        edge.pos.line,
+                        edge.pos.col,
+                        "warning",
+                        UNKNOWN_REFERENCE,
+                        f"{phase_label(missing)} is referenced but never named; "
+                        f"it is in the graph through {phase_label(edge.src)} → {phase_label(edge.dst)}",
+                    )
+                )
+    return found
 
 
 # --- phases ------------------------------------------------------------------------------
@@ -105,14 +188,18 @@ def _unknown_reference(source: str, edge: EdgeStated, known: set[str]) -> Diagno
 def _phase(ref: str, facts: Sequence[Fact], estimate: Estimate, source: str, diagnostics: list[Diagnostic]) -> Phase:
     named = sorted((f for f in _of(facts, PhaseNamed) if f.ref == ref), key=lambda f: (f.pos.line, f.pos.col))
     title = next((f.title for f in named if f.title), None)
+    label = named[0].label if named else phase_label(ref)
     line = named[0].pos.line if named else _first_line(ref, facts)
+    parent = next((f.parent for f in named if f.parent), None)
+    parallel = any(f.parallel for f in named)
     chosen = _choose_duration(ref, facts, source, diagnostics)
     files = tuple(sorted({f.path for f in _of(facts, FileTouched) if f.ref == ref}))
+    phase = Phase(ref, label, title, None, None, files, line, parent, parallel)
     if chosen is None:
-        return Phase(ref, phase_label(ref), title, None, None, files, line)
+        return phase
     low, high = chosen
     minutes = {"low": low, "mid": (low + high) / 2, "high": high}[estimate]
-    return Phase(ref, phase_label(ref), title, minutes, (low, high), files, line)
+    return replace(phase, minutes=minutes, minutes_range=(low, high))
 
 
 def _first_line(ref: str, facts: Sequence[Fact]) -> int:
@@ -199,26 +286,51 @@ def _members(facts: Sequence[Fact], scenario: ScenarioName | None) -> set[str]:
         name = view.scenario if isinstance(view, View) else None
         if name != scenario:
             continue
-        if isinstance(fact, PhaseNamed | WindowStated):
+        if isinstance(fact, PhaseNamed | WindowStated | Mentioned):
             members.add(fact.ref)
         elif isinstance(fact, EdgeStated):
             members.update((fact.src, fact.dst))
     return members
 
 
-def _scenarios(facts: Sequence[Fact], edges: list[EdgeStated], known: set[str]) -> list[Scenario]:
+def _scenarios(
+    facts: Sequence[Fact], edges: list[EdgeStated], known: set[str], parents: dict[str, str]
+) -> list[Scenario]:
     views = _views(facts)
     unscoped = _members(facts, None) & known
     scenarios: list[Scenario] = []
     if "current" in views:
-        scenarios.append(_scoped("current", views["current"], facts, edges))
+        scenarios.append(_scoped("current", views["current"], facts, edges, parents))
     elif unscoped:
         unscoped_edges = [e for e in edges if e.view is None]
         first_line = min((e.pos.line for e in unscoped_edges), default=1)
-        scenarios.append(_scenario("current", "Plan as written", first_line, unscoped, unscoped_edges))
+        members, leveled = _leveled(unscoped, unscoped_edges, parents)
+        scenarios.append(_scenario("current", UNSCOPED_TITLE, first_line, members, leveled))
     if "optimized" in views:
-        scenarios.append(_scoped("optimized", views["optimized"], facts, edges))
+        scenarios.append(_scoped("optimized", views["optimized"], facts, edges, parents))
     return scenarios
+
+
+def _leveled(members: set[str], edges: list[EdgeStated], parents: dict[str, str]) -> tuple[set[str], list[EdgeStated]]:
+    """Two levels (phases holding tasks): draw the graph where the dependencies are written.
+
+    With any edge that names a held unit, the graph is drawn at that level: a holder's edges
+    become edges of each unit it holds. Otherwise holders stay, and what they hold is grouping.
+    """
+    held = {child: parent for child, parent in parents.items() if child in members or parent in members}
+    if not any(e.src in held or e.dst in held for e in edges):
+        return (members - held.keys()) | {p for p in held.values() if p in members}, edges
+    children: dict[str, list[str]] = defaultdict(list)
+    for child, parent in sorted(held.items(), key=lambda item: natural_key(item[0])):
+        children[parent].append(child)
+    expanded = [
+        replace(edge, src=src, dst=dst)
+        for edge in edges
+        for src in children.get(edge.src, [edge.src])
+        for dst in children.get(edge.dst, [edge.dst])
+        if src != dst
+    ]
+    return (members - children.keys()) | held.keys(), expanded
 
 
 def _only_graph_is_current(scenarios: list[Scenario]) -> tuple[Scenario, ...]:
@@ -228,15 +340,13 @@ def _only_graph_is_current(scenarios: list[Scenario]) -> tuple[Scenario, ...]:
     return tuple(scenarios)
 
 
-def _scoped(name: ScenarioName, views: list[View], facts: Sequence[Fact], edges: list[EdgeStated]) -> Scenario:
+def _scoped(
+    name: ScenarioName, views: list[View], facts: Sequence[Fact], edges: list[EdgeStated], parents: dict[str, str]
+) -> Scenario:
     members = _members(facts, name)
-    chosen = [
-        e
-        for e in edges
-        if (e.view is not None and e.view.scenario == name)
-        or (e.view is None and e.src in members and e.dst in members)
-    ]
+    chosen = [e for e in edges if e.view is not None and e.view.scenario == name]
     first = min(views, key=lambda v: v.line)
+    members, chosen = _leveled(members, chosen, parents)
     return _scenario(name, first.title, first.line, members, chosen)
 
 
@@ -246,7 +356,10 @@ def _scenario(name: ScenarioName, title: str, line: int, members: set[str], edge
         key = (fact.src, fact.dst)
         seen = merged.get(key)
         if seen is None or (fact.kind == "drawn" and seen.kind == "stated"):
-            merged[key] = Edge(fact.src, fact.dst, fact.kind, fact.pos.line)
+            optional = fact.optional and (seen is None or seen.optional)
+            merged[key] = Edge(fact.src, fact.dst, fact.kind, fact.pos.line, optional)
+        elif seen.optional and not fact.optional:
+            merged[key] = replace(seen, optional=False)
     ids = set(members) | {i for key in merged for i in key}
     ordered = tuple(sorted(merged.values(), key=lambda e: (natural_key(e.src), natural_key(e.dst))))
     return Scenario(name, title, line, tuple(sorted(ids, key=natural_key)), ordered)
@@ -292,6 +405,30 @@ def _denied_edge(source: str, denial: DenialStated, scenario: Scenario, edge: Ed
         f"{scenario.name}: {phase_label(edge.src)} → {phase_label(edge.dst)} (line {edge.line}) "
         f'contradicts "{denial.text}" (line {denial.pos.line})',
     )
+
+
+def _undrawn(source: str, edges: list[EdgeStated], scenarios: list[Scenario]) -> list[Diagnostic]:
+    """Prose outside any view states an edge a drawn scenario holding both phases lacks."""
+    found = []
+    for scenario in scenarios:
+        drawn = {(e.src, e.dst) for e in scenario.edges}
+        members = set(scenario.phase_ids)
+        if scenario.title == UNSCOPED_TITLE:
+            continue
+        for edge in edges:
+            if edge.view is None and {edge.src, edge.dst} <= members and (edge.src, edge.dst) not in drawn:
+                found.append(
+                    Diagnostic(
+                        source,
+                        edge.pos.line,
+                        edge.pos.col,
+                        "warning",
+                        EDGE_NOT_DRAWN,
+                        f"{scenario.name}: {phase_label(edge.src)} → {phase_label(edge.dst)} is stated here "
+                        f'but not drawn in "{scenario.title}" (line {scenario.line})',
+                    )
+                )
+    return found
 
 
 def _sorted_unique(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:

@@ -47,7 +47,8 @@ class PhaseNamed:
     title: str | None
     pos: Pos
     view: View | None
-    member: bool = True  # does naming it here put it in the view's scenario?
+    parent: str | None = None  # the unit that holds it (a phase holding tasks)
+    parallel: bool = False  # marked ``[P]``: may run in parallel with its siblings
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,7 @@ class EdgeStated:
     kind: EdgeKind
     pos: Pos
     view: View | None
+    optional: bool = False  # a soft edge: ``-.->``, ``(optional)``
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,24 @@ class FileTouched:
 
 
 @dataclass(frozen=True, slots=True)
+class AliasStated:
+    """``Phase 3: User Story 1 - …``: ``US1`` is another name of Phase 3."""
+
+    alias: str
+    ref: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Mentioned:
+    """A unit named in a dependency statement that has no subject (``## Required for Epic 2``)."""
+
+    ref: str
+    pos: Pos
+    view: View | None
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
     """Something a recognizer could not read, reported as a diagnostic."""
 
@@ -116,7 +136,17 @@ class Note:
     pos: Pos
 
 
-Fact = PhaseNamed | DurationStated | WindowStated | EdgeStated | DenialStated | FileTouched | Note
+Fact = (
+    PhaseNamed
+    | DurationStated
+    | WindowStated
+    | EdgeStated
+    | DenialStated
+    | FileTouched
+    | AliasStated
+    | Mentioned
+    | Note
+)
 
 
 # --- the merged plan ---------------------------------------------------------------------
@@ -144,6 +174,8 @@ class Phase:
     minutes_range: tuple[float, float] | None
     files: tuple[str, ...]
     line: int
+    parent: str | None = None
+    parallel: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +184,7 @@ class Edge:
     dst: str
     kind: EdgeKind
     line: int
+    optional: bool = False
 
 
 @dataclass(frozen=True, slots=True)

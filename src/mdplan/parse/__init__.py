@@ -21,7 +21,7 @@ from mdplan.parse.timeline import read_timeline
 Recognizer = Callable[[Block], list[Fact]]
 
 RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
-    "heading": (read_labels,),
+    "heading": (read_labels, read_prose),
     "paragraph": (read_labels, read_prose, read_file_fields, read_timeline, read_prose_durations),
     "item": (read_labels, read_prose, read_file_fields, read_timeline, read_prose_durations),
     "code": (read_diagram, read_timeline, read_code_paths),

@@ -57,6 +57,7 @@ class Block:
     view: View | None
     owner: tuple[str, ...] = ()
     level: int = 0  # heading level
+    parent: tuple[str, ...] = ()  # the owner around this block's own label
     rows: tuple[tuple[Line, ...], ...] = ()  # table: header row first, one Line per cell
 
     @property
@@ -125,6 +126,9 @@ class _Walker:
             return self.paragraph_view
         return next((h.view for h in reversed(self.headings) if h.view), None)
 
+    def _heading_owner(self) -> tuple[str, ...]:
+        return next((h.owner for h in reversed(self.headings) if h.owner), ())
+
     def _owner(self) -> tuple[str, ...]:
         item_owner = next((o for o in reversed(self.items) if o), None)
         return item_owner or self.section_owner
@@ -134,26 +138,32 @@ class _Walker:
     def _heading(self, token: Token, inline: Token) -> Block:
         line = _first_line(token)
         level = int(token.tag[1])
-        label = parse_label(inline.content)
+        label = parse_label(inline.content, generic=True)
         while self.headings and self.headings[-1].level >= level:
             self.headings.pop()
         self.headings.append(_Heading(level, view_of(inline.content, line), label.ids if label else ()))
         self.paragraph_view = None
-        self.section_owner = label.ids if label else ()
+        parent = next((h.owner for h in reversed(self.headings[:-1]) if h.owner), ())
+        self.section_owner = label.ids if label else parent
         lines = (Line(line, 1, inline.content),)
-        return Block("heading", lines, self._view(), self.section_owner, level)
+        return Block("heading", lines, self._view(), self.section_owner, level, parent=parent)
 
     def _paragraph(self, token: Token, inline: Token) -> Block:
         lines = self._source_lines(token)
         first_in_item = bool(self.items) and self.items[-1] is None
         label = parse_label(inline.content)
         if first_in_item:
+            parent = self._owner()
             self.items[-1] = label.ids if label else ()
-            return Block("item", lines, self._view(), self._owner())
+            return Block("item", lines, self._view(), self._owner(), parent=parent)
         if not self.items:
             self._read_paragraph_context(inline.content, lines[0].number, label is not None)
-            if label and inline.content.lstrip().startswith(("**", "__")):
+            parent = self._heading_owner()
+            if inline.content.lstrip().startswith(("**", "__")) and _is_caption(inline.content):
+                self.section_owner = label.ids if label else self._heading_owner()
+            elif label and inline.content.lstrip().startswith(("**", "__")):
                 self.section_owner = label.ids
+            return Block("paragraph", lines, self._view(), self._owner(), parent=parent)
         return Block("paragraph", lines, self._view(), self._owner())
 
     def _read_paragraph_context(self, content: str, line: int, is_label: bool) -> None:

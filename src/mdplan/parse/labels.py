@@ -8,25 +8,41 @@ prose, and paths (``Phase 2: Write to types.rs``).
 
 from __future__ import annotations
 
-from mdplan.model import DurationStated, Fact, FileTouched, PhaseNamed, Pos, View, WindowStated
+from mdplan.model import AliasStated, DurationStated, Fact, FileTouched, PhaseNamed, Pos, View, WindowStated
 from mdplan.parse.blocks import Block
 from mdplan.parse.files import paths_in
 from mdplan.parse.prose import read_clause
-from mdplan.parse.refs import Label, parse_label, phase_label
+from mdplan.parse.refs import Label, find_refs, parse_label, phase_label
 
 LABEL_RANK = 0
 
 
-def label_facts(label: Label, text: str, pos: Pos, view: View | None) -> list[Fact]:
-    """The facts one label states."""
+def label_facts(label: Label, text: str, pos: Pos, view: View | None, parent: tuple[str, ...] = ()) -> list[Fact]:
+    """The facts one label states; ``parent`` is the unit that holds the labelled one."""
+    holder = parent[0] if len(parent) == 1 else None
+    title = label.title if len(label.ids) == 1 else None
     facts: list[Fact] = [
-        PhaseNamed(ref, phase_label(ref), label.title if len(label.ids) == 1 else None, pos, view) for ref in label.ids
+        PhaseNamed(ref, phase_label(ref), title, pos, view, _holder(holder, ref), "P" in label.markers)
+        for ref in label.ids
     ]
     if len(label.ids) == 1:
         facts.extend(_single_phase_facts(label, text, pos, view))
+        facts.extend(_alias(label, pos))
     for note in label.annotations:
         facts.extend(read_clause(note, label.ids, pos, view))
     return facts
+
+
+def _alias(label: Label, pos: Pos) -> list[Fact]:
+    """``Phase 3: User Story 1 - …``: the title names the same unit by another id."""
+    refs = find_refs(label.title or "")
+    if refs and refs[0].start == 0 and len(refs[0].ids) == 1 and refs[0].ids != label.ids:
+        return [AliasStated(refs[0].ids[0], label.ids[0], pos)]
+    return []
+
+
+def _holder(holder: str | None, ref: str) -> str | None:
+    return holder if holder != ref else None
 
 
 def _single_phase_facts(label: Label, text: str, pos: Pos, view: View | None) -> list[Fact]:
@@ -42,7 +58,7 @@ def _single_phase_facts(label: Label, text: str, pos: Pos, view: View | None) ->
 def read_labels(block: Block) -> list[Fact]:
     """Recognizer for headings, list items and paragraphs that open with a phase label."""
     first = block.lines[0]
-    label = parse_label(first.text)
+    label = parse_label(first.text, generic=block.kind == "heading")
     if label is None:
         return []
-    return label_facts(label, first.text, Pos(first.number, first.col), block.view)
+    return label_facts(label, first.text, Pos(first.number, first.col), block.view, block.parent)

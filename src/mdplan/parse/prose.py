@@ -16,16 +16,19 @@ deny edges. A phase's own id in its list is ignored.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 
-from mdplan.model import DenialKind, DenialStated, DurationStated, EdgeStated, Fact, Pos, View
+from mdplan.model import DenialKind, DenialStated, DurationStated, EdgeStated, Fact, Mentioned, Pos, View
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import parse_duration
 from mdplan.parse.refs import find_refs, ids_in, parse_label, strip_markup
 
 _NEGATIVE = re.compile(
-    r"^\s*(?:none|nothing|no dependencies|no dependency|n/a|independent|—|-)(?![\w-])", re.IGNORECASE
+    r"^\s*(?:none|nothing|no dependencies|no dependency|no prerequisites|n/a|independent|không|无|没有|ninguna|ninguno"
+    r"|—|-)(?![\w-])",
+    re.IGNORECASE,
 )
 _ONLY = re.compile(r"\bonly\b", re.IGNORECASE)
 _DEPENDS_FIELD = re.compile(
@@ -39,6 +42,7 @@ _AFTER = re.compile(
     r"(?P<value>.*)",
     re.IGNORECASE,
 )
+_BEFORE = re.compile(r"\b(?:complete[ds]?|finish(?:ed)?|done)\s+before\s+(?P<value>.*)", re.IGNORECASE)
 _PARALLEL = re.compile(
     r"\b(?:(?:can\s+(?:be|run)\s+)?(?:run\s+)?in\s+parallel|parallel(?:ize|ise)?)\s+with\s*:?\s*(?P<value>.*)",
     re.IGNORECASE,
@@ -48,35 +52,73 @@ _INVERSE_PHRASE = re.compile(
     r"\b(?:consumed|needed|required|used|awaited)\s+(?:by|for)\s+(?P<value>.*)|\brequired\s+for\s+(?P<also>.*)",
     re.IGNORECASE,
 )
-_INDEPENDENT = re.compile(r"^\s*(?:independent|no dependencies)\s*$", re.IGNORECASE)
-_SUBJECT_VERB = re.compile(
-    r"(?:\s*\([^)]*\))?\s+(?P<verb>only needs|needs only|depends only on|depends on|needs|requires"
-    r"|waits for|must wait for)\s+(?:all\s+of\s+)?(?P<value>.*)",
-    re.IGNORECASE,
+_INDEPENDENT = re.compile(r"^\W*(?:independent|no dependencies)\b", re.IGNORECASE)
+_SUBJECT_HEAD = r"(?:\s*\([^)]*\))?\s*(?:→|->|:|-|—)?\s*"
+_WORDS = r"(?:[^\W\d][\w'-]*\s+){0,8}?"
+# (pattern after the subject, does the subject come first in the dependency?, restrictive?)
+_SUBJECT_FORMS: tuple[tuple[re.Pattern[str], bool, bool], ...] = tuple(
+    (re.compile(_SUBJECT_HEAD + pattern + r"\s+(?:all\s+of\s+)?(?P<value>.*)", re.IGNORECASE), first, only)
+    for pattern, first, only in (
+        (r"(?:only needs|needs only|depends only on)", False, True),
+        (r"(?:depends on|relies on|needs|waits for|must wait for|is blocked by|builds on)", False, False),
+        (
+            r"(?:\w+\s+){0,2}?(?:should|must|can|will)\s+(?:only\s+)?(?:run|start|begin|execute|happen|come)"
+            r"\s+(?:only\s+)?after",
+            False,
+            False,
+        ),
+        (r"(?:runs|starts|begins|comes)\s+(?:only\s+)?after", False, False),
+        (r"requires\s+" + _WORDS + r"(?:from|of)", False, False),
+        (r"requires", False, False),
+        (
+            r"(?:must|should|has to|needs to)\s+(?:be\s+)?(?:complete[ds]?|finish(?:ed)?|done|land(?:ed)?|merged?)"
+            r"\s+before",
+            True,
+            False,
+        ),
+        (r"(?:comes|runs|goes|happens|precedes|blocks)\s+(?:before\s+)?", True, False),
+        (
+            r"(?:provides|produces|creates|delivers)\s+" + _WORDS + r"(?:needed|required|used)\s+(?:by|for|in)",
+            True,
+            False,
+        ),
+        (r"(?:is|are)\s+(?:needed|required)\s+(?:by|for)", True, False),
+    )
 )
+_LEADING_REF_SPAN = 12
 _CLAUSE_SPLIT = re.compile(r"(?<=[.;])\s+|\s+\|\s+")
 
 ClauseRule = Callable[[str, tuple[str, ...], Pos, View | None], Iterator[Fact]]
 
 
 def read_clause(text: str, owner: tuple[str, ...], pos: Pos, view: View | None) -> list[Fact]:
-    """Every dependency fact in one clause of prose that belongs to ``owner``."""
+    """Every dependency fact in one clause of prose that belongs to ``owner``.
+
+    Without an owner, a dependency phrase still names units (``## Required for Epic 2``):
+    they are mentioned, so the plan knows them, though the phrase has no subject.
+    """
     plain = strip_markup(text).strip()
     facts: list[Fact] = []
     for clause in _CLAUSE_SPLIT.split(plain):
         facts.extend(_subject_sentences(clause, pos, view))
-        if owner:
-            for rule in _OWNER_RULES:
-                facts.extend(rule(clause, owner, pos, view))
+        for rule in _OWNER_RULES:
+            found = list(rule(clause, owner or (_NOBODY,), pos, view))
+            facts.extend(found if owner else _mentions(found, pos, view))
     return facts
+
+
+_NOBODY = "\0"
+
+
+def _mentions(facts: list[Fact], pos: Pos, view: View | None) -> list[Fact]:
+    named = {i for f in facts if isinstance(f, EdgeStated) for i in (f.src, f.dst)} - {_NOBODY}
+    return [Mentioned(ref, pos, view) for ref in sorted(named)]
 
 
 def read_prose(block: Block) -> list[Fact]:
     """Recognizer for paragraphs and list items."""
     facts: list[Fact] = []
     for line in block.lines:
-        if line is block.lines[0] and parse_label(line.text):
-            continue  # a label's own annotations are read with the label
         facts.extend(read_clause(line.text, block.owner, Pos(line.number, line.col), block.view))
     return facts
 
@@ -120,10 +162,11 @@ def _after_phrases(clause: str, owner: tuple[str, ...], pos: Pos, view: View | N
 
 
 def _inverse_phrases(clause: str, owner: tuple[str, ...], pos: Pos, view: View | None) -> Iterator[Fact]:
-    """``Consumed by Phase 5``, ``Required for Phase 3``: the owner comes first."""
-    match = _INVERSE_PHRASE.search(clause)
+    """``Consumed by Phase 5``, ``Required for Phase 3``, ``Complete before user stories``."""
+    match = _INVERSE_PHRASE.search(clause) or _BEFORE.search(clause)
     if match:
-        yield from _edges(owner, _leading_ids(match["value"] or match["also"], owner), pos, view)
+        value = match.groupdict().get("value") or match.groupdict().get("also") or ""
+        yield from _edges(owner, _leading_ids(value, owner), pos, view)
 
 
 def _parallel_phrase(clause: str, owner: tuple[str, ...], pos: Pos, view: View | None) -> Iterator[Fact]:
@@ -135,7 +178,7 @@ def _parallel_phrase(clause: str, owner: tuple[str, ...], pos: Pos, view: View |
 
 
 def _independent(clause: str, owner: tuple[str, ...], pos: Pos, view: View | None) -> Iterator[Fact]:
-    if _INDEPENDENT.match(clause):
+    if _INDEPENDENT.match(clause) or re.search(r"\bno dependencies\b", clause, re.IGNORECASE):
         yield from _denials(owner, "no_predecessors", (), text=clause, pos=pos, view=view)
 
 
@@ -153,15 +196,21 @@ _OWNER_RULES: tuple[ClauseRule, ...] = (
 
 
 def _subject_sentences(clause: str, pos: Pos, view: View | None) -> Iterator[Fact]:
-    for ref in find_refs(clause):
-        match = _SUBJECT_VERB.match(clause, ref.end)
-        if not match or len(ref.ids) != 1:
-            continue
-        subject = ref.ids
-        refs = _others(_leading_ids(match["value"], subject), subject)
-        yield from _edges(refs, subject, pos, view)
-        if refs and "only" in match["verb"].lower():
-            yield from _denials(subject, "only_predecessors", refs, text=clause, pos=pos, view=view)
+    """``Epic 1 must complete before Epics 2 & 3``, ``T004 should run after T001-T003``."""
+    for ref in find_refs(clause, generic=True):
+        for pattern, subject_first, restrictive in _SUBJECT_FORMS:
+            match = pattern.match(clause, ref.end)
+            if not match:
+                continue
+            subject = ref.ids
+            refs = _others(_leading_ids(match["value"], subject), subject)
+            if subject_first:
+                yield from _edges(subject, refs, pos, view)
+            else:
+                yield from _edges(refs, subject, pos, view)
+            if refs and restrictive:
+                yield from _denials(subject, "only_predecessors", refs, text=clause, pos=pos, view=view)
+            break
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -169,10 +218,15 @@ def _subject_sentences(clause: str, pos: Pos, view: View | None) -> Iterator[Fac
 
 def _leading_ids(value: str, owner: tuple[str, ...]) -> tuple[str, ...]:
     """Ids of the references at the start of ``value`` (``Phase 2 & 3 to finish``)."""
-    refs = find_refs(value)
-    if not refs or refs[0].start > 12:
+    refs = find_refs(value, generic=True)
+    if not refs or refs[0].start > _LEADING_REF_SPAN:
         return ()
-    return _others(refs[0].ids, owner)
+    ids = list(refs[0].ids)
+    for before, ref in itertools.pairwise(refs):  # ``US1 & US2``, ``Phase 3 + Phase 4``: one list
+        if not re.fullmatch(r"\s*(?:,|&|\+|/|and|or)\s*", value[before.end : ref.start]):
+            break
+        ids.extend(ref.ids)
+    return _others(tuple(ids), owner)
 
 
 def _others(ids: tuple[str, ...], owner: tuple[str, ...]) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""References to phases (``Phase 4a``, ``Phases 2-3``, ``Phase 2 & 3``) and phase labels.
+"""Labels: text that names a unit of work as a thing of its own.
 
 A *label* is text that names a phase as a thing of its own: ``Phase 4a: Unit Tests (3-5 min)``,
 ``Phase 1 (Add Types)``, ``[Phase 4b: Integration Tests]``, ``{Phase 2, Phase 3}``. Its parts
@@ -13,93 +13,16 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from mdplan.parse.durations import Minutes, parse_duration, parse_unitless_range
+from mdplan.parse.ids import Ref, bare_ids, find_refs, ids_in, phase_label
 
-_ID = r"\d+(?:\.\d+)*[a-zA-Z]?(?![\w])"
-_UNIT_WORD = re.compile(r"\bphases?\s+(?=\d)", re.IGNORECASE)
-_ID_AT = re.compile(_ID)
-_NOT_A_DURATION = r"(?!\s*(?:%|min|mins|minutes?|h\b|hrs?\b|hours?|days?|d\b|weeks?|w\b|s\b|sec))"
-_RANGE_TAIL = re.compile(rf"\s*(?:-|–|\bto\b)\s*({_ID}){_NOT_A_DURATION}", re.IGNORECASE)
-_LIST_TAIL = re.compile(rf"\s*(?:,|&|\+|/|\band\b|\bor\b)\s*(?:phases?\s+)?({_ID}){_NOT_A_DURATION}", re.IGNORECASE)
-_NOT_A_DURATION_AT = re.compile(_NOT_A_DURATION, re.IGNORECASE)
+__all__ = ["Label", "Ref", "bare_ids", "find_refs", "ids_in", "parse_label", "phase_label", "strip_markup"]
+
 _T = TypeVar("_T")
 _DEPENDENCY_WORDS = re.compile(
-    r"\b(?:independent|depends?|waits?|after|before|blocks?|requires?|needs?|parallel|only"
-    r"|prerequisites?)\b",
+    r"\b(?:independent|depends?|waits?|after|before|blocks?|blocked|requires?|needs?|parallel|only"
+    r"|prerequisites?|none|no dependencies)\b",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Ref:
-    ids: tuple[str, ...]
-    start: int
-    end: int
-
-
-def phase_label(phase_id: str) -> str:
-    return f"Phase {phase_id}"
-
-
-def normalize_id(text: str) -> str:
-    return text.lower()
-
-
-def find_refs(text: str) -> list[Ref]:
-    """Every phase reference in ``text``, with lists and ranges expanded."""
-    refs: list[Ref] = []
-    for word in _UNIT_WORD.finditer(text):
-        if refs and word.start() < refs[-1].end:
-            continue
-        ref = _read_id_list(text, word.start(), word.end())
-        if ref:
-            refs.append(ref)
-    return refs
-
-
-def ids_in(text: str) -> tuple[str, ...]:
-    """The phase ids referenced anywhere in ``text``, in order, without repeats."""
-    seen: dict[str, None] = {}
-    for ref in find_refs(text):
-        seen.update(dict.fromkeys(ref.ids))
-    return tuple(seen)
-
-
-def bare_ids(text: str) -> tuple[str, ...]:
-    """Ids in a cell of a Phase column: ``4a``, ``1, 2``, ``Phase 3``."""
-    text = text.strip().strip("`*")
-    ref = _read_id_list(text, 0, 0) if _ID_AT.match(text) else None
-    if ref and ref.end >= len(text.rstrip()):
-        return ref.ids
-    return ids_in(text)
-
-
-def _read_id_list(text: str, start: int, pos: int) -> Ref | None:
-    first = _ID_AT.match(text, pos)
-    if not first or not _NOT_A_DURATION_AT.match(text, first.end()):
-        return None
-    ids = [normalize_id(first[0])]
-    end = first.end()
-    while True:
-        tail = _RANGE_TAIL.match(text, end) or _LIST_TAIL.match(text, end)
-        if not tail:
-            return Ref(tuple(dict.fromkeys(ids)), start, end)
-        new_id = normalize_id(tail[1])
-        is_range = tail.re is _RANGE_TAIL
-        ids.extend(_expand_range(ids[-1], new_id) if is_range else [new_id])
-        end = tail.end()
-
-
-def _expand_range(low: str, high: str) -> list[str]:
-    """``3``..``5`` -> 3, 4, 5; ``2.1``..``2.3`` -> 2.1, 2.2, 2.3; anything else as written."""
-    low_head, _, low_last = low.rpartition(".")
-    high_head, _, high_last = high.rpartition(".")
-    if low_head != high_head or not (low_last.isdigit() and high_last.isdigit()):
-        return [high]
-    first, last = int(low_last), int(high_last)
-    if not 0 < last - first <= 50:
-        return [high]
-    prefix = f"{low_head}." if low_head else ""
-    return [f"{prefix}{n}" for n in range(first + 1, last + 1)]
 
 
 # --- labels ------------------------------------------------------------------------------
@@ -127,6 +50,7 @@ class Label:
     windows: tuple[tuple[float, float], ...] = ()
     annotations: tuple[str, ...] = ()
     body: str = field(default="")  # the label text after its phase reference
+    markers: tuple[str, ...] = ()  # spec-kit ``[P]``, ``[US1]``
 
 
 def strip_markup(text: str) -> str:
@@ -137,23 +61,43 @@ def strip_markup(text: str) -> str:
     return "".join(parts)
 
 
-def parse_label(text: str, *, strict: bool = True) -> Label | None:
+def parse_label(text: str, *, strict: bool = True, generic: bool = False) -> Label | None:
     """Read ``text`` as a label, or None when it does not start by naming a phase.
 
     ``strict`` (prose) also needs a separator after the name (``:``, ``(``, ``-``, end), so
     ``Phase 2 is quick`` is a sentence, not a label; diagram nodes are read leniently.
+    ``generic`` also accepts upper-case ids (``F-001``) where a heading or table names them;
+    list items are full of requirement ids (``FR-007``) that are not units of work.
     """
     plain = strip_markup(_LEAD.sub("", text, count=1)).strip()
     plain = _unwrap(plain, "[", "]")
     if plain.startswith("{"):
         return _parse_group(plain)
-    refs = find_refs(plain)
+    refs = find_refs(plain, generic=generic)
     if not refs or refs[0].start != 0:
+        return _parse_alias(plain, generic)
+    first = refs[0]
+    rest = plain[first.end :]
+    if strict and not first.code and not _SEPARATOR.match(rest):
         return None
-    rest = plain[refs[0].end :]
-    if strict and not _SEPARATOR.match(rest):
+    if first.code and rest[:1].isalnum():
         return None
-    return _parse_rest(refs[0].ids, rest)
+    return _parse_rest(first.ids, rest, code=first.code)
+
+
+_ALIAS = re.compile(r"^(?P<name>[^\s()][^()]{0,40}?)\s*\((?P<ref>[^()]+)\)\s*(?P<rest>(?::.*)?)$")
+
+
+def _parse_alias(plain: str, generic: bool) -> Label | None:
+    """``Setup (Phase 1): No dependencies``: a name, then the unit it stands for."""
+    match = _ALIAS.match(plain)
+    if not match or not re.match(r"\w", match["name"]):
+        return None
+    refs = find_refs(match["ref"], generic=generic)
+    if len(refs) != 1 or refs[0].start != 0 or refs[0].end != len(match["ref"].strip()):
+        return None
+    rest = match["rest"].lstrip(":").strip()
+    return Label(refs[0].ids, match["name"].strip(), annotations=(rest,) if rest else (), body=match["rest"])
 
 
 def _unwrap(text: str, opening: str, closing: str) -> str:
@@ -172,11 +116,17 @@ def _parse_group(text: str) -> Label | None:
     return Label(ids, None, label.durations, label.windows, label.annotations, rest)
 
 
-def _parse_rest(ids: tuple[str, ...], rest: str) -> Label:
-    title = _title_after_colon(rest)
+def _parse_rest(ids: tuple[str, ...], rest: str, *, code: bool = False) -> Label:
+    title, field_value = _title_after_colon(rest)
     durations: list[Minutes] = []
     windows: list[tuple[float, float]] = []
-    annotations = [m[1] for m in _BRACKET.finditer(rest)]
+    brackets = [m[1].strip() for m in _BRACKET.finditer(rest)]
+    markers = tuple(b for b in brackets if _is_marker(b))
+    annotations = [b for b in brackets if not _is_marker(b)]
+    if field_value:
+        annotations.append(field_value)
+    if title is None and code:
+        title = _plain_title(rest)
     for paren in _PAREN.finditer(rest):
         for part in re.split(r"\s*[,;·]\s*", paren[1]):
             kind = _classify_part(part)
@@ -189,7 +139,18 @@ def _parse_rest(ids: tuple[str, ...], rest: str) -> Label:
             elif title is None and part:
                 title = part
     annotations.extend(_dash_annotations(rest))
-    return Label(ids, title, tuple(durations), tuple(windows), tuple(annotations), rest)
+    return Label(ids, title, tuple(durations), tuple(windows), tuple(annotations), rest, markers)
+
+
+def _is_marker(text: str) -> bool:
+    """Spec-kit markers: ``[P]`` (may run in parallel) and ``[US1]`` (the story it serves)."""
+    return text == "P" or bool(re.fullmatch(r"US\d+|P\d", text))
+
+
+def _plain_title(rest: str) -> str | None:
+    text = _BRACKET.sub(" ", rest)
+    text = _PAREN.sub(lambda m: m[0] if not parse_duration(m[1]) else " ", text)
+    return re.sub(r"\s+", " ", text).strip(" :-—–") or None
 
 
 def _classify_part(part: str) -> str:
@@ -202,15 +163,18 @@ def _classify_part(part: str) -> str:
     return "title"
 
 
-def _title_after_colon(rest: str) -> str | None:
+def _title_after_colon(rest: str) -> tuple[str | None, str | None]:
+    """The title after ``:``, or, when what follows is a dependency field value, that value."""
     match = re.match(r"^\s*:\s*(.+)", rest)
     if not match:
-        return None
+        return None, None
     body = match[1]
+    if _DEPENDENCY_WORDS.match(body) or re.match(r"(?:no|none|nothing)\b", body, re.IGNORECASE):
+        return None, body
     title = body[: _TITLE_END.search(body).start()].strip()  # type: ignore[union-attr]
     if not title or parse_duration(title) or parse_unitless_range(title.split(" ")[0]):
-        return None
-    return title
+        return None, None
+    return title, None
 
 
 def _dash_annotations(rest: str) -> list[str]:

@@ -20,11 +20,11 @@ from mdplan.parse.refs import bare_ids, phase_label, strip_markup
 _COLUMNS: dict[str, re.Pattern[str]] = {
     "phase": re.compile(r"^(?:phases?|id|#|step|stage|wave)$|phase", re.IGNORECASE),
     "file": re.compile(r"module|file|path|component|location", re.IGNORECASE),
-    "depends": re.compile(r"depend|blocked by|prereq|^after$|requires", re.IGNORECASE),
+    "depends": re.compile(r"depend|blocked by|prereq|^after$|requires|phụ thuộc|依赖|前置|dependencias", re.IGNORECASE),
     "duration": re.compile(r"^(?:est\.?|estimate[sd]?|duration|time|effort|hours|days)\b", re.IGNORECASE),
     "title": re.compile(r"^(?:title|name|description|task|goal)$", re.IGNORECASE),
 }
-_NONE = re.compile(r"^\s*(?:none|nothing|no|n/a|-|—|–)?\s*$", re.IGNORECASE)
+_NONE = re.compile(r"^\s*(?:none|nothing|no|n/a|không|无|没有|ninguna|ninguno|-|—|–)?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

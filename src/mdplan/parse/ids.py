@@ -1,0 +1,177 @@
+"""Units of work and references to them: ``Phase 4a``, ``Epics 2 & 3``, ``T001-T003``, ``US1``.
+
+Ids (the spec's rule): ``Phase 4a`` -> ``4a``; code-like ids stay as written (``T001``,
+``US1``, ``CORE-001``, ``2TI.17``); other numbered units get a slug, ``Epic 2`` -> ``epic-2``,
+``Step 3`` -> ``step-3``; ``User Story 1`` is ``US1``. Lists and ranges expand:
+``Phases 1-4``, ``Phases 2+4``, ``Phase 1,2,3``, ``Epics 2 & 3``, ``T001-T003``,
+``Phase 2.1-2.3``. A number followed by a unit of time (``Phase 1, 2 hours``) is not an id.
+
+Always-on code ids are the spec-kit forms (``T001``, ``US1``); the generic upper-case forms
+(``CORE-001``, ``F-001``, ``2TI.17``) are read only where an id is expected (``generic=True``:
+the start of a label, the value of a dependency field), since prose is full of ``UTF-8``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    key: str
+    word: str  # regex of the unit's name, singular and plural
+    prefix: str  # id prefix: "" for phases, "epic-" for epics, "US" for user stories
+    label: str
+
+
+UNITS = (
+    Unit("phase", r"phases?", "", "Phase"),
+    Unit("story", r"user\s+stor(?:y|ies)", "US", "US"),
+    Unit("step", r"steps?", "step-", "Step"),
+    Unit("stage", r"stages?", "stage-", "Stage"),
+    Unit("wave", r"waves?", "wave-", "Wave"),
+    Unit("epic", r"epics?", "epic-", "Epic"),
+    Unit("milestone", r"milestones?", "milestone-", "Milestone"),
+    Unit("sprint", r"sprints?", "sprint-", "Sprint"),
+    Unit("task", r"tasks?", "task-", "Task"),
+    Unit("pr", r"prs?|pull\s+requests?", "pr-", "PR"),
+    Unit("part", r"parts?", "part-", "Part"),
+    Unit("feature", r"features?", "feature-", "Feature"),
+)
+_PREFIXED = {u.prefix: u for u in UNITS if u.prefix.endswith("-")}
+
+_NUMBER_ID = r"\d+(?:\.\d+)*[a-zA-Z]?(?![\w])"
+_TIME_AFTER = r"(?!\s*(?:%|min\b|mins\b|minutes?\b|h\b|hrs?\b|hours?\b|days?\b|d\b|weeks?\b|w\b|s\b|sec))"
+_UNIT_WORD = re.compile(r"\b(?P<word>" + "|".join(u.word for u in UNITS) + r")\s+(?=\d)", re.IGNORECASE)
+_NUMBER_AT = re.compile(_NUMBER_ID + _TIME_AFTER, re.IGNORECASE)
+_SPEC_CODE = r"(?:T\d{3,}[a-z]?|US\d+)(?!\w)"
+_GENERIC_CODE = r"(?:[A-Z][A-Z0-9]*-(?:\d+[A-Za-z]?|[A-Z]{2,})(?:\.\d+)?|\d+[A-Z]{2,}\.\d+)(?![\w-])"
+_CODE = {
+    False: re.compile(rf"(?<![\w/.])(?:{_SPEC_CODE})"),
+    True: re.compile(rf"(?<![\w/.])(?:{_SPEC_CODE}|{_GENERIC_CODE})"),
+}
+_LIST_SEPARATOR = r"\s*(?:,|&|\+|/|\band\b|\bor\b)\s*"
+_RANGE_SEPARATOR = r"\s*(?:-|–|\bto\b|\bthrough\b)\s*"
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    ids: tuple[str, ...]
+    start: int
+    end: int
+    code: bool = False  # a code-like id (``T001``), which needs no separator after it in a label
+
+
+def unit_of(word: str) -> Unit:
+    lowered = re.sub(r"\s+", " ", word.lower())
+    return next(u for u in UNITS if re.fullmatch(u.word, lowered))
+
+
+def phase_label(node_id: str) -> str:
+    """How a node is named in text: ``4a`` -> ``Phase 4a``, ``epic-2`` -> ``Epic 2``."""
+    prefix, dash, rest = node_id.partition("-")
+    unit = _PREFIXED.get(prefix + dash)
+    if unit and rest:
+        return f"{unit.label} {rest}"
+    if re.fullmatch(r"\d[\w.]*", node_id):
+        return f"Phase {node_id}"
+    return node_id
+
+
+ALL_STORIES = "@stories"
+_ALL_STORIES = re.compile(
+    r"\b(?:all\s+(?:the\s+|desired\s+|other\s+)?(?:user\s+)?|any\s+(?:user\s+)?|user\s+)stories\b(?!\s+\d)",
+    re.IGNORECASE,
+)
+
+
+def find_refs(text: str, *, generic: bool = False) -> list[Ref]:
+    """Every reference in ``text``, lists and ranges expanded, in order, not overlapping.
+
+    ``all user stories`` is the class reference ``@stories``, resolved by the merge to every
+    unit that is a user story.
+    """
+    refs = [r for r in (_unit_ref(text, m) for m in _UNIT_WORD.finditer(text)) if r]
+    refs.extend(_code_refs(text, generic))
+    refs.extend(Ref((ALL_STORIES,), m.start(), m.end()) for m in _ALL_STORIES.finditer(text))
+    refs.sort(key=lambda r: (r.start, -r.end))
+    kept: list[Ref] = []
+    for ref in refs:
+        if not kept or ref.start >= kept[-1].end:
+            kept.append(ref)
+    return kept
+
+
+def ids_in(text: str, *, generic: bool = False) -> tuple[str, ...]:
+    """The ids referenced anywhere in ``text``, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for ref in find_refs(text, generic=generic):
+        seen.update(dict.fromkeys(ref.ids))
+    return tuple(seen)
+
+
+def bare_ids(text: str) -> tuple[str, ...]:
+    """Ids in a cell of an id column: ``4a``, ``1, 2``, ``Phase 3``, ``T001``."""
+    plain = text.strip().strip("`*_ ")
+    if _NUMBER_AT.match(plain):
+        ids, end = _read_list(plain, 0, Unit("phase", "", "", "Phase"), _NUMBER_AT)
+        if end >= len(plain):
+            return tuple(ids)
+    return ids_in(plain, generic=True)
+
+
+def _unit_ref(text: str, word: re.Match[str]) -> Ref | None:
+    unit = unit_of(word["word"])
+    if not _NUMBER_AT.match(text, word.end()):
+        return None
+    ids, end = _read_list(text, word.end(), unit, _NUMBER_AT)
+    return Ref(tuple(dict.fromkeys(ids)), word.start(), end)
+
+
+def _code_refs(text: str, generic: bool) -> list[Ref]:
+    pattern = _CODE[generic]
+    refs: list[Ref] = []
+    position = 0
+    while match := pattern.search(text, position):
+        ids, end = _read_list(text, match.start(), None, pattern)
+        refs.append(Ref(tuple(dict.fromkeys(ids)), match.start(), end, code=True))
+        position = end
+    return refs
+
+
+def _read_list(text: str, pos: int, unit: Unit | None, token: re.Pattern[str]) -> tuple[list[str], int]:
+    """Ids from ``pos``: the first, then ``, & + / and or`` items and ``- to`` ranges."""
+    first = token.match(text, pos)
+    assert first is not None
+    ids = [_make_id(first[0], unit)]
+    end = first.end()
+    word = rf"(?:(?:{unit.word})\s+)?" if unit else ""
+    while tail := re.compile(rf"({_RANGE_SEPARATOR}|{_LIST_SEPARATOR}){word}", re.IGNORECASE).match(text, end):
+        item = token.match(text, tail.end())
+        if item is None:
+            break
+        new_id = _make_id(item[0], unit)
+        is_range = bool(re.fullmatch(_RANGE_SEPARATOR, tail[1], re.IGNORECASE))
+        ids.extend(_expand_range(ids[-1], new_id) if is_range else [new_id])
+        end = item.end()
+    return ids, end
+
+
+def _make_id(token: str, unit: Unit | None) -> str:
+    if unit is None:
+        return token
+    return unit.prefix + (token if unit.prefix == "US" else token.lower())
+
+
+def _expand_range(low: str, high: str) -> list[str]:
+    """``3``..``5``; ``2.1``..``2.3``; ``T001``..``T003``; ``epic-2``..``epic-4``."""
+    low_match = re.fullmatch(r"(.*?)(\d+)", low)
+    high_match = re.fullmatch(r"(.*?)(\d+)", high)
+    if not (low_match and high_match) or low_match[1] != high_match[1]:
+        return [high]
+    first, last = int(low_match[2]), int(high_match[2])
+    if not 0 < last - first <= 200:
+        return [high]
+    width = len(low_match[2]) if low_match[2].startswith("0") else 0
+    return [f"{low_match[1]}{n:0{width}d}" for n in range(first + 1, last + 1)]
