@@ -48,7 +48,7 @@ from mdplan.model import (
     natural_key,
 )
 from mdplan.parse.durations import format_range
-from mdplan.parse.ids import ALL_STORIES, phase_label
+from mdplan.parse.ids import ALL_STORIES, NAME_PREFIX, normalize_name, phase_label
 
 Estimate = Literal["low", "mid", "high"]
 UNKNOWN_REFERENCE = "MP101"
@@ -80,7 +80,9 @@ _REF_FIELDS = ("ref", "src", "dst", "subject")
 
 def _resolve_aliases(facts: Sequence[Fact]) -> list[Fact]:
     """``US1`` written for Phase 3 becomes ``3``; ``all user stories`` becomes each of them."""
-    aliases = {a.alias: a.ref for a in _of(facts, AliasStated) if a.alias != a.ref}
+    names = _names(facts)
+    aliases = {a.alias: _by_name(a.ref, names) for a in _of(facts, AliasStated)}
+    aliases = {alias: ref for alias, ref in aliases.items() if ref and ref != alias}
     stories = tuple(sorted({ref for alias, ref in aliases.items() if alias.startswith("US")}, key=natural_key))
     if not stories:
         stories = tuple(sorted({i for f in facts for i in _refs_of(f) if _family(i) == "US"}, key=natural_key))
@@ -88,8 +90,25 @@ def _resolve_aliases(facts: Sequence[Fact]) -> list[Fact]:
     for fact in facts:
         if isinstance(fact, AliasStated):
             continue
-        resolved.extend(_rewritten(fact, aliases, stories))
+        resolved.extend(_rewritten(fact, aliases, stories, names))
     return resolved
+
+
+def _names(facts: Sequence[Fact]) -> dict[str, str]:
+    """Titles as names of their units (``Setup`` for ``Phase 1: Setup (…)``); phases first."""
+    named = sorted(_of(facts, PhaseNamed), key=lambda f: (_family(f.ref) != "phase", f.pos.line))
+    names: dict[str, str] = {}
+    for fact in named:
+        for text in (fact.title or "", (fact.title or "").split("(")[0]):
+            if normalize_name(text):
+                names.setdefault(normalize_name(text), fact.ref)
+    return names
+
+
+def _by_name(value: str, names: dict[str, str]) -> str | None:
+    if value.startswith(NAME_PREFIX):
+        return names.get(value.removeprefix(NAME_PREFIX))
+    return value
 
 
 def _refs_of(fact: Fact) -> list[str]:
@@ -97,15 +116,18 @@ def _refs_of(fact: Fact) -> list[str]:
     return found + list(getattr(fact, "refs", ()))
 
 
-def _rewritten(fact: Fact, aliases: dict[str, str], stories: tuple[str, ...]) -> list[Fact]:
+def _rewritten(fact: Fact, aliases: dict[str, str], stories: tuple[str, ...], names: dict[str, str]) -> list[Fact]:
     def expand(value: str) -> tuple[str, ...]:
-        return stories if value == ALL_STORIES else (aliases.get(value, value),)
+        if value == ALL_STORIES:
+            return stories
+        named = _by_name(value, names)
+        return (aliases.get(named, named),) if named else ()
 
-    names = [n for n in _REF_FIELDS if isinstance(getattr(fact, n, None), str)]
-    choices = [expand(getattr(fact, n)) for n in names]
+    fields = [n for n in _REF_FIELDS if isinstance(getattr(fact, n, None), str)]
+    choices = [expand(getattr(fact, n)) for n in fields]
     results: list[Fact] = []
     for combination in itertools.product(*choices):
-        changes: dict[str, object] = dict(zip(names, combination, strict=True))
+        changes: dict[str, object] = dict(zip(fields, combination, strict=True))
         if isinstance(fact, DenialStated):
             changes["refs"] = tuple(i for r in fact.refs for i in expand(r))
         results.append(replace(fact, **changes))  # type: ignore[arg-type]

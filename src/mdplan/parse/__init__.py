@@ -13,7 +13,9 @@ from mdplan.model import Fact
 from mdplan.parse.blocks import Block, BlockKind, split_blocks
 from mdplan.parse.diagram import read_diagram
 from mdplan.parse.files import read_code_paths, read_file_fields
-from mdplan.parse.labels import read_labels
+from mdplan.parse.frontmatter import read_front_matter
+from mdplan.parse.labels import read_duration_fields, read_labels
+from mdplan.parse.mermaid import is_mermaid, read_mermaid
 from mdplan.parse.prose import read_prose, read_prose_durations
 from mdplan.parse.tables import read_table
 from mdplan.parse.timeline import read_timeline
@@ -22,10 +24,11 @@ Recognizer = Callable[[Block], list[Fact]]
 
 RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
     "heading": (read_labels, read_prose),
-    "paragraph": (read_labels, read_prose, read_file_fields, read_timeline, read_prose_durations),
-    "item": (read_labels, read_prose, read_file_fields, read_timeline, read_prose_durations),
-    "code": (read_diagram, read_timeline, read_code_paths),
+    "paragraph": (read_labels, read_prose, read_file_fields, read_timeline, read_prose_durations, read_duration_fields),
+    "item": (read_labels, read_prose, read_file_fields, read_timeline, read_prose_durations, read_duration_fields),
+    "code": (read_mermaid, read_diagram, read_timeline, read_code_paths),
     "table": (read_table,),
+    "front_matter": (read_front_matter,),
 }
 
 
@@ -33,9 +36,16 @@ def read_facts(text: str) -> list[Fact]:
     """Every fact the document states, in document order of its blocks."""
     facts: list[Fact] = []
     for block in split_blocks(text):
-        for recognizer in RECOGNIZERS[block.kind]:
+        for recognizer in _recognizers(block):
             facts.extend(recognizer(block))
     return facts
+
+
+def _recognizers(block: Block) -> tuple[Recognizer, ...]:
+    """A Mermaid block is read as Mermaid only, never traced as a drawing."""
+    if block.kind == "code" and is_mermaid(block):
+        return (read_mermaid,)
+    return RECOGNIZERS[block.kind]
 
 
 def document_title(text: str) -> str | None:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-BlockKind = Literal["heading", "paragraph", "item", "code", "table"]
+BlockKind = Literal["heading", "paragraph", "item", "code", "table", "front_matter"]
 
 _CURRENT_WORDS = {"current", "original", "before", "sequential", "as-is", "baseline", "existing"}
 _OPTIMIZED_WORDS = {
@@ -40,6 +40,7 @@ _OPTIMIZED_WORDS = {
 }
 _NUMBERING = re.compile(r"^(?:[^\w\s]\s*)*(?:\d+(?:\.\d+)*[.)]?\s+)?")
 _LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[[ xX]\][ \t]+)?")
+_NUMBERED_TODO = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(\d{1,3})[.)]\s+\S")
 _CLOSING_FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*$")
 
 
@@ -58,6 +59,8 @@ class Block:
     owner: tuple[str, ...] = ()
     level: int = 0  # heading level
     parent: tuple[str, ...] = ()  # the owner around this block's own label
+    info: str = ""  # a fenced code block's info string (``mermaid``)
+    source_first_line: str = ""  # the first source line as written, list marker included
     rows: tuple[tuple[Line, ...], ...] = ()  # table: header row first, one Line per cell
 
     @property
@@ -68,8 +71,9 @@ class Block:
 def make_parser() -> MarkdownIt:
     """The one markdown-it configuration mdplan reads with: CommonMark plus GFM tables."""
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
 
 
 def view_of(text: str, line: int) -> View | None:
@@ -103,6 +107,7 @@ class _Walker:
     items: list[tuple[str, ...] | None] = field(default_factory=list)
     paragraph_view: View | None = None
     section_owner: tuple[str, ...] = ()
+    tab_header: tuple[Line, ...] | None = None
 
     def walk(self, tokens: Sequence[Token]) -> Iterator[Block]:
         for index, token in enumerate(tokens):
@@ -118,6 +123,8 @@ class _Walker:
                 yield self._code(token)
             elif token.type == "table_open":
                 yield self._table(tokens, index)
+            elif token.type == "front_matter":
+                yield self._front_matter(token)
 
     # --- context ---
 
@@ -148,14 +155,38 @@ class _Walker:
         lines = (Line(line, 1, inline.content),)
         return Block("heading", lines, self._view(), self.section_owner, level, parent=parent)
 
+    def _front_matter(self, token: Token) -> Block:
+        start, end = token.map or (0, 0)
+        lines = tuple(Line(n + 1, 1, self.source_lines[n]) for n in range(start + 1, max(start + 1, end - 1)))
+        return Block("front_matter", lines, None)
+
+    def _tab_table(self, lines: tuple[Line, ...]) -> Block | None:
+        """Lines of TAB-separated columns, as plain-text timelines write tables; a one-line
+        paragraph of them just before is the header."""
+        if self.items or "\t" not in lines[-1].text:
+            return None
+        rows = tuple(_tab_cells(line) for line in lines)
+        if len(rows) == 1 or not all("\t" in line.text for line in lines):
+            self.tab_header = rows[-1]
+            return None
+        header, self.tab_header = self.tab_header, None
+        rows = (header, *rows) if header and len(header) == len(rows[0]) else rows
+        return Block("table", lines, self._view(), self._owner(), rows=rows)
+
     def _paragraph(self, token: Token, inline: Token) -> Block:
         lines = self._source_lines(token)
+        table = self._tab_table(lines)
+        if table:
+            return table
         first_in_item = bool(self.items) and self.items[-1] is None
         label = parse_label(inline.content)
         if first_in_item:
             parent = self._owner()
-            self.items[-1] = label.ids if label else ()
-            return Block("item", lines, self._view(), self._owner(), parent=parent)
+            todo = _NUMBERED_TODO.match(self.source_lines[lines[0].number - 1])
+            own = label.ids if label else ((f"task-{todo[1]}",) if todo else ())
+            self.items[-1] = own
+            raw = self.source_lines[lines[0].number - 1]
+            return Block("item", lines, self._view(), self._owner(), parent=parent, source_first_line=raw)
         if not self.items:
             self._read_paragraph_context(inline.content, lines[0].number, label is not None)
             parent = self._heading_owner()
@@ -178,7 +209,7 @@ class _Walker:
             if end > start and _CLOSING_FENCE.match(self.source_lines[end - 1]):
                 end -= 1
         lines = tuple(Line(n + 1, 1, self.source_lines[n]) for n in range(start, end))
-        return Block("code", lines, self._view(), self._owner())
+        return Block("code", lines, self._view(), self._owner(), info=token.info.strip())
 
     def _table(self, tokens: Sequence[Token], index: int) -> Block:
         rows: list[tuple[Line, ...]] = []
@@ -205,6 +236,15 @@ class _Walker:
             cut = prefix.end() if prefix else 0
             lines.append(Line(number + 1, cut + 1, raw[cut:].rstrip()))
         return tuple(lines)
+
+
+def _tab_cells(line: Line) -> tuple[Line, ...]:
+    cells = []
+    for match in re.finditer(r"[^\t]+", line.text):
+        if match[0].strip():
+            offset = match.start() + len(match[0]) - len(match[0].lstrip())
+            cells.append(Line(line.number, line.col + offset, match[0].strip()))
+    return tuple(cells)
 
 
 def _first_line(token: Token) -> int:

@@ -80,6 +80,18 @@ def phase_label(node_id: str) -> str:
 
 
 ALL_STORIES = "@stories"
+NAME_PREFIX = "name:"
+
+
+def name_ref(name: str) -> str:
+    """A unit referred to by name (``Setup``), for the merge to resolve against titles."""
+    return NAME_PREFIX + normalize_name(name)
+
+
+def normalize_name(name: str) -> str:
+    return re.sub(r"[\W_]+", " ", name.lower()).strip()
+
+
 _ALL_STORIES = re.compile(
     r"\b(?:all\s+(?:the\s+|desired\s+|other\s+)?(?:user\s+)?|any\s+(?:user\s+)?|user\s+)stories\b(?!\s+\d)",
     re.IGNORECASE,

@@ -8,11 +8,15 @@ prose, and paths (``Phase 2: Write to types.rs``).
 
 from __future__ import annotations
 
+import re
+
 from mdplan.model import AliasStated, DurationStated, Fact, FileTouched, PhaseNamed, Pos, View, WindowStated
 from mdplan.parse.blocks import Block
 from mdplan.parse.files import paths_in
 from mdplan.parse.prose import read_clause
-from mdplan.parse.refs import Label, find_refs, parse_label, phase_label
+from mdplan.parse.durations import find_durations
+from mdplan.parse.ids import name_ref
+from mdplan.parse.refs import Label, find_refs, parse_label, phase_label, strip_markup
 
 LABEL_RANK = 0
 
@@ -33,11 +37,21 @@ def label_facts(label: Label, text: str, pos: Pos, view: View | None, parent: tu
     return facts
 
 
+def _numbered_todo(block: Block) -> Label | None:
+    """``- [ ] 1. Remove the panel``: a numbered item of a checklist is a task (``task-1``)."""
+    source = block.source_first_line
+    match = _NUMBERED_TODO.match(source) if block.kind == "item" else None
+    return Label((f"task-{match['n']}",), strip_markup(match["title"]).strip()) if match else None
+
+
 def _alias(label: Label, pos: Pos) -> list[Fact]:
-    """``Phase 3: User Story 1 - …``: the title names the same unit by another id."""
+    """``Phase 3: User Story 1 - …``: the title names the same unit by another id;
+    ``Release Command (US7)``: a name, the title of some other label, names it too."""
     refs = find_refs(label.title or "")
     if refs and refs[0].start == 0 and len(refs[0].ids) == 1 and refs[0].ids != label.ids:
         return [AliasStated(refs[0].ids[0], label.ids[0], pos)]
+    if label.named and label.title:
+        return [AliasStated(label.ids[0], name_ref(label.title), pos)]
     return []
 
 
@@ -55,10 +69,37 @@ def _single_phase_facts(label: Label, text: str, pos: Pos, view: View | None) ->
     return facts
 
 
+_DURATION_FIELD = re.compile(
+    r"^\W*(?:duration|estimated?\s+(?:effort|time|duration)|estimates?|effort|time\s+estimate|est\.?|timeline"
+    r"|thời gian|时长|预计时间|工期)\s*[:：]\s*(?P<value>.+)",
+    re.IGNORECASE,
+)
+
+
+def read_duration_fields(block: Block) -> list[Fact]:
+    """``**Duration**: 3-4 days | **Dependencies**: …`` under a phase: a duration on the phase itself."""
+    if len(block.owner) != 1:
+        return []
+    facts: list[Fact] = []
+    for line in block.lines:
+        for clause in re.split(r"\s+\|\s+", strip_markup(line.text)):
+            match = _DURATION_FIELD.match(clause.strip())
+            found = find_durations(match["value"]) if match else []
+            if found:
+                pos = Pos(line.number, line.col)
+                facts.append(
+                    DurationStated(block.owner[0], found[0].low, found[0].high, LABEL_RANK, clause.strip(), pos)
+                )
+    return facts
+
+
+_NUMBERED_TODO = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(?P<n>\d{1,3})[.)]\s+(?P<title>\S.*)$")
+
+
 def read_labels(block: Block) -> list[Fact]:
     """Recognizer for headings, list items and paragraphs that open with a phase label."""
     first = block.lines[0]
-    label = parse_label(first.text, generic=block.kind == "heading")
+    label = parse_label(first.text, generic=block.kind == "heading") or _numbered_todo(block)
     if label is None:
         return []
     return label_facts(label, first.text, Pos(first.number, first.col), block.view, block.parent)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from mdplan.model import DenialKind, DenialStated, DurationStated, EdgeStated, Fact, Mentioned, Pos, View
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import parse_duration
+from mdplan.parse.ids import name_ref
 from mdplan.parse.refs import find_refs, ids_in, parse_label, strip_markup
 
 _NEGATIVE = re.compile(
@@ -47,7 +48,7 @@ _PARALLEL = re.compile(
     r"\b(?:(?:can\s+(?:be|run)\s+)?(?:run\s+)?in\s+parallel|parallel(?:ize|ise)?)\s+with\s*:?\s*(?P<value>.*)",
     re.IGNORECASE,
 )
-_DEPENDS_PHRASE = re.compile(r"\b(?:depends|relies)\s+on\s+(?:all\s+of\s+)?(?P<value>.*)", re.IGNORECASE)
+_DEPENDS_PHRASE = re.compile(r"\b(?:depends?|relies|rely)\s+on\s+(?:all\s+of\s+)?(?P<value>.*)", re.IGNORECASE)
 _INVERSE_PHRASE = re.compile(
     r"\b(?:consumed|needed|required|used|awaited)\s+(?:by|for)\s+(?P<value>.*)|\brequired\s+for\s+(?P<also>.*)",
     re.IGNORECASE,
@@ -220,13 +221,29 @@ def _leading_ids(value: str, owner: tuple[str, ...]) -> tuple[str, ...]:
     """Ids of the references at the start of ``value`` (``Phase 2 & 3 to finish``)."""
     refs = find_refs(value, generic=True)
     if not refs or refs[0].start > _LEADING_REF_SPAN:
-        return ()
+        return _named(value, owner)
     ids = list(refs[0].ids)
     for before, ref in itertools.pairwise(refs):  # ``US1 & US2``, ``Phase 3 + Phase 4``: one list
         if not re.fullmatch(r"\s*(?:,|&|\+|/|and|or)\s*", value[before.end : ref.start]):
             break
         ids.extend(ref.ids)
     return _others(tuple(ids), owner)
+
+
+_NAME_THEN_REF = re.compile(r"^\W*(?:[A-Z][\w&/-]*\s+){1,4}\((?P<ref>[^()]+)\)")
+_NAME = re.compile(r"^(?:the\s+)?(?P<name>[A-Z][\w&/-]*(?:\s+[A-Z][\w&/-]*){0,3})(?![\w-])")
+
+
+def _named(value: str, owner: tuple[str, ...]) -> tuple[str, ...]:
+    """``Foundational (Phase 2)``: the reference in brackets; ``Setup completion``: a name,
+    which the merge resolves to the unit whose title it is."""
+    paren = _NAME_THEN_REF.match(value)
+    if paren:
+        refs = find_refs(paren["ref"], generic=True)
+        if len(refs) == 1 and refs[0].start == 0:
+            return _others(refs[0].ids, owner)
+    name = _NAME.match(value)
+    return (name_ref(name["name"]),) if name else ()
 
 
 def _others(ids: tuple[str, ...], owner: tuple[str, ...]) -> tuple[str, ...]:

@@ -51,6 +51,7 @@ class Label:
     annotations: tuple[str, ...] = ()
     body: str = field(default="")  # the label text after its phase reference
     markers: tuple[str, ...] = ()  # spec-kit ``[P]``, ``[US1]``
+    named: bool = False  # ``Name (Phase 1)``: the name comes first
 
 
 def strip_markup(text: str) -> str:
@@ -97,7 +98,8 @@ def _parse_alias(plain: str, generic: bool) -> Label | None:
     if len(refs) != 1 or refs[0].start != 0 or refs[0].end != len(match["ref"].strip()):
         return None
     rest = match["rest"].lstrip(":").strip()
-    return Label(refs[0].ids, match["name"].strip(), annotations=(rest,) if rest else (), body=match["rest"])
+    annotations = (rest,) if rest else ()
+    return Label(refs[0].ids, match["name"].strip(), annotations=annotations, body=match["rest"], named=True)
 
 
 def _unwrap(text: str, opening: str, closing: str) -> str:

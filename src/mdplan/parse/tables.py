@@ -10,9 +10,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mdplan.model import DenialStated, DurationStated, EdgeStated, Fact, FileTouched, PhaseNamed, Pos, View
+from mdplan.model import (
+    DenialStated,
+    DurationStated,
+    EdgeStated,
+    Fact,
+    FileTouched,
+    PhaseNamed,
+    Pos,
+    View,
+    WindowStated,
+)
 from mdplan.parse.blocks import Block, Line
-from mdplan.parse.durations import parse_duration
+from mdplan.parse.durations import MINUTES_PER_WEEK, parse_duration
 from mdplan.parse.files import paths_in
 from mdplan.parse.prose import read_clause
 from mdplan.parse.refs import bare_ids, phase_label, strip_markup
@@ -23,6 +33,7 @@ _COLUMNS: dict[str, re.Pattern[str]] = {
     "depends": re.compile(r"depend|blocked by|prereq|^after$|requires|phụ thuộc|依赖|前置|dependencias", re.IGNORECASE),
     "duration": re.compile(r"^(?:est\.?|estimate[sd]?|duration|time|effort|hours|days)\b", re.IGNORECASE),
     "title": re.compile(r"^(?:title|name|description|task|goal)$", re.IGNORECASE),
+    "week": re.compile(r"^(?:weeks?|tuần|周|週)$", re.IGNORECASE),
 }
 _NONE = re.compile(r"^\s*(?:none|nothing|no|n/a|không|无|没有|ninguna|ninguno|-|—|–)?\s*$", re.IGNORECASE)
 
@@ -62,14 +73,31 @@ def _columns(header: list[str]) -> dict[str, int]:
 def _row(cells: tuple[Line, ...], columns: dict[str, int], view: View | None) -> _Row:
     named = {kind: cells[index] for kind, index in columns.items() if index < len(cells)}
     others = tuple(cell for index, cell in enumerate(cells) if index not in columns.values())
-    return _Row(bare_ids(named["phase"].text) if "phase" in named else (), named, others, view)
+    return _Row(_row_ids(named["phase"].text) if "phase" in named else (), named, others, view)
+
+
+def _row_ids(text: str) -> tuple[str, ...]:
+    """Ids in the unit column, or, where it holds a name (``Planning & Setup``), its slug."""
+    ids = bare_ids(text)
+    if ids:
+        return ids
+    plain = strip_markup(text).strip()
+    numbered = re.match(r"^(\d+[a-z]?(?:\.\d+)*)[.:)]?\s+\S", plain)
+    if numbered:
+        return (numbered[1],)
+    slug = re.sub(r"[^\w]+", "-", plain.lower()).strip("-")
+    return (slug,) if slug and not slug.isdigit() else ()
 
 
 def _row_facts(row: _Row) -> list[Fact]:
     pos = Pos(row.cells["phase"].number, 1)
     title_cell = row.cells.get("title")
     title = strip_markup(title_cell.text).strip() if title_cell and len(row.ids) == 1 else None
-    facts: list[Fact] = [PhaseNamed(ref, phase_label(ref), title or None, pos, None) for ref in row.ids]
+    named = strip_markup(row.cells["phase"].text).strip()
+    facts: list[Fact] = [
+        PhaseNamed(ref, phase_label(ref) if bare_ids(named) else named, title or None, pos, None) for ref in row.ids
+    ]
+    facts.extend(_week_window(row, pos))
     facts.extend(_files(row, pos))
     facts.extend(_depends(row, pos))
     facts.extend(_duration(row, pos))
@@ -96,6 +124,17 @@ def _depends(row: _Row, pos: Pos) -> list[Fact]:
     return [
         EdgeStated(src, dst, "stated", pos, row.view) for src in bare_ids(cell.text) for dst in row.ids if src != dst
     ]
+
+
+def _week_window(row: _Row, pos: Pos) -> list[Fact]:
+    """A Week column: ``3`` is the third week, ``11-12`` the eleventh and twelfth."""
+    cell = row.cells.get("week")
+    match = re.fullmatch(r"\s*(\d+)\s*(?:[-–]\s*(\d+))?\s*", cell.text) if cell else None
+    if match is None or len(row.ids) != 1:
+        return []
+    first, last = int(match[1]), int(match[2] or match[1])
+    start, end = (first - 1) * MINUTES_PER_WEEK, last * MINUTES_PER_WEEK
+    return [WindowStated(row.ids[0], start, end, cell.text.strip() if cell else "", pos, row.view)]
 
 
 def _duration(row: _Row, pos: Pos) -> list[Fact]:
