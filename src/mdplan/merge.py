@@ -81,8 +81,11 @@ _REF_FIELDS = ("ref", "src", "dst", "subject")
 def _resolve_aliases(facts: Sequence[Fact]) -> list[Fact]:
     """``US1`` written for Phase 3 becomes ``3``; ``all user stories`` becomes each of them."""
     names = _names(facts)
-    aliases = {a.alias: _by_name(a.ref, names) for a in _of(facts, AliasStated)}
-    aliases = {alias: ref for alias, ref in aliases.items() if ref and ref != alias}
+    aliases: dict[str, str] = {}
+    for alias in _of(facts, AliasStated):
+        target = _by_name(alias.ref, names)
+        if target and target != alias.alias:
+            aliases[alias.alias] = target
     stories = tuple(sorted({ref for alias, ref in aliases.items() if alias.startswith("US")}, key=natural_key))
     if not stories:
         stories = tuple(sorted({i for f in facts for i in _refs_of(f) if _family(i) == "US"}, key=natural_key))

@@ -55,7 +55,7 @@ def _fields(lines: tuple[Line, ...]) -> dict[str, list[str]]:
 
 
 def _values(text: str) -> list[str]:
-    text = text.split(" #")[0].strip()
+    text = text.split(" #", maxsplit=1)[0].strip()
     if text.startswith("[") and text.endswith("]"):
         return [_scalar(v) for v in text[1:-1].split(",") if v.strip()]
     return [_scalar(text)] if text else []

@@ -12,10 +12,10 @@ import re
 
 from mdplan.model import AliasStated, DurationStated, Fact, FileTouched, PhaseNamed, Pos, View, WindowStated
 from mdplan.parse.blocks import Block
-from mdplan.parse.files import paths_in
-from mdplan.parse.prose import read_clause
 from mdplan.parse.durations import find_durations
+from mdplan.parse.files import paths_in
 from mdplan.parse.ids import name_ref
+from mdplan.parse.prose import read_clause
 from mdplan.parse.refs import Label, find_refs, parse_label, phase_label, strip_markup
 
 LABEL_RANK = 0
