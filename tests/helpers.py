@@ -40,7 +40,7 @@ def describe(text: str) -> str:
     analysis = mdplan.analyze(plan)
     lines = []
     for scenario in plan.scenarios:
-        edges = " ".join(f"{e.src}->{e.dst}" for e in scenario.edges)
+        edges = " ".join(f"{e.src}->{e.dst}" + (" (optional)" if e.optional else "") for e in scenario.edges)
         lines.append(f"{scenario.name}: {' '.join(scenario.phase_ids)}" + (f" | {edges}" if edges else ""))
     members = sorted({p for s in plan.scenarios for p in s.phase_ids}, key=natural_key)
     timed = [f"{p}={_minutes(plan.phases[p])}" for p in members if plan.phases[p].minutes is not None]

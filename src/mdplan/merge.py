@@ -66,7 +66,11 @@ def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estim
     diagnostics.extend(_unknown_references(source, facts, edges))
     phases = {ref: _phase(ref, facts, estimate, source, diagnostics) for ref in sorted(known, key=natural_key)}
     _resolve_files(phases)
-    parents = {ref: p.parent for ref, p in phases.items() if p.parent in phases}
+    parents = {
+        ref: p.parent
+        for ref, p in phases.items()
+        if p.parent in phases and _family(ref) != _family(p.parent)  # tasks in phases, not phases in phases
+    }
     scenarios = _scenarios(facts, edges, known, parents)
     diagnostics.extend(_denial_conflicts(source, _of(facts, DenialStated), scenarios))
     diagnostics.extend(_undrawn(source, edges, scenarios))
@@ -75,7 +79,7 @@ def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estim
 
 # --- aliases and views -------------------------------------------------------------------
 
-_REF_FIELDS = ("ref", "src", "dst", "subject")
+_REF_FIELDS = ("ref", "src", "dst", "subject", "parent")
 
 
 def _resolve_aliases(facts: Sequence[Fact]) -> list[Fact]:
@@ -182,7 +186,7 @@ def _family(node_id: str) -> str:
         return match[1]
     if match := re.match(r"(US|T)\d", node_id):
         return match[1]
-    return "phase" if node_id[:1].isdigit() else "other"
+    return "phase" if re.fullmatch(r"\d+(?:\.\d+)*[a-z]?", node_id) else "other"
 
 
 def _unknown_references(source: str, facts: Sequence[Fact], edges: list[EdgeStated]) -> list[Diagnostic]:
@@ -192,7 +196,7 @@ def _unknown_references(source: str, facts: Sequence[Fact], edges: list[EdgeStat
     found = []
     for edge in edges:
         for missing in (edge.src, edge.dst):
-            if missing not in named and _family(missing) in families:
+            if missing not in named and _family(missing) == "phase" and "phase" in families:
                 found.append(
                     Diagnostic(
                         source,

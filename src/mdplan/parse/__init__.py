@@ -16,6 +16,7 @@ from mdplan.parse.files import read_code_paths, read_file_fields
 from mdplan.parse.frontmatter import read_front_matter
 from mdplan.parse.labels import read_duration_fields, read_labels
 from mdplan.parse.mermaid import is_mermaid, read_mermaid
+from mdplan.parse.obsidian import read_obsidian_tasks
 from mdplan.parse.prose import read_prose, read_prose_durations
 from mdplan.parse.tables import read_table
 from mdplan.parse.timeline import read_timeline
@@ -25,7 +26,15 @@ Recognizer = Callable[[Block], list[Fact]]
 RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
     "heading": (read_labels, read_prose),
     "paragraph": (read_labels, read_prose, read_file_fields, read_timeline, read_prose_durations, read_duration_fields),
-    "item": (read_labels, read_prose, read_file_fields, read_timeline, read_prose_durations, read_duration_fields),
+    "item": (
+        read_labels,
+        read_prose,
+        read_file_fields,
+        read_timeline,
+        read_prose_durations,
+        read_duration_fields,
+        read_obsidian_tasks,
+    ),
     "code": (read_mermaid, read_diagram, read_timeline, read_code_paths),
     "table": (read_table,),
     "front_matter": (read_front_matter,),

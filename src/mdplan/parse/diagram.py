@@ -10,6 +10,7 @@ is read as prose about that phase. An arrow that reaches text on one side only i
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict, deque
 from dataclasses import replace
 
@@ -22,16 +23,20 @@ from mdplan.parse.refs import Label, parse_label
 from mdplan.parse.trace import Arrow, trace
 
 UNTRACED = "MP103"
+_AXIS = re.compile(r"^\s*[^\W\d_]+\s*[→↓←↑▶▼►]\s*[\d\s.,|]*$")
 
 
 def read_diagram(block: Block) -> list[Fact]:
     """Recognizer for code blocks."""
     grid = Grid(block.lines)
     arrows, dangling = trace(grid)
+    texts = {line.number: line.text for line in block.lines}
     facts: list[Fact] = [
         Note(UNTRACED, "warning", "arrow reaches no node on one side; it was not read", Pos(d.line, d.col))
         for d in dangling
-    ]
+        if not _AXIS.match(texts.get(d.line, ""))
+        and (not d.runs or any(parse_label(grid.runs[i].text, strict=False) for i in d.runs))
+    ]  # an axis (``Weeks →  1  2``, ``Phase ↓``) or an arrow between plain words is no dependency
     if not arrows:
         return facts
     nodes = {i: parse_label(grid.runs[i].text, strict=False) for a in arrows for i in (a.source, a.target)}
@@ -79,6 +84,9 @@ def _contracted_edges(arrows: list[Arrow], grid: Grid, nodes: dict[int, Label | 
     successors: dict[int, list[Arrow]] = defaultdict(list)
     for arrow in arrows:
         successors[arrow.source].append(arrow)
+    for arrow in _imports(arrows, grid, nodes):
+        successors[arrow.source].append(arrow)
+        successors[arrow.target].remove(replace(arrow, source=arrow.target, target=arrow.source))
     facts: list[Fact] = []
     for start, label in sorted(nodes.items()):
         if label is not None:
@@ -91,6 +99,19 @@ def _contracted_edges(arrows: list[Arrow], grid: Grid, nodes: dict[int, Label | 
                     if src != dst
                 )
     return facts
+
+
+_IMPORTS = re.compile(r"\b(?:imports?|uses?|needs?|requires?|depends\s+on|extends|builds\s+on)\b", re.IGNORECASE)
+
+
+def _imports(arrows: list[Arrow], grid: Grid, nodes: dict[int, Label | None]) -> list[Arrow]:
+    """``A ← B (imports A)``: the arrow points at what B uses, so A comes first: reversed."""
+    found = []
+    for arrow in arrows:
+        source, label = grid.runs[arrow.source], nodes[arrow.source]
+        if label and _right_of(source, grid.runs[arrow.target]) and _IMPORTS.search(label.body):
+            found.append(replace(arrow, source=arrow.target, target=arrow.source))
+    return found
 
 
 def _reachable_phases(

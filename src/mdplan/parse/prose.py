@@ -32,6 +32,12 @@ _NEGATIVE = re.compile(
     re.IGNORECASE,
 )
 _ONLY = re.compile(r"\bonly\b", re.IGNORECASE)
+_OPTIONAL = re.compile(r"\boptional(?:ly)?\b|\bnice to have\b|\bsoft\b", re.IGNORECASE)
+_NEGATED = re.compile(
+    r"\b(?:does\s+not|doesn't|do\s+not|don't|never|no\s+longer)\s+(?:depend|rely|wait)s?\s+(?:on|for)\s+(?P<value>.*)",
+    re.IGNORECASE,
+)
+_INDEPENDENT_OF_EACH_OTHER = re.compile(r"^\s*(?:are|is)\s+(?:independent|parallel)\b", re.IGNORECASE)
 _DEPENDS_FIELD = re.compile(
     r"^(?:dependencies|dependency|depends on|prerequisites?|requires|blocked by)\s*:\s*(?P<value>.*)",
     re.IGNORECASE,
@@ -101,7 +107,14 @@ def read_clause(text: str, owner: tuple[str, ...], pos: Pos, view: View | None) 
     plain = strip_markup(text).strip()
     facts: list[Fact] = []
     for clause in _CLAUSE_SPLIT.split(plain):
-        facts.extend(_subject_sentences(clause, pos, view))
+        denied = list(_negations(clause, owner, pos, view))
+        if denied:
+            facts.extend(denied)
+            continue
+        own = list(_subject_sentences(clause, pos, view))
+        facts.extend(own)
+        if own:
+            continue  # a sentence with its own subject is not about the owner
         for rule in _OWNER_RULES:
             found = list(rule(clause, owner or (_NOBODY,), pos, view))
             facts.extend(found if owner else _mentions(found, pos, view))
@@ -135,8 +148,8 @@ def _depends_field(clause: str, owner: tuple[str, ...], pos: Pos, view: View | N
     if _NEGATIVE.match(value):
         yield from _denials(owner, "no_predecessors", (), text=clause, pos=pos, view=view)
         return
-    refs = _others(ids_in(value), owner)
-    yield from _edges(refs, owner, pos, view)
+    refs = _others(ids_in(value, generic=True), owner)
+    yield from _edges(refs, owner, pos, view, optional=bool(_OPTIONAL.search(value)))
     if refs and _ONLY.search(value):
         yield from _denials(owner, "only_predecessors", refs, text=clause, pos=pos, view=view)
 
@@ -196,6 +209,24 @@ _OWNER_RULES: tuple[ClauseRule, ...] = (
 # --- sentences with their own subject ----------------------------------------------------
 
 
+def _negations(clause: str, owner: tuple[str, ...], pos: Pos, view: View | None) -> Iterator[Fact]:
+    """``Stage 3 doesn't depend on Stage 2``, ``Stages 5 and 6 are independent``: no edge."""
+    refs = find_refs(clause, generic=True)
+    negated = _NEGATED.search(clause)
+    if negated:
+        before = [r for r in refs if r.end <= negated.start()]
+        subject = before[-1].ids if before else owner
+        others = _others(_leading_ids(negated["value"], subject), subject)
+        yield from _denials(subject, "parallel", others, text=clause, pos=pos, view=view)
+        return
+    for ref in refs:
+        if len(ref.ids) > 1 and _INDEPENDENT_OF_EACH_OTHER.match(clause, ref.end):
+            for subject in ref.ids:
+                yield from _denials(
+                    (subject,), "parallel", _others(ref.ids, (subject,)), text=clause, pos=pos, view=view
+                )
+
+
 def _subject_sentences(clause: str, pos: Pos, view: View | None) -> Iterator[Fact]:
     """``Epic 1 must complete before Epics 2 & 3``, ``T004 should run after T001-T003``."""
     for ref in find_refs(clause, generic=True):
@@ -250,11 +281,13 @@ def _others(ids: tuple[str, ...], owner: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(i for i in ids if i not in owner)
 
 
-def _edges(sources: tuple[str, ...], targets: tuple[str, ...], pos: Pos, view: View | None) -> Iterator[Fact]:
+def _edges(
+    sources: tuple[str, ...], targets: tuple[str, ...], pos: Pos, view: View | None, *, optional: bool = False
+) -> Iterator[Fact]:
     for src in sources:
         for dst in targets:
             if src != dst:
-                yield EdgeStated(src, dst, "stated", pos, view)
+                yield EdgeStated(src, dst, "stated", pos, view, optional)
 
 
 def _denials(

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from mdplan.parse.durations import Minutes, parse_duration, parse_unitless_range
+from mdplan.parse.durations import Minutes, parse_duration, parse_unitless_range, unit_minutes
 from mdplan.parse.ids import Ref, bare_ids, find_refs, ids_in, phase_label
 
 __all__ = ["Label", "Ref", "bare_ids", "find_refs", "ids_in", "parse_label", "phase_label", "strip_markup"]
@@ -28,10 +28,10 @@ _DEPENDENCY_WORDS = re.compile(
 # --- labels ------------------------------------------------------------------------------
 
 _LEAD = re.compile(
-    r"^\s*(?:#{1,6}\s+)?(?:[-*+]\s+|\d{1,3}[.)]\s+)?(?:\[[ xX]\]\s+)?"
+    r"^\s*(?:#{1,6}\s+)?(?:[-*+]\s+)?(?:\d{1,3}[a-z]?[.)]\s+|[A-Za-z][.)]\s+)?(?:\[[ xX]\]\s+)?"
     r"(?:[^\w\s\[{(`*_~]\s*)*"  # emoji and symbols before the name
 )
-_STRONG = re.compile(r"(?<![\w*_])(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?![\w*_])")
+_STRONG = re.compile(r"(?<![\w*_/])(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?![\w*_.])")
 _EMPHASIS = re.compile(r"(?<![\w*_])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*_])")
 _CODE_SPANS = re.compile(r"(`+[^`]*`+)")
 _PAREN = re.compile(r"\(([^()]*)\)")
@@ -127,12 +127,12 @@ def _parse_rest(ids: tuple[str, ...], rest: str, *, code: bool = False) -> Label
     annotations = [b for b in brackets if not _is_marker(b)]
     if field_value:
         annotations.append(field_value)
-    if title is None and code:
-        title = _plain_title(rest)
     for paren in _PAREN.finditer(rest):
         for part in re.split(r"\s*[,;·]\s*", paren[1]):
             kind = _classify_part(part)
-            if kind == "duration":
+            if kind == "unit-window":
+                windows.append(_must(unit_window(part)))
+            elif kind == "duration":
                 durations.append(_must(parse_duration(part)))
             elif kind == "window":
                 windows.append(_must(parse_unitless_range(part)))
@@ -141,6 +141,8 @@ def _parse_rest(ids: tuple[str, ...], rest: str, *, code: bool = False) -> Label
             elif title is None and part:
                 title = part
     annotations.extend(_dash_annotations(rest))
+    if title is None and code and not field_value:
+        title = _plain_title(rest)
     return Label(ids, title, tuple(durations), tuple(windows), tuple(annotations), rest, markers)
 
 
@@ -150,12 +152,34 @@ def _is_marker(text: str) -> bool:
 
 
 def _plain_title(rest: str) -> str | None:
-    text = _BRACKET.sub(" ", rest)
+    text = re.split(r"\s(?:→|->|—|–)\s|\s-\s", rest)[0]
+    text = _BRACKET.sub(" ", text)
     text = _PAREN.sub(lambda m: m[0] if not parse_duration(m[1]) else " ", text)
     return re.sub(r"\s+", " ", text).strip(" :-—–") or None
 
 
+_UNIT_WINDOW = re.compile(
+    r"^(?P<unit>weeks?|days?|hours?|tuần|ngày|giờ|第?周|天)\s*(?P<a>\d+(?:\.\d+)?)(?:\s*[-–]\s*(?P<b>\d+(?:\.\d+)?))?$",
+    re.IGNORECASE,
+)
+
+
+def unit_window(part: str) -> tuple[float, float] | None:
+    """``Week 2-3``, ``Day 1-2`` (ordinals: both ends included), ``Hour 0-1.5`` (offsets), in minutes."""
+    match = _UNIT_WINDOW.match(part.strip())
+    if not match:
+        return None
+    scale = unit_minutes(match["unit"].rstrip("sS")) or unit_minutes(match["unit"]) or 1.0
+    low = float(match["a"])
+    high = float(match["b"] or match["a"])
+    if low == 0 or low != int(low) or high != int(high):
+        return low * scale, high * scale
+    return (low - 1) * scale, high * scale
+
+
 def _classify_part(part: str) -> str:
+    if unit_window(part):
+        return "unit-window"
     if parse_duration(part):
         return "duration"
     if parse_unitless_range(part):

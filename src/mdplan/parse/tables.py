@@ -28,10 +28,10 @@ from mdplan.parse.prose import read_clause
 from mdplan.parse.refs import bare_ids, phase_label, strip_markup
 
 _COLUMNS: dict[str, re.Pattern[str]] = {
-    "phase": re.compile(r"^(?:phases?|id|#|step|stage|wave)$|phase", re.IGNORECASE),
+    "phase": re.compile(r"^(?:phases?|id|#|step|stage|wave|tasks?|epic|story|item)$|phase", re.IGNORECASE),
     "file": re.compile(r"module|file|path|component|location", re.IGNORECASE),
     "depends": re.compile(r"depend|blocked by|prereq|^after$|requires|phụ thuộc|依赖|前置|dependencias", re.IGNORECASE),
-    "duration": re.compile(r"^(?:est\.?|estimate[sd]?|duration|time|effort|hours|days)\b", re.IGNORECASE),
+    "duration": re.compile(r"^(?:est\.?|estimate[sd]?|duration|time|effort|hours|days|size|t-shirt)\b", re.IGNORECASE),
     "title": re.compile(r"^(?:title|name|description|task|goal)$", re.IGNORECASE),
     "week": re.compile(r"^(?:weeks?|tuần|周|週)$", re.IGNORECASE),
 }
@@ -137,9 +137,17 @@ def _week_window(row: _Row, pos: Pos) -> list[Fact]:
     return [WindowStated(row.ids[0], start, end, cell.text.strip() if cell else "", pos, row.view)]
 
 
+# T-shirt sizes, in working time: documented in the README
+SIZES = {"XS": 60.0, "S": 240.0, "M": 960.0, "L": 2400.0, "XL": 4800.0, "XXL": 9600.0}
+
+
 def _duration(row: _Row, pos: Pos) -> list[Fact]:
     cell = row.cells.get("duration")
-    minutes = parse_duration(strip_markup(cell.text)) if cell else None
+    text = strip_markup(cell.text).strip() if cell else ""
+    if text.upper() in SIZES and len(row.ids) == 1:
+        size = SIZES[text.upper()]
+        return [DurationStated(row.ids[0], size, size, 0, text, pos)]
+    minutes = parse_duration(text) if cell else None
     if minutes is None or len(row.ids) != 1 or cell is None:
         return []
     return [DurationStated(row.ids[0], minutes.low, minutes.high, 0, cell.text.strip(), pos)]

@@ -33,6 +33,7 @@ class Dangling:
 
     line: int
     col: int
+    runs: tuple[int, ...]  # the text it does reach
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +136,8 @@ def _arrows(nets: _Nets, cells: dict[tuple[int, int], Cell]) -> tuple[list[Arrow
         arrows.extend(found)
         if not found:
             first = cells[min(net_heads)]
-            dangling.append(Dangling(first.line, first.col))
+            reached = tuple(sorted({t.run for t in by_net.get(net, [])}))
+            dangling.append(Dangling(first.line, first.col, reached))
     return arrows, dangling
 
 
