@@ -221,10 +221,8 @@ def _negations(clause: str, owner: tuple[str, ...], pos: Pos, view: View | None)
         return
     for ref in refs:
         if len(ref.ids) > 1 and _INDEPENDENT_OF_EACH_OTHER.match(clause, ref.end):
-            for subject in ref.ids:
-                yield from _denials(
-                    (subject,), "parallel", _others(ref.ids, (subject,)), text=clause, pos=pos, view=view
-                )
+            for one in ref.ids:
+                yield from _denials((one,), "parallel", _others(ref.ids, (one,)), text=clause, pos=pos, view=view)
 
 
 def _subject_sentences(clause: str, pos: Pos, view: View | None) -> Iterator[Fact]:
