@@ -52,6 +52,7 @@ from mdplan.parse.ids import ALL_STORIES, NAME_PREFIX, normalize_name, phase_lab
 
 Estimate = Literal["low", "mid", "high"]
 UNKNOWN_REFERENCE = "MP101"
+AMBIGUOUS_ID = "MP102"
 DURATION_CONFLICT = "MP104"
 EDGE_DENIED = "MP105"
 EDGE_NOT_DRAWN = "MP109"
@@ -64,6 +65,7 @@ def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estim
     known = _known_ids(facts)
     edges = _of(facts, EdgeStated)
     diagnostics.extend(_unknown_references(source, facts, edges))
+    diagnostics.extend(_ambiguous_ids(source, facts))
     phases = {ref: _phase(ref, facts, estimate, source, diagnostics) for ref in sorted(known, key=natural_key)}
     _resolve_files(phases)
     parents = {
@@ -187,6 +189,23 @@ def _family(node_id: str) -> str:
     if match := re.match(r"(US|T)\d", node_id):
         return match[1]
     return "phase" if re.fullmatch(r"\d+(?:\.\d+)*[a-z]?", node_id) else "other"
+
+
+def _ambiguous_ids(source: str, facts: Sequence[Fact]) -> list[Diagnostic]:
+    """A task id (``T024``, ``CORE-7``) given to two different tasks: which one do others mean?"""
+    by_ref: dict[str, list[PhaseNamed]] = defaultdict(list)
+    for fact in _of(facts, PhaseNamed):
+        if fact.title and _family(fact.ref) in ("T", "other"):
+            by_ref[fact.ref].append(fact)
+    found = []
+    for ref, named in by_ref.items():
+        titles = list(dict.fromkeys(f.title for f in named))
+        if len(titles) > 1:
+            second = next(f for f in named if f.title != named[0].title)
+            where = ", ".join(f"{f.title!r} (line {f.pos.line})" for f in named)
+            message = f"{ref} names more than one unit: {where}"
+            found.append(Diagnostic(source, second.pos.line, second.pos.col, "warning", AMBIGUOUS_ID, message))
+    return found
 
 
 def _unknown_references(source: str, facts: Sequence[Fact], edges: list[EdgeStated]) -> list[Diagnostic]:

@@ -23,6 +23,7 @@ from mdplan.parse.refs import Label, parse_label
 from mdplan.parse.trace import Arrow, trace
 
 UNTRACED = "MP103"
+_TREE_ENTRY = re.compile(r"^[\s│|]*[├└]──")
 _AXIS = re.compile(r"^\s*[^\W\d_]+\s*[→↓←↑▶▼►]\s*[\d\s.,|]*$")
 
 
@@ -35,8 +36,9 @@ def read_diagram(block: Block) -> list[Fact]:
         Note(UNTRACED, "warning", "arrow reaches no node on one side; it was not read", Pos(d.line, d.col))
         for d in dangling
         if not _AXIS.match(texts.get(d.line, ""))
-        and (not d.runs or any(parse_label(grid.runs[i].text, strict=False) for i in d.runs))
-    ]  # an axis (``Weeks →  1  2``, ``Phase ↓``) or an arrow between plain words is no dependency
+        and not _TREE_ENTRY.match(texts.get(d.line, ""))
+        and any(parse_label(grid.runs[i].text, strict=False) for i in d.runs)
+    ]  # axes (``Weeks →  1  2``), notes in file trees, arrows between plain words: no dependency
     if not arrows:
         return facts
     nodes = {i: parse_label(grid.runs[i].text, strict=False) for a in arrows for i in (a.source, a.target)}

@@ -59,7 +59,7 @@ _INVERSE_PHRASE = re.compile(
     r"\b(?:consumed|needed|required|used|awaited)\s+(?:by|for)\s+(?P<value>.*)|\brequired\s+for\s+(?P<also>.*)",
     re.IGNORECASE,
 )
-_INDEPENDENT = re.compile(r"^\W*(?:independent|no dependencies)\b", re.IGNORECASE)
+_INDEPENDENT = re.compile(r"^\W*(?:independent|no dependencies)\W*$", re.IGNORECASE)
 _SUBJECT_HEAD = r"(?:\s*\([^)]*\))?\s*(?:→|->|:|-|—)?\s*"
 _WORDS = r"(?:[^\W\d][\w'-]*\s+){0,8}?"
 # (pattern after the subject, does the subject come first in the dependency?, restrictive?)
@@ -192,7 +192,7 @@ def _parallel_phrase(clause: str, owner: tuple[str, ...], pos: Pos, view: View |
 
 
 def _independent(clause: str, owner: tuple[str, ...], pos: Pos, view: View | None) -> Iterator[Fact]:
-    if _INDEPENDENT.match(clause) or re.search(r"\bno dependencies\b", clause, re.IGNORECASE):
+    if _INDEPENDENT.match(clause):
         yield from _denials(owner, "no_predecessors", (), text=clause, pos=pos, view=view)
 
 

@@ -81,8 +81,8 @@ def parse_label(text: str, *, strict: bool = True, generic: bool = False) -> Lab
     rest = plain[first.end :]
     if strict and not first.code and not _SEPARATOR.match(rest):
         return None
-    if first.code and rest[:1].isalnum():
-        return None
+    if first.code and (rest[:1].isalnum() or re.match(r"\s+[a-z]", rest)):
+        return None  # ``T004 should run after T001``: a sentence about T004, not its label
     return _parse_rest(first.ids, rest, code=first.code)
 
 
