@@ -8,14 +8,15 @@ from pathlib import Path
 from mdplan.errors import UnusableInput
 from mdplan.merge import Estimate, merge
 from mdplan.model import Plan
-from mdplan.parse import document_title, read_facts
+from mdplan.parse import read_document
 
 STDIN = "-"
 
 
 def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan:
     """The plan a Markdown document states. Raises :class:`UnusableInput` when it has no phase."""
-    plan = merge(read_facts(text), source, document_title(text), estimate)
+    title, facts = read_document(text)
+    plan = merge(facts, source, title, estimate)
     if not plan.phases:
         raise UnusableInput(source, "MP002", "not a plan: no phase found")
     return plan

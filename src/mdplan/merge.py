@@ -20,6 +20,7 @@ Rules (documented in docs/architecture.md):
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import defaultdict
@@ -66,7 +67,8 @@ def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estim
     edges = _of(facts, EdgeStated)
     diagnostics.extend(_unknown_references(source, facts, edges))
     diagnostics.extend(_ambiguous_ids(source, facts))
-    phases = {ref: _phase(ref, facts, estimate, source, diagnostics) for ref in sorted(known, key=natural_key)}
+    about = _facts_about(facts)
+    phases = {ref: _phase(ref, about[ref], estimate, source, diagnostics) for ref in sorted(known, key=natural_key)}
     _resolve_files(phases)
     parents = {
         ref: p.parent
@@ -99,7 +101,8 @@ def _resolve_aliases(facts: Sequence[Fact]) -> list[Fact]:
     for fact in facts:
         if isinstance(fact, AliasStated):
             continue
-        resolved.extend(_rewritten(fact, aliases, stories, names))
+        needs = any(r in aliases or r.startswith(("@", NAME_PREFIX)) for r in _refs_of(fact))
+        resolved.extend(_rewritten(fact, aliases, stories, names) if needs else [fact])
     return resolved
 
 
@@ -182,6 +185,7 @@ def _known_ids(facts: Sequence[Fact]) -> set[str]:
     return known
 
 
+@functools.lru_cache(maxsize=4096)
 def _family(node_id: str) -> str:
     """The kind of unit an id names: ``phase``, ``epic``, ``US``, ``T``, or ``other``."""
     if match := re.match(r"([a-z]+)-\d", node_id):
@@ -231,6 +235,15 @@ def _unknown_references(source: str, facts: Sequence[Fact], edges: list[EdgeStat
 
 
 # --- phases ------------------------------------------------------------------------------
+
+
+def _facts_about(facts: Sequence[Fact]) -> dict[str, list[Fact]]:
+    """Facts by the unit they are about (an edge is about both ends): one pass, not one per unit."""
+    about: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        for ref in {r for r in (getattr(fact, n, None) for n in ("ref", "src", "dst")) if isinstance(r, str)}:
+            about[ref].append(fact)
+    return about
 
 
 def _phase(ref: str, facts: Sequence[Fact], estimate: Estimate, source: str, diagnostics: list[Diagnostic]) -> Phase:
@@ -303,16 +316,20 @@ def _duration_conflict(source: str, ref: str, values: list[_Value]) -> Diagnosti
 
 
 def _resolve_files(phases: dict[str, Phase]) -> None:
-    every = {path for phase in phases.values() for path in phase.files}
+    by_suffix: dict[str, set[str]] = defaultdict(set)
+    for path in {path for phase in phases.values() for path in phase.files}:
+        parts = path.split("/")
+        for start in range(1, len(parts)):
+            by_suffix["/".join(parts[start:])].add(path)
     for ref, phase in phases.items():
-        resolved = tuple(sorted({_resolve(path, every) for path in phase.files}))
+        resolved = tuple(sorted({_resolve(path, by_suffix) for path in phase.files}))
         if resolved != phase.files:
             phases[ref] = replace(phase, files=resolved)
 
 
-def _resolve(path: str, every: set[str]) -> str:
-    longer = [p for p in every if p.endswith("/" + path.lstrip("./"))]
-    return longer[0] if len(longer) == 1 else path
+def _resolve(path: str, by_suffix: dict[str, set[str]]) -> str:
+    longer = by_suffix.get(path.lstrip("./"), set())
+    return next(iter(longer)) if len(longer) == 1 else path
 
 
 # --- scenarios ---------------------------------------------------------------------------
@@ -418,21 +435,27 @@ def _scenario(name: ScenarioName, title: str, line: int, members: set[str], edge
 
 def _denial_conflicts(source: str, denials: list[DenialStated], scenarios: list[Scenario]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for denial in denials:
-        for scenario in scenarios:
-            if _applies(denial, scenario):
-                found.extend(_denied_edge(source, denial, scenario, edge) for edge in _denied(denial, scenario))
+    for scenario in scenarios:
+        touching: dict[str, list[Edge]] = defaultdict(list)
+        for edge in scenario.edges:
+            touching[edge.src].append(edge)
+            touching[edge.dst].append(edge)
+        members = set(scenario.phase_ids)
+        for denial in denials:
+            if _applies(denial, scenario, members):
+                denied = _denied(denial, touching[denial.subject])
+                found.extend(_denied_edge(source, denial, scenario, edge) for edge in denied)
     return found
 
 
-def _applies(denial: DenialStated, scenario: Scenario) -> bool:
+def _applies(denial: DenialStated, scenario: Scenario, members: set[str]) -> bool:
     if denial.view is not None:
         return denial.view.scenario == scenario.name
-    return denial.subject in scenario.phase_ids
+    return denial.subject in members
 
 
-def _denied(denial: DenialStated, scenario: Scenario) -> list[Edge]:
-    return [edge for edge in scenario.edges if _DENIES[denial.kind](denial.subject, denial.refs, edge)]
+def _denied(denial: DenialStated, edges: list[Edge]) -> list[Edge]:
+    return [edge for edge in edges if _DENIES[denial.kind](denial.subject, denial.refs, edge)]
 
 
 _DENIES: dict[str, Callable[[str, tuple[str, ...], Edge], bool]] = {

@@ -43,11 +43,18 @@ RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
 
 def read_facts(text: str) -> list[Fact]:
     """Every fact the document states, in document order of its blocks."""
+    return read_document(text)[1]
+
+
+def read_document(text: str) -> tuple[str | None, list[Fact]]:
+    """The document's title (its first level-1 heading) and every fact it states."""
+    blocks = split_blocks(text)
+    title = next((b.lines[0].text.strip() for b in blocks if b.kind == "heading" and b.level == 1), None)
     facts: list[Fact] = []
-    for block in split_blocks(text):
+    for block in blocks:
         for recognizer in _recognizers(block):
             facts.extend(recognizer(block))
-    return facts
+    return title, facts
 
 
 def _recognizers(block: Block) -> tuple[Recognizer, ...]:
@@ -57,12 +64,4 @@ def _recognizers(block: Block) -> tuple[Recognizer, ...]:
     return RECOGNIZERS[block.kind]
 
 
-def document_title(text: str) -> str | None:
-    """The text of the first level-1 heading."""
-    for block in split_blocks(text):
-        if block.kind == "heading" and block.level == 1:
-            return block.lines[0].text.strip()
-    return None
-
-
-__all__ = ["RECOGNIZERS", "document_title", "read_facts"]
+__all__ = ["RECOGNIZERS", "read_document", "read_facts"]

@@ -69,11 +69,16 @@ class Block:
 
 
 def make_parser() -> MarkdownIt:
-    """The one markdown-it configuration mdplan reads with: CommonMark plus GFM tables."""
+    """The one markdown-it configuration mdplan reads with: CommonMark, GFM tables, front matter.
+
+    Only the block structure is used (recognizers read each block's source text), so the
+    inline pass, the costliest on long lines, is switched off.
+    """
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+    return parser.disable("inline")
 
 
 def view_of(text: str, line: int) -> View | None:

@@ -15,7 +15,7 @@ from collections import defaultdict, deque
 from dataclasses import replace
 
 from mdplan.model import EdgeStated, Fact, Note, Pos, View
-from mdplan.parse.blocks import Block
+from mdplan.parse.blocks import Block, Line
 from mdplan.parse.grid import Grid, Run
 from mdplan.parse.labels import label_facts
 from mdplan.parse.prose import read_clause
@@ -23,15 +23,33 @@ from mdplan.parse.refs import Label, parse_label
 from mdplan.parse.trace import Arrow, trace
 
 UNTRACED = "MP103"
+TOO_WIDE = "MP112"
+MAX_COLUMNS = 2000
 _TREE_ENTRY = re.compile(r"^[\s│|]*[├└]──")
 _AXIS = re.compile(r"^\s*[^\W\d_]+\s*[→↓←↑▶▼►]\s*[\d\s.,|]*$")
 
 
 def read_diagram(block: Block) -> list[Fact]:
-    """Recognizer for code blocks."""
-    grid = Grid(block.lines)
+    """Recognizer for code blocks. Lines wider than ``MAX_COLUMNS`` are not drawings (a limit
+    that keeps tracing linear on any input): they are left out, with a note."""
+    wide = [line for line in block.lines if len(line.text) > MAX_COLUMNS]
+    notes: list[Fact] = [
+        Note(
+            TOO_WIDE,
+            "info",
+            f"line of {len(line.text)} characters is not traced as a diagram (limit {MAX_COLUMNS})",
+            Pos(line.number, 1),
+        )
+        for line in wide
+    ]
+    lines = tuple(line for line in block.lines if len(line.text) <= MAX_COLUMNS)
+    return notes + _traced(block, lines) if lines else notes
+
+
+def _traced(block: Block, lines: tuple[Line, ...]) -> list[Fact]:
+    grid = Grid(lines)
     arrows, dangling = trace(grid)
-    texts = {line.number: line.text for line in block.lines}
+    texts = {line.number: line.text for line in lines}
     facts: list[Fact] = [
         Note(UNTRACED, "warning", "arrow reaches no node on one side; it was not read", Pos(d.line, d.col))
         for d in dangling

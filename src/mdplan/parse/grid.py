@@ -7,6 +7,7 @@ column so diagnostics point into the file.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -206,18 +207,34 @@ def _is_space(row: list[Cell | None], c: int) -> bool:
     return cell is not None and cell.char.isspace()
 
 
+@functools.lru_cache(maxsize=8192)
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_combining(char: str) -> bool:
+    return bool(unicodedata.combining(char))
+
+
 def _row_cells(line: Line) -> list[Cell | None]:
+    if "\t" not in line.text and not any(_is_wide(c) or _is_combining(c) for c in set(line.text)):
+        narrow: list[Cell | None] = [
+            Cell(char, line.number, line.col + offset, GLYPHS.get(char)) for offset, char in enumerate(line.text)
+        ]
+        _mark_ascii(narrow)
+        return narrow
     cells: list[Cell | None] = []
     for offset, char in enumerate(line.text):
         col = line.col + offset
         if char == "\t":
             cells.extend(Cell(" ", line.number, col, None) for _ in range(TAB_STOP - len(cells) % TAB_STOP))
-        elif unicodedata.combining(char) and cells and cells[-1] is not None:
+        elif _is_combining(char) and cells and cells[-1] is not None:
             last = cells[-1]
             cells[-1] = Cell(last.char + char, last.line, last.col, last.glyph)
         else:
             cells.append(Cell(char, line.number, col, GLYPHS.get(char)))
-            if unicodedata.east_asian_width(char) in "WF":
+            if _is_wide(char):
                 cells.append(Cell("", line.number, col, None))
     _mark_ascii(cells)
     return cells

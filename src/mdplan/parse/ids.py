@@ -13,6 +13,7 @@ the start of a label, the value of a dependency field), since prose is full of `
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -53,6 +54,7 @@ _CODE = {
 }
 _LIST_SEPARATOR = r"\s*(?:,|&|\+|/|\band\b|\bor\b)\s*"
 _RANGE_SEPARATOR = r"\s*(?:-|–|\bto\b|\bthrough\b)\s*"
+_IS_RANGE = re.compile(_RANGE_SEPARATOR, re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,7 @@ class Ref:
     code: bool = False  # a code-like id (``T001``), which needs no separator after it in a label
 
 
+@functools.lru_cache(maxsize=256)
 def unit_of(word: str) -> Unit:
     lowered = re.sub(r"\s+", " ", word.lower())
     return next(u for u in UNITS if re.fullmatch(u.word, lowered))
@@ -104,6 +107,11 @@ def find_refs(text: str, *, generic: bool = False) -> list[Ref]:
     ``all user stories`` is the class reference ``@stories``, resolved by the merge to every
     unit that is a user story.
     """
+    return list(_find_refs(text, generic))
+
+
+@functools.lru_cache(maxsize=4096)
+def _find_refs(text: str, generic: bool) -> tuple[Ref, ...]:
     refs = [r for r in (_unit_ref(text, m) for m in _UNIT_WORD.finditer(text)) if r]
     refs.extend(_code_refs(text, generic))
     refs.extend(Ref((ALL_STORIES,), m.start(), m.end()) for m in _ALL_STORIES.finditer(text))
@@ -112,7 +120,7 @@ def find_refs(text: str, *, generic: bool = False) -> list[Ref]:
     for ref in refs:
         if not kept or ref.start >= kept[-1].end:
             kept.append(ref)
-    return kept
+    return tuple(kept)
 
 
 def ids_in(text: str, *, generic: bool = False) -> tuple[str, ...]:
@@ -158,16 +166,23 @@ def _read_list(text: str, pos: int, unit: Unit | None, token: re.Pattern[str]) -
     assert first is not None
     ids = [_make_id(first[0], unit)]
     end = first.end()
-    word = rf"(?:(?:{unit.word})\s+)?" if unit else ""
-    while tail := re.compile(rf"({_RANGE_SEPARATOR}|{_LIST_SEPARATOR}){word}", re.IGNORECASE).match(text, end):
+    tail_pattern = _tail(unit.word if unit else "")
+    while tail := tail_pattern.match(text, end):
         item = token.match(text, tail.end())
         if item is None:
             break
         new_id = _make_id(item[0], unit)
-        is_range = bool(re.fullmatch(_RANGE_SEPARATOR, tail[1], re.IGNORECASE))
+        is_range = bool(_IS_RANGE.fullmatch(tail[1]))
         ids.extend(_expand_range(ids[-1], new_id) if is_range else [new_id])
         end = item.end()
     return ids, end
+
+
+@functools.lru_cache(maxsize=64)
+def _tail(word: str) -> re.Pattern[str]:
+    """The separator before the next item of a list: ``, `` ``& `` ``- `` ``and Phase ``."""
+    unit_word = rf"(?:(?:{word})\s+)?" if word else ""
+    return re.compile(rf"({_RANGE_SEPARATOR}|{_LIST_SEPARATOR}){unit_word}", re.IGNORECASE)
 
 
 def _make_id(token: str, unit: Unit | None) -> str:

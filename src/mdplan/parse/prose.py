@@ -133,8 +133,18 @@ def read_prose(block: Block) -> list[Fact]:
     """Recognizer for paragraphs and list items."""
     facts: list[Fact] = []
     for line in block.lines:
-        facts.extend(read_clause(line.text, block.owner, Pos(line.number, line.col), block.view))
+        if _MAY_STATE_DEPENDENCY.search(line.text):
+            facts.extend(read_clause(line.text, block.owner, Pos(line.number, line.col), block.view))
     return facts
+
+
+# a line without any of these words states no dependency: a cheap test before the rules
+_MAY_STATE_DEPENDENCY = re.compile(
+    r"depend|wait|after|before|block|requir|need|parallel|only|independent|none|nothing|consum|prerequisite"
+    r"|precede|rel(?:y|ies)|build|provid|produc|creat|deliver|come|run|start|begin|complete|finish|done|land|merge"
+    r"|không|无|没有|ningun",
+    re.IGNORECASE,
+)
 
 
 # --- rules about the owner ---------------------------------------------------------------
@@ -305,7 +315,7 @@ def read_prose_durations(block: Block) -> list[Fact]:
     """``Phase 2 is quick (~2 min)``: a duration of rank 2, used only where nothing else is."""
     facts: list[Fact] = []
     for line in block.lines:
-        if parse_label(line.text):
+        if "(" not in line.text or parse_label(line.text):
             continue
         plain = strip_markup(line.text)
         refs = find_refs(plain)

@@ -8,6 +8,7 @@ are split here: ids, title, durations, timeline windows, and annotations such as
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -54,6 +55,7 @@ class Label:
     named: bool = False  # ``Name (Phase 1)``: the name comes first
 
 
+@functools.lru_cache(maxsize=4096)
 def strip_markup(text: str) -> str:
     """Text without strong/emphasis markers; code spans are kept as written."""
     parts = _CODE_SPANS.split(text)
@@ -62,6 +64,7 @@ def strip_markup(text: str) -> str:
     return "".join(parts)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_label(text: str, *, strict: bool = True, generic: bool = False) -> Label | None:
     """Read ``text`` as a label, or None when it does not start by naming a phase.
 

@@ -18,9 +18,10 @@ from mdplan.parse.refs import find_refs, strip_markup
 _ROW_LEAD = re.compile(r"^\s*(?:[-*+]\s+)?(?:parallel\s+)?$", re.IGNORECASE)
 _NUMBER = r"\d+(?:\.\d+)?"
 _ROW_WINDOW = re.compile(
-    rf"^\s*:\s*(?P<a>{_NUMBER})\s*(?:-|–|to)\s*(?P<b>{_NUMBER})\s*(?P<unit>[^\W\d]+)?\s*(?:\(.*\))?\s*$"
+    rf"\s*:\s*(?P<a>{_NUMBER})\s*(?:-|–|to)\s*(?P<b>{_NUMBER})\s*(?P<unit>[^\W\d]+)?\s*(?:\(.*\))?\s*$"
 )
-_INLINE_WINDOW = re.compile(rf"^\s*\(\s*(?P<a>{_NUMBER})\s*(?:-|–)\s*(?P<b>{_NUMBER})\s*\)")
+_INLINE_WINDOW = re.compile(rf"\s*\(\s*(?P<a>{_NUMBER})\s*(?:-|–)\s*(?P<b>{_NUMBER})\s*\)")
+_LEAD_LIMIT = 16
 _LINE_UNIT = re.compile(rf"{_NUMBER}\s*(?P<unit>min|mins|minutes|h|hours?|days?|weeks?)\b", re.IGNORECASE)
 
 
@@ -28,16 +29,21 @@ def read_timeline(block: Block) -> list[Fact]:
     """Recognizer for code blocks, paragraphs and list items."""
     facts: list[Fact] = []
     for line in block.lines:
-        facts.extend(_windows_in(line, block.view))
+        if _RANGE_ANYWHERE.search(line.text):
+            facts.extend(_windows_in(line, block.view))
     return facts
+
+
+_RANGE_ANYWHERE = re.compile(r"\d\s*(?:-|–|to)\s*\d")
 
 
 def _windows_in(line: Line, view: View | None) -> list[Fact]:
     text = strip_markup(line.text)
     facts: list[Fact] = []
     for ref in find_refs(text):
-        row = _ROW_WINDOW.match(text[ref.end :]) if _ROW_LEAD.match(text[: ref.start]) else None
-        window = row or _INLINE_WINDOW.match(text[ref.end :])
+        leads_row = ref.start <= _LEAD_LIMIT and _ROW_LEAD.match(text[: ref.start])
+        row = _ROW_WINDOW.match(text, ref.end) if leads_row else None
+        window = row or _INLINE_WINDOW.match(text, ref.end)
         if window is None or len(ref.ids) != 1:
             continue
         scale = _scale(window.groupdict().get("unit"), text)
