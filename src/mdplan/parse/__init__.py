@@ -8,8 +8,9 @@ source positions. It never prints and never raises for odd input.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
-from mdplan.model import Fact
+from mdplan.model import Fact, Note, Pos
 from mdplan.parse.blocks import Block, BlockKind, split_blocks
 from mdplan.parse.diagram import read_diagram
 from mdplan.parse.files import read_code_paths, read_file_fields
@@ -51,10 +52,34 @@ def read_document(text: str) -> tuple[str | None, list[Fact]]:
     blocks = split_blocks(text)
     title = next((b.lines[0].text.strip() for b in blocks if b.kind == "heading" and b.level == 1), None)
     facts: list[Fact] = []
-    for block in blocks:
+    for whole in blocks:
+        block, skipped = _without_overlong_lines(whole)
+        facts.extend(skipped)
         for recognizer in _recognizers(block):
             facts.extend(recognizer(block))
     return title, facts
+
+
+MAX_LINE = 20_000
+TOO_LONG = "MP113"
+
+
+def _without_overlong_lines(block: Block) -> tuple[Block, list[Fact]]:
+    """A line longer than ``MAX_LINE`` characters is no plan text (it is data): left unread."""
+    if all(len(line.text) <= MAX_LINE for line in block.lines):
+        return block, []
+    notes: list[Fact] = [
+        Note(
+            TOO_LONG,
+            "info",
+            f"line of {len(line.text)} characters is longer than {MAX_LINE}; it was not read",
+            Pos(line.number),
+        )
+        for line in block.lines
+        if len(line.text) > MAX_LINE
+    ]
+    kept = tuple(replace(line, text="") if len(line.text) > MAX_LINE else line for line in block.lines)
+    return replace(block, lines=kept), notes
 
 
 def _recognizers(block: Block) -> tuple[Recognizer, ...]:
