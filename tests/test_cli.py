@@ -88,7 +88,7 @@ def test_graph_json_is_the_v1_model(capsys: pytest.CaptureFixture[str]) -> None:
         "files": ["schematic/define"],
         "line": 17,
     }
-    assert {"from": "1", "to": "2", "line": 19, "kind": "drawn"} in current["edges"]
+    assert {"from": "1", "to": "2", "line": 19, "kind": "drawn", "optional": False} in current["edges"]
     assert [d["code"] for d in data["diagnostics"]] == ["MP109", "MP104", "MP104", "MP105"]
 
 

@@ -29,7 +29,7 @@ def flowchart(schedule: Schedule, phases: dict[str, Phase]) -> str:
     for pid in schedule.scenario.phase_ids:
         lines.append(f'    {node_id(pid)}["{escape_label(_node_label(phases[pid]))}"]')
     for edge in schedule.scenario.edges:
-        lines.append(f"    {node_id(edge.src)} --> {node_id(edge.dst)}")
+        lines.append(f"    {node_id(edge.src)} {'-.->' if edge.optional else '-->'} {node_id(edge.dst)}")
     critical = [node_id(p) for p in schedule.critical_path]
     if critical:
         lines.append("    classDef critical stroke:#c92a2a,stroke-width:3px")

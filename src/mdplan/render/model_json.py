@@ -32,7 +32,7 @@ def phase_json(phase: Phase) -> dict[str, Any]:
 
 
 def edge_json(edge: Edge) -> dict[str, Any]:
-    return {"from": edge.src, "to": edge.dst, "line": edge.line, "kind": edge.kind}
+    return {"from": edge.src, "to": edge.dst, "line": edge.line, "kind": edge.kind, "optional": edge.optional}
 
 
 def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
