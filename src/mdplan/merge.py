@@ -142,6 +142,9 @@ def _rewritten(fact: Fact, aliases: dict[str, str], stories: tuple[str, ...], na
         changes: dict[str, object] = dict(zip(fields, combination, strict=True))
         if isinstance(fact, DenialStated):
             changes["refs"] = tuple(i for r in fact.refs for i in expand(r))
+        if isinstance(fact, PhaseNamed) and changes["ref"] != fact.ref:
+            # named by another id here: the unit's own label and title are where it is labelled
+            changes.update(label=phase_label(str(changes["ref"])), title=None)
         results.append(replace(fact, **changes))  # type: ignore[arg-type]
     return [f for f in results if not (isinstance(f, EdgeStated) and f.src == f.dst)]
 

@@ -141,6 +141,8 @@ def _parse_rest(ids: tuple[str, ...], rest: str, *, code: bool = False) -> Label
                 windows.append(_must(parse_unitless_range(part)))
             elif kind == "annotation":
                 annotations.append(part)
+            elif _is_marker(part):
+                continue
             elif title is None and part:
                 title = part
     annotations.extend(_dash_annotations(rest))
@@ -150,8 +152,9 @@ def _parse_rest(ids: tuple[str, ...], rest: str, *, code: bool = False) -> Label
 
 
 def _is_marker(text: str) -> bool:
-    """Spec-kit markers: ``[P]`` (may run in parallel) and ``[US1]`` (the story it serves)."""
-    return text == "P" or bool(re.fullmatch(r"US\d+|P\d", text))
+    """Spec-kit markers: ``[P]`` (may run in parallel), ``[US1]`` (the story it serves), ``P1``
+    and ``Priority: P1`` (a priority, not a title)."""
+    return text == "P" or bool(re.fullmatch(r"US\d+|P\d|priority:?\s*P?\d", text, re.IGNORECASE))
 
 
 def _plain_title(rest: str) -> str | None:

@@ -87,7 +87,7 @@ def build_context(analysis: Analysis) -> dict[str, object]:
     return {
         "title": plan.title or "Plan",
         "source": plan.source,
-        "phase_count": len(plan.phases),
+        "phase_count": len({p for s in plan.scenarios for p in s.phase_ids}),
         "scenarios": scenarios,
         "comparisons": _comparisons(analysis.schedules),
         "modules": _modules(plan.phases),
