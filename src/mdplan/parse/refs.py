@@ -123,31 +123,23 @@ def _parse_group(text: str) -> Label | None:
 
 def _parse_rest(ids: tuple[str, ...], rest: str, *, code: bool = False) -> Label:
     title, field_value = _title_after_colon(rest)
-    durations: list[Minutes] = []
-    windows: list[tuple[float, float]] = []
     brackets = [m[1].strip() for m in _BRACKET.finditer(rest)]
-    markers = tuple(b for b in brackets if _is_marker(b))
-    annotations = [b for b in brackets if not _is_marker(b)]
-    if field_value:
-        annotations.append(field_value)
-    for paren in _PAREN.finditer(rest):
-        for part in re.split(r"\s*[,;·]\s*", paren[1]):
-            kind = _classify_part(part)
-            if kind == "unit-window":
-                windows.append(_must(unit_window(part)))
-            elif kind == "duration":
-                durations.append(_must(parse_duration(part)))
-            elif kind == "window":
-                windows.append(_must(parse_unitless_range(part)))
-            elif kind == "annotation":
-                annotations.append(part)
-            elif _is_marker(part):
-                continue
-            elif title is None and part:
-                title = part
-    annotations.extend(_dash_annotations(rest))
+    parts = [
+        (_classify_part(part), part) for paren in _PAREN.finditer(rest) for part in re.split(r"\s*[,;·]\s*", paren[1])
+    ]
+    durations = [_must(parse_duration(p)) for kind, p in parts if kind == "duration"]
+    windows = [
+        _must(unit_window(p) if kind == "unit-window" else parse_unitless_range(p))
+        for kind, p in parts
+        if kind in ("unit-window", "window")
+    ]
+    annotations = [b for b in brackets if not _is_marker(b)] + ([field_value] if field_value else [])
+    annotations += [p for kind, p in parts if kind == "annotation"] + _dash_annotations(rest)
+    if title is None:
+        title = next((p for kind, p in parts if kind == "title" and p and not _is_marker(p)), None)
     if title is None and code and not field_value:
         title = _plain_title(rest)
+    markers = tuple(b for b in brackets if _is_marker(b))
     return Label(ids, title, tuple(durations), tuple(windows), tuple(annotations), rest, markers)
 
 
