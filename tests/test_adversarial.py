@@ -1,0 +1,87 @@
+"""Parse-time guards: hostile or huge input returns a plan or raises UnusableInput, in bounded time."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+import mdplan
+
+BOUND_SECONDS = 10.0
+FENCE = "```"
+
+
+def timed_parse(text: str) -> tuple[mdplan.Plan | None, float]:
+    """Parse ``text``; ``None`` for UnusableInput. Any other exception propagates and fails the test."""
+    start = time.perf_counter()
+    try:
+        plan: mdplan.Plan | None = mdplan.parse(text, "adversarial.md")
+    except mdplan.UnusableInput:
+        plan = None
+    return plan, time.perf_counter() - start
+
+
+def fenced(body: str) -> str:
+    return f"# Plan\n\n{FENCE}\n{body}\n{FENCE}\n"
+
+
+def paragraph(body: str) -> str:
+    return f"# Plan\n\n{body}\n"
+
+
+def test_one_line_with_100k_arrows() -> None:
+    _, elapsed = timed_parse(fenced("Phase 1 ──→ " * 100_000 + "Phase 2"))
+    assert elapsed < BOUND_SECONDS
+
+
+@pytest.mark.parametrize("wrap", [paragraph, fenced], ids=["paragraph", "code-block"])
+def test_one_megabyte_of_phase_words(wrap: Callable[[str], str]) -> None:
+    _, elapsed = timed_parse(wrap("Phase " * (1_000_000 // len("Phase "))))
+    assert elapsed < BOUND_SECONDS
+
+
+def test_five_megabyte_line_of_dashes() -> None:
+    _, elapsed = timed_parse(paragraph("a-" * 2_500_000))
+    assert elapsed < BOUND_SECONDS
+
+
+def test_200k_box_drawing_characters_in_a_code_block() -> None:
+    _, elapsed = timed_parse(fenced("─" * 200_000))
+    assert elapsed < BOUND_SECONDS
+
+
+def _list_item(i: int) -> str:
+    depends = f"Phase {i - 1}" if i > 1 else "None"
+    return f"- Phase {i}: Step (1 min)\n  - Depends on: {depends}"
+
+
+def test_20k_nested_list_items() -> None:
+    text = paragraph("\n".join(_list_item(i) for i in range(1, 20_001)))
+    plan, elapsed = timed_parse(text)
+    assert elapsed < 2 * BOUND_SECONDS  # 40,000 list items: markdown-it alone takes a good part of this
+    assert plan is not None
+    assert len(plan.phases) == 20_000
+
+
+def _block(j: int) -> str:
+    a, b, c = 3 * j + 1, 3 * j + 2, 3 * j + 3
+    return (
+        f"## Flow of section {j}\n\n"
+        f"{FENCE}\nPhase {a} (10 min) ──→ Phase {b} (5 min) ──→ Phase {c} (15 min)\n{FENCE}\n\n"
+        f"## Phase {b}: Check section {j}\n\n- Blocks: Phase {c}\n\n"
+        f"## Phase {c}: Ship section {j}\n\n- Depends on: Phase {a}, Phase {b}\n"
+    )
+
+
+def _blocks(k: int) -> str:
+    return "# Plan\n\n" + "\n".join(_block(j) for j in range(k))
+
+
+def test_parse_time_is_roughly_linear() -> None:
+    small, small_elapsed = timed_parse(_blocks(500))
+    large, large_elapsed = timed_parse(_blocks(4000))
+    assert small is not None and large is not None
+    assert len(large.phases) == 3 * 4000
+    assert large_elapsed < 8 * 10 * small_elapsed + 1.0, (small_elapsed, large_elapsed)
