@@ -184,7 +184,9 @@ class _Walker:
         if table:
             return table
         first_in_item = bool(self.items) and self.items[-1] is None
-        label = parse_label(inline.content)
+        label = parse_label(inline.content, generic=first_in_item)
+        if label and first_in_item and any(i.startswith(("FR-", "NFR-", "REQ-", "SC-", "AC-")) for i in label.ids):
+            label = None
         if first_in_item:
             parent = self._owner()
             todo = _NUMBERED_TODO.match(self.source_lines[lines[0].number - 1])

@@ -37,6 +37,14 @@ def label_facts(label: Label, text: str, pos: Pos, view: View | None, parent: tu
     return facts
 
 
+_REQUIREMENT = re.compile(r"^(?:FR|NFR|REQ|SR|SC|AC|CR|BR|UR|UC)-\d")
+
+
+def _is_requirement(label: Label) -> bool:
+    """``- FR-007: The system must …``: a requirement, not a unit of work."""
+    return any(_REQUIREMENT.match(i) for i in label.ids)
+
+
 def _numbered_todo(block: Block) -> Label | None:
     """``- [ ] 1. Remove the panel``: a numbered item of a checklist is a task (``task-1``)."""
     source = block.source_first_line
@@ -99,7 +107,9 @@ _NUMBERED_TODO = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(?P<n>\d{1,3})[.)]\s+(?P<t
 def read_labels(block: Block) -> list[Fact]:
     """Recognizer for headings, list items and paragraphs that open with a phase label."""
     first = block.lines[0]
-    label = parse_label(first.text, generic=block.kind == "heading") or _numbered_todo(block)
+    label = parse_label(first.text, generic=block.kind != "paragraph") or _numbered_todo(block)
+    if label and block.kind == "item" and _is_requirement(label):
+        return []
     if label is None:
         return []
     return label_facts(label, first.text, Pos(first.number, first.col), block.view, block.parent)

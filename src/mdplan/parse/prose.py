@@ -64,7 +64,7 @@ _SUBJECT_HEAD = r"(?:\s*\([^)]*\))?\s*(?:→|->|:|-|—)?\s*"
 _WORDS = r"(?:[^\W\d][\w'-]*\s+){0,8}?"
 # (pattern after the subject, does the subject come first in the dependency?, restrictive?)
 _SUBJECT_FORMS: tuple[tuple[re.Pattern[str], bool, bool], ...] = tuple(
-    (re.compile(_SUBJECT_HEAD + pattern + r"\s+(?:all\s+of\s+)?(?P<value>.*)", re.IGNORECASE), first, only)
+    (re.compile(_SUBJECT_HEAD + pattern + r"\s*(?:all\s+of\s+)?(?P<value>.*)", re.IGNORECASE), first, only)
     for pattern, first, only in (
         (r"(?:only needs|needs only|depends only on)", False, True),
         (r"(?:depends on|relies on|needs|waits for|must wait for|is blocked by|builds on)", False, False),
@@ -90,6 +90,7 @@ _SUBJECT_FORMS: tuple[tuple[re.Pattern[str], bool, bool], ...] = tuple(
             False,
         ),
         (r"(?:is|are)\s+(?:needed|required)\s+(?:by|for)", True, False),
+        (r"\)?\s*before\s+(?:[^\W\d][\w-]*\s+)?\(?", True, False),
     )
 )
 _LEADING_REF_SPAN = 12
