@@ -42,6 +42,7 @@ from mdplan.model import (
     Phase,
     PhaseNamed,
     Plan,
+    Pos,
     Scenario,
     ScenarioName,
     View,
@@ -211,7 +212,7 @@ def _ambiguous_ids(source: str, facts: Sequence[Fact]) -> list[Diagnostic]:
             second = next(f for f in named if f.title != named[0].title)
             where = ", ".join(f"{f.title!r} (line {f.pos.line})" for f in named)
             message = f"{ref} names more than one unit: {where}"
-            found.append(Diagnostic(source, second.pos.line, second.pos.col, "warning", AMBIGUOUS_ID, message))
+            found.append(_warning(source, second.pos, AMBIGUOUS_ID, message))
     return found
 
 
@@ -223,17 +224,11 @@ def _unknown_references(source: str, facts: Sequence[Fact], edges: list[EdgeStat
     for edge in edges:
         for missing in (edge.src, edge.dst):
             if missing not in named and _family(missing) == "phase" and "phase" in families:
-                found.append(
-                    Diagnostic(
-                        source,
-                        edge.pos.line,
-                        edge.pos.col,
-                        "warning",
-                        UNKNOWN_REFERENCE,
-                        f"{phase_label(missing)} is referenced but never named; "
-                        f"it is in the graph through {phase_label(edge.src)} → {phase_label(edge.dst)}",
-                    )
+                message = (
+                    f"{phase_label(missing)} is referenced but never named; "
+                    f"it is in the graph through {phase_label(edge.src)} → {phase_label(edge.dst)}"
                 )
+                found.append(_warning(source, edge.pos, UNKNOWN_REFERENCE, message))
     return found
 
 
@@ -491,18 +486,16 @@ def _undrawn(source: str, edges: list[EdgeStated], scenarios: list[Scenario]) ->
             continue
         for edge in edges:
             if edge.view is None and {edge.src, edge.dst} <= members and (edge.src, edge.dst) not in drawn:
-                found.append(
-                    Diagnostic(
-                        source,
-                        edge.pos.line,
-                        edge.pos.col,
-                        "warning",
-                        EDGE_NOT_DRAWN,
-                        f"{scenario.name}: {phase_label(edge.src)} → {phase_label(edge.dst)} is stated here "
-                        f'but not drawn in "{scenario.title}" (line {scenario.line})',
-                    )
+                message = (
+                    f"{scenario.name}: {phase_label(edge.src)} → {phase_label(edge.dst)} is stated here "
+                    f'but not drawn in "{scenario.title}" (line {scenario.line})'
                 )
+                found.append(_warning(source, edge.pos, EDGE_NOT_DRAWN, message))
     return found
+
+
+def _warning(source: str, pos: Pos, code: str, message: str) -> Diagnostic:
+    return Diagnostic(source, pos.line, pos.col, "warning", code, message)
 
 
 def _sorted_unique(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
