@@ -40,7 +40,7 @@ _OPTIMIZED_WORDS = {
 }
 _NUMBERING = re.compile(r"^(?:[^\w\s]\s*)*(?:\d+(?:\.\d+)*[.)]?\s+)?")
 _LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[[ xX]\][ \t]+)?")
-_NUMBERED_TODO = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(\d{1,3})[.)]\s+\S")
+NUMBERED_CHECKLIST_ITEM = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(?P<n>\d{1,3})[.)]\s+(?P<title>\S.*)$")
 _CLOSING_FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*$")
 
 
@@ -189,8 +189,8 @@ class _Walker:
             label = None
         if first_in_item:
             parent = self._owner()
-            todo = _NUMBERED_TODO.match(self.source_lines[lines[0].number - 1])
-            own = label.ids if label else ((f"task-{todo[1]}",) if todo else ())
+            numbered = NUMBERED_CHECKLIST_ITEM.match(self.source_lines[lines[0].number - 1])
+            own = label.ids if label else ((f"task-{numbered['n']}",) if numbered else ())
             self.items[-1] = own
             raw = self.source_lines[lines[0].number - 1]
             return Block("item", lines, self._view(), self._owner(), parent=parent, source_first_line=raw)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from mdplan.model import AliasStated, DurationStated, Fact, FileTouched, PhaseNamed, Pos, View, WindowStated
-from mdplan.parse.blocks import Block
+from mdplan.parse.blocks import NUMBERED_CHECKLIST_ITEM, Block
 from mdplan.parse.durations import find_durations
 from mdplan.parse.files import paths_in
 from mdplan.parse.ids import name_ref
@@ -45,10 +45,10 @@ def _is_requirement(label: Label) -> bool:
     return any(_REQUIREMENT.match(i) for i in label.ids)
 
 
-def _numbered_todo(block: Block) -> Label | None:
+def _numbered_checklist_item(block: Block) -> Label | None:
     """``- [ ] 1. Remove the panel``: a numbered item of a checklist is a task (``task-1``)."""
     source = block.source_first_line
-    match = _NUMBERED_TODO.match(source) if block.kind == "item" else None
+    match = NUMBERED_CHECKLIST_ITEM.match(source) if block.kind == "item" else None
     return Label((f"task-{match['n']}",), strip_markup(match["title"]).strip()) if match else None
 
 
@@ -101,13 +101,10 @@ def read_duration_fields(block: Block) -> list[Fact]:
     return facts
 
 
-_NUMBERED_TODO = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(?P<n>\d{1,3})[.)]\s+(?P<title>\S.*)$")
-
-
 def read_labels(block: Block) -> list[Fact]:
     """Recognizer for headings, list items and paragraphs that open with a phase label."""
     first = block.lines[0]
-    label = parse_label(first.text, generic=block.kind != "paragraph") or _numbered_todo(block)
+    label = parse_label(first.text, generic=block.kind != "paragraph") or _numbered_checklist_item(block)
     if label and block.kind == "item" and _is_requirement(label):
         return []
     if label is None:
