@@ -84,4 +84,5 @@ def test_parse_time_is_roughly_linear() -> None:
     large, large_elapsed = timed_parse(_blocks(4000))
     assert small is not None and large is not None
     assert len(large.phases) == 3 * 4000
-    assert large_elapsed < 8 * 10 * small_elapsed + 1.0, (small_elapsed, large_elapsed)
+    # 8 times the input: linear is ~8x; quadratic would be ~64x. Allow 3x noise on linear.
+    assert large_elapsed < 3 * 8 * small_elapsed + 1.0, (small_elapsed, large_elapsed)

@@ -7,8 +7,11 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mdplan import parse
 from mdplan.analyze import analyze, schedule
 from mdplan.model import Edge, Phase, Plan, Scenario
+from mdplan.workers import list_schedule, worker_counts
+from tests.helpers import REFERENCE
 
 
 @st.composite
@@ -97,3 +100,52 @@ def test_unknown_durations_count_as_zero_and_are_reported() -> None:
     analysis = analyze(plan)
     assert analysis.schedules[0].makespan == 5
     assert [d.code for d in analysis.diagnostics] == ["MP106"]
+
+
+def _worker_inputs(plan: Plan, scenario: Scenario) -> tuple[list[str], dict[str, list[str]], dict[str, float]]:
+    ids = list(scenario.phase_ids)
+    successors = {p: [e.dst for e in scenario.edges if e.src == p] for p in ids}
+    minutes = {p: plan.phases[p].minutes or 0.0 for p in ids}
+    return ids, successors, minutes
+
+
+@settings(max_examples=150, deadline=None)
+@given(dags(), st.integers(min_value=1, max_value=8))
+def test_k_worker_schedules_respect_edges_and_the_worker_limit(case: tuple[Plan, Scenario], k: int) -> None:
+    plan, scenario = case
+    order, successors, minutes = _worker_inputs(plan, scenario)  # ids are numbered in topological order
+    run = list_schedule(order, successors, minutes, k)
+    for edge in scenario.edges:
+        assert run.start[edge.dst] >= run.start[edge.src] + minutes[edge.src] - 1e-9
+    moments = {run.start[p] for p in order}
+    for moment in moments:
+        running = [p for p in order if run.start[p] <= moment < run.start[p] + minutes[p]]
+        assert len(running) <= k
+    assert run.makespan >= schedule(plan, scenario).makespan - 1e-9  # type: ignore[operator]
+
+
+@settings(max_examples=150, deadline=None)
+@given(dags())
+def test_one_worker_takes_the_total_work_and_enough_reach_the_critical_path(case: tuple[Plan, Scenario]) -> None:
+    plan, scenario = case
+    result = schedule(plan, scenario)
+    curve = dict(result.workers)
+    assert curve[1] == result.work
+    assert result.min_workers is not None
+    assert curve[result.min_workers] == result.makespan
+    assert all(m > result.makespan for k, m in result.workers if k < result.min_workers)  # type: ignore[operator]
+
+
+def test_worker_counts_are_exact_up_to_64_then_double_and_end_at_the_width() -> None:
+    assert worker_counts(3) == [1, 2, 3]
+    assert worker_counts(64) == list(range(1, 65))
+    assert worker_counts(300) == [*range(1, 65), 128, 256, 300]
+
+
+def test_reference_optimized_plan_needs_three_workers() -> None:
+    plan = parse(REFERENCE.read_text(encoding="utf-8"))
+    scenario = plan.scenario("optimized")
+    assert scenario is not None
+    optimized = schedule(plan, scenario)
+    assert optimized.workers == ((1, 55.0), (2, 43.0), (3, 42.0))
+    assert optimized.min_workers == 3

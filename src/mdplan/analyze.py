@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from mdplan.model import Diagnostic, Edge, Plan, Scenario, natural_key
 from mdplan.parse.ids import phase_label
+from mdplan.workers import worker_curve
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -36,6 +37,8 @@ class Schedule:
     waves: tuple[tuple[str, ...], ...] = ()
     unknown_durations: tuple[str, ...] = ()
     cycle: tuple[Edge, ...] = ()
+    workers: tuple[tuple[int, float], ...] = ()  # (k, makespan with k workers)
+    min_workers: int | None = None
 
     @property
     def makespan(self) -> float | None:
@@ -94,7 +97,9 @@ def schedule(plan: Plan, scenario: Scenario) -> Schedule:
     ls, lf = _backward_pass(graph, order, minutes, max(ef.values(), default=0.0))
     waves = _waves(graph)
     critical = _critical_path(graph, order, es, ef, ls)
-    return Schedule(scenario, minutes, es, ef, ls, lf, critical, waves, unknown)
+    successors = {node: sorted(graph.successors(node), key=natural_key) for node in order}
+    curve, needed = worker_curve(order, successors, minutes, max(ef.values(), default=0.0))
+    return Schedule(scenario, minutes, es, ef, ls, lf, critical, waves, unknown, (), tuple(curve), needed)
 
 
 def build_graph(scenario: Scenario) -> nx.DiGraph[str]:

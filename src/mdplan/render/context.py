@@ -61,6 +61,8 @@ class ScenarioView:
     mermaid_graph: str
     ascii_gantt: str | None
     mermaid_gantt: str | None
+    workers: tuple[tuple[int, str], ...]
+    min_workers: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,8 @@ def _scenario_view(schedule: Schedule, phases: dict[str, Phase]) -> ScenarioView
         mermaid_graph=mermaid.flowchart(schedule, phases),
         ascii_gantt=ascii.draw_gantt(schedule, phases) if schedulable else None,
         mermaid_gantt=mermaid.gantt(schedule, phases, f"{HEADINGS[scenario.name]} schedule") if schedulable else None,
+        workers=tuple((k, _minutes(m)) for k, m in schedule.workers),
+        min_workers=schedule.min_workers,
     )
 
 

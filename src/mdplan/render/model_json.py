@@ -71,6 +71,8 @@ def _schedule_json(schedule: Schedule) -> dict[str, Any]:
         "waves": [list(w) for w in schedule.waves],
         "work_minutes": number(schedule.work),
         "parallelism": number(schedule.parallelism),
+        "workers": [{"k": k, "makespan_minutes": number(m)} for k, m in schedule.workers],
+        "min_workers": schedule.min_workers,
     }
 
 
