@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mdplan.findings import Finding, find, recommended
 from mdplan.model import Diagnostic, Edge, Plan, Scenario, natural_key
 from mdplan.parse.ids import phase_label
 from mdplan.workers import worker_curve
@@ -67,6 +68,8 @@ class Analysis:
     plan: Plan
     schedules: tuple[Schedule, ...]
     diagnostics: tuple[Diagnostic, ...]
+    findings: tuple[Finding, ...] = ()
+    recommended: Schedule | None = None
 
     def schedule(self, name: str) -> Schedule | None:
         return next((s for s in self.schedules if s.scenario.name == name), None)
@@ -82,7 +85,9 @@ def analyze(plan: Plan) -> Analysis:
     diagnostics: list[Diagnostic] = []
     for item in schedules:
         diagnostics.extend(_schedule_diagnostics(plan, item))
-    return Analysis(plan, schedules, tuple(diagnostics))
+    plan_of_record = recommended(plan)
+    chosen = schedule(plan, plan_of_record) if plan_of_record else None
+    return Analysis(plan, schedules, tuple(diagnostics), tuple(find(plan)), chosen)
 
 
 def schedule(plan: Plan, scenario: Scenario) -> Schedule:

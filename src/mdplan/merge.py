@@ -31,6 +31,7 @@ from typing import Literal, TypeVar
 from mdplan.model import (
     AliasStated,
     DenialStated,
+    Denied,
     Diagnostic,
     DurationStated,
     Edge,
@@ -77,9 +78,14 @@ def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estim
         if p.parent in phases and _family(ref) != _family(p.parent)  # tasks in phases, not phases in phases
     }
     scenarios = _scenarios(facts, edges, known, parents)
-    diagnostics.extend(_denial_conflicts(source, _of(facts, DenialStated), scenarios))
+    denied = _denied_edges(_of(facts, DenialStated), scenarios)
+    diagnostics.extend(_denied_warning(source, d) for d in denied)
     diagnostics.extend(_undrawn(source, edges, scenarios))
-    return Plan(source, title, phases, _only_graph_is_current(scenarios), _sorted_unique(diagnostics))
+    stated = _scenario("current", "", 1, set(), [e for e in edges if e.view is None and e.kind == "stated"]).edges
+    final = _only_graph_is_current(scenarios)
+    if final and final[0].name != (scenarios[0].name if scenarios else "current"):
+        denied = [replace(d, scenario="current") for d in denied]
+    return Plan(source, title, phases, final, _sorted_unique(diagnostics), tuple(denied), stated)
 
 
 # --- aliases and views -------------------------------------------------------------------
@@ -431,8 +437,8 @@ def _scenario(name: ScenarioName, title: str, line: int, members: set[str], edge
 # --- prose that denies drawn edges -------------------------------------------------------
 
 
-def _denial_conflicts(source: str, denials: list[DenialStated], scenarios: list[Scenario]) -> list[Diagnostic]:
-    found: list[Diagnostic] = []
+def _denied_edges(denials: list[DenialStated], scenarios: list[Scenario]) -> list[Denied]:
+    found: list[Denied] = []
     for scenario in scenarios:
         touching: dict[str, list[Edge]] = defaultdict(list)
         for edge in scenario.edges:
@@ -442,8 +448,8 @@ def _denial_conflicts(source: str, denials: list[DenialStated], scenarios: list[
         for denial in denials:
             if _applies(denial, scenario, members):
                 denied = _denied(denial, touching[denial.subject])
-                found.extend(_denied_edge(source, denial, scenario, edge) for edge in denied)
-    return found
+                found.extend(Denied(scenario.name, edge, denial.pos.line, denial.text) for edge in denied)
+    return list(dict.fromkeys(found))
 
 
 def _applies(denial: DenialStated, scenario: Scenario, members: set[str]) -> bool:
@@ -464,15 +470,16 @@ _DENIES: dict[str, Callable[[str, tuple[str, ...], Edge], bool]] = {
 }
 
 
-def _denied_edge(source: str, denial: DenialStated, scenario: Scenario, edge: Edge) -> Diagnostic:
+def _denied_warning(source: str, denied: Denied) -> Diagnostic:
+    edge = denied.edge
     return Diagnostic(
         source,
-        max(edge.line, denial.pos.line),
+        max(edge.line, denied.line),
         1,
         "warning",
         EDGE_DENIED,
-        f"{scenario.name}: {phase_label(edge.src)} → {phase_label(edge.dst)} (line {edge.line}) "
-        f'contradicts "{denial.text}" (line {denial.pos.line})',
+        f"{denied.scenario}: {phase_label(edge.src)} → {phase_label(edge.dst)} (line {edge.line}) "
+        f'contradicts "{denied.text}" (line {denied.line})',
     )
 
 

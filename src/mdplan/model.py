@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-ScenarioName = Literal["current", "optimized"]
+ScenarioName = Literal["current", "optimized", "recommended"]
 Severity = Literal["error", "warning", "info"]
 EdgeKind = Literal["drawn", "stated"]
 DenialKind = Literal["no_successors", "no_predecessors", "only_predecessors", "parallel"]
@@ -197,12 +197,24 @@ class Scenario:
 
 
 @dataclass(frozen=True, slots=True)
+class Denied:
+    """An edge a scenario holds that the document's prose rules out."""
+
+    scenario: ScenarioName
+    edge: Edge
+    line: int  # of the prose
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     source: str
     title: str | None
     phases: dict[str, Phase]
     scenarios: tuple[Scenario, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    denied: tuple[Denied, ...] = field(default=())  # edges prose rules out
+    stated: tuple[Edge, ...] = field(default=())  # dependencies prose outside any view states
 
     def scenario(self, name: str) -> Scenario | None:
         return next((s for s in self.scenarios if s.name == name), None)

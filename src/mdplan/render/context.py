@@ -15,11 +15,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from mdplan.analyze import Analysis, Schedule
+from mdplan.findings import RACE, Finding
 from mdplan.model import Diagnostic, Phase, natural_key
 from mdplan.parse.durations import format_number
+from mdplan.parse.ids import phase_label
 from mdplan.render import ascii, mermaid
 
-HEADINGS = {"current": "Current", "optimized": "Optimized"}
+HEADINGS = {"current": "Current", "optimized": "Optimized", "recommended": "Recommended"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,16 +84,33 @@ class ModuleMatrix:
     shared: tuple[tuple[str, tuple[str, ...]], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    number: int
+    type: str
+    severity: str
+    scenario: str
+    phases: str
+    files: tuple[str, ...]
+    effect: str
+    line: int
+    message: str
+
+
 def build_context(analysis: Analysis) -> dict[str, object]:
     plan = analysis.plan
     scenarios = [_scenario_view(s, plan.phases) for s in analysis.schedules]
     diagnostics = analysis.all_diagnostics
+    every = (*analysis.schedules, analysis.recommended) if analysis.recommended else analysis.schedules
     return {
         "title": plan.title or "Plan",
         "source": plan.source,
         "phase_count": len({p for s in plan.scenarios for p in s.phase_ids}),
         "scenarios": scenarios,
-        "comparisons": _comparisons(analysis.schedules),
+        "recommended": _scenario_view(analysis.recommended, plan.phases) if analysis.recommended else None,
+        "findings": [_finding_view(i, f) for i, f in enumerate(analysis.findings, start=1)],
+        "finding_counts": dict(Counter(f.type for f in analysis.findings)),
+        "comparisons": _comparisons(tuple(every)),
         "modules": _modules(plan.phases),
         "diagnostics": diagnostics,
         "counts": _counts(diagnostics),
@@ -124,6 +143,27 @@ def _scenario_view(schedule: Schedule, phases: dict[str, Phase]) -> ScenarioView
         mermaid_gantt=mermaid.gantt(schedule, phases, f"{HEADINGS[scenario.name]} schedule") if schedulable else None,
         workers=tuple((k, _minutes(m)) for k, m in schedule.workers),
         min_workers=schedule.min_workers,
+    )
+
+
+def _finding_view(number: int, finding: Finding) -> FindingView:
+    saved = finding.minutes_saved or 0.0
+    if finding.type == RACE:
+        effect = f"serializing the two costs {format_number(-saved)} min"
+    elif saved > 0:
+        effect = f"saves {format_number(saved)} min"
+    else:
+        effect = "no change in length"
+    return FindingView(
+        number=number,
+        type=finding.type,
+        severity=finding.severity,
+        scenario=HEADINGS.get(finding.scenario, finding.scenario),
+        phases=", ".join(phase_label(p) for p in finding.phases),
+        files=finding.files,
+        effect=effect,
+        line=finding.line,
+        message=finding.message,
     )
 
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from mdplan.analyze import Analysis, Schedule
+from mdplan.findings import Finding
 from mdplan.model import Diagnostic, Edge, Phase, Plan
 
 VERSION = 1
@@ -76,16 +77,35 @@ def _schedule_json(schedule: Schedule) -> dict[str, Any]:
     }
 
 
+def finding_json(finding: Finding) -> dict[str, Any]:
+    return {
+        "type": finding.type,
+        "severity": finding.severity,
+        "scenario": finding.scenario,
+        "phases": list(finding.phases),
+        "files": list(finding.files),
+        "minutes_saved": number(finding.minutes_saved),
+        "line": finding.line,
+        "message": finding.message,
+    }
+
+
 def model_json(analysis: Analysis, *, full: bool = False, scenario: str | None = None) -> dict[str, Any]:
+    """The v1 model; ``full`` (``report --format json``) adds the analyses and the recommended plan."""
     plan = analysis.plan
     schedules = [s for s in analysis.schedules if scenario in (None, s.scenario.name)]
-    return {
+    if full and analysis.recommended is not None:
+        schedules.append(analysis.recommended)
+    data: dict[str, Any] = {
         "version": VERSION,
         "source": plan.source,
         "title": plan.title,
         "scenarios": [scenario_json(s, plan, full=full) for s in schedules],
         "diagnostics": [diagnostic_json(d) for d in analysis.all_diagnostics],
     }
+    if full:
+        data["findings"] = [finding_json(f) for f in analysis.findings]
+    return data
 
 
 def dumps(data: dict[str, Any]) -> str:
