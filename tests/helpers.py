@@ -16,9 +16,14 @@ REPORT_SECTIONS = (
     "## Executive Summary",
     "## Current Dependency Graph",
     "## Optimized Dependency Graph",
+    "## Detailed Recommendations",
     "## Critical Path Analysis",
+    "## Claim Audit",
     "## Module Impact",
+    "## Parallelization Decision Matrix",
+    "## Risk Mitigation Checklist",
     "## Implementation Roadmap",
+    "## Success Metrics",
     "## Diagnostics",
 )
 

@@ -149,3 +149,48 @@ def test_reference_optimized_plan_needs_three_workers() -> None:
     optimized = schedule(plan, scenario)
     assert optimized.workers == ((1, 55.0), (2, 43.0), (3, 42.0))
     assert optimized.min_workers == 3
+
+
+@st.composite
+def ranged_dags(draw: st.DrawFn) -> tuple[Plan, Scenario]:
+    """Random DAGs whose phases take a range of minutes, planned at the midpoint."""
+    plan, scenario = draw(dags())
+    phases = {}
+    for pid, phase in plan.phases.items():
+        low = phase.minutes or 0.0
+        high = low + draw(st.integers(min_value=0, max_value=30))
+        phases[pid] = Phase(pid, phase.label, None, (low + high) / 2, (low, high), (), 1)
+    return Plan(plan.source, None, phases, plan.scenarios), scenario
+
+
+@settings(max_examples=100, deadline=None)
+@given(ranged_dags())
+def test_best_and_worst_makespans_come_from_the_range_ends(case: tuple[Plan, Scenario]) -> None:
+    plan, scenario = case
+    result = schedule(plan, scenario)
+    assert result.makespan_range is not None
+    best, worst = result.makespan_range
+    assert best <= (result.makespan or 0.0) <= worst
+    for end, expected in ((0, best), (1, worst)):
+        at_end = {
+            p: Phase(p, ph.label, None, (ph.minutes_range or (0, 0))[end], None, (), 1) for p, ph in plan.phases.items()
+        }
+        assert longest_path(Plan(plan.source, None, at_end, plan.scenarios), scenario) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(dags())
+def test_a_total_claim_of_the_computed_makespan_is_consistent_and_any_other_is_not(
+    case: tuple[Plan, Scenario],
+) -> None:
+    plan, scenario = case
+    chains = [f"Phase {e.src} ({plan.phases[e.src].minutes:g} min) ──→ Phase {e.dst}" for e in scenario.edges]
+    nodes = [f"Phase {p} ({plan.phases[p].minutes:g} min)" for p in scenario.phase_ids]
+    makespan = longest_path(plan, scenario)
+    unordered = not scenario.edges and len(scenario.phase_ids) > 1  # no dependency stated: no length to check
+    for claimed, holds in ((makespan, "consistent"), (makespan + 5, "inconsistent")):
+        verdict = "unverifiable" if unordered else holds
+        lines = ["## Current Plan", "", *[f"## {n}" for n in nodes], "", "```", *chains, "```", ""]
+        document = "\n".join([*lines, f"Total: {claimed:g} minutes", ""])
+        analysis = analyze(parse(document))
+        assert [(c.kind, c.verdict) for c in analysis.claims] == [("total", verdict)], document

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mdplan.audit import ClaimCheck, audit, claim_diagnostics
 from mdplan.findings import Finding, find, recommended
 from mdplan.model import Diagnostic, Edge, Plan, Scenario, natural_key
 from mdplan.parse.ids import phase_label
@@ -40,6 +41,7 @@ class Schedule:
     cycle: tuple[Edge, ...] = ()
     workers: tuple[tuple[int, float], ...] = ()  # (k, makespan with k workers)
     min_workers: int | None = None
+    makespan_range: tuple[float, float] | None = None  # every range at its low end, at its high end
 
     @property
     def makespan(self) -> float | None:
@@ -70,6 +72,7 @@ class Analysis:
     diagnostics: tuple[Diagnostic, ...]
     findings: tuple[Finding, ...] = ()
     recommended: Schedule | None = None
+    claims: tuple[ClaimCheck, ...] = ()
 
     def schedule(self, name: str) -> Schedule | None:
         return next((s for s in self.schedules if s.scenario.name == name), None)
@@ -87,7 +90,9 @@ def analyze(plan: Plan) -> Analysis:
         diagnostics.extend(_schedule_diagnostics(plan, item))
     plan_of_record = recommended(plan)
     chosen = schedule(plan, plan_of_record) if plan_of_record else None
-    return Analysis(plan, schedules, tuple(diagnostics), tuple(find(plan)), chosen)
+    claims = audit(plan, {s.scenario.name: s for s in schedules})
+    diagnostics.extend(claim_diagnostics(plan, claims))
+    return Analysis(plan, schedules, tuple(diagnostics), tuple(find(plan)), chosen, claims)
 
 
 def schedule(plan: Plan, scenario: Scenario) -> Schedule:
@@ -104,7 +109,23 @@ def schedule(plan: Plan, scenario: Scenario) -> Schedule:
     critical = _critical_path(graph, order, es, ef, ls)
     successors = {node: sorted(graph.successors(node), key=natural_key) for node in order}
     curve, needed = worker_curve(order, successors, minutes, max(ef.values(), default=0.0))
-    return Schedule(scenario, minutes, es, ef, ls, lf, critical, waves, unknown, (), tuple(curve), needed)
+    best, worst = (_longest(graph, order, _range_end(plan, scenario, end)) for end in (0, 1))
+    return Schedule(
+        scenario, minutes, es, ef, ls, lf, critical, waves, unknown, (), tuple(curve), needed, (best, worst)
+    )
+
+
+def _range_end(plan: Plan, scenario: Scenario, end: int) -> dict[str, float]:
+    """Every phase at one end of its range (0: low, 1: high); unknown durations count 0."""
+    found = {}
+    for pid in scenario.phase_ids:
+        phase = plan.phases[pid]
+        found[pid] = phase.minutes_range[end] if phase.minutes_range else phase.minutes or 0.0
+    return found
+
+
+def _longest(graph: nx.DiGraph[str], order: list[str], minutes: dict[str, float]) -> float:
+    return max(_forward_pass(graph, order, minutes)[1].values(), default=0.0)
 
 
 def build_graph(scenario: Scenario) -> nx.DiGraph[str]:

@@ -5,6 +5,13 @@
 - ``RACE_CONDITION_RISK``: two phases that may overlap (neither reaches the other) touch the
   same file or folder (``[P]`` tasks included); the cost in minutes of serializing them.
 - ``REDUNDANT_DEPENDENCY``: an edge implied by a longer chain (transitive reduction).
+- ``PHASE_SPLITTING_OPPORTUNITY``: a phase of a scenario whose parts (``4a``/``4b``, ``4.1``, or
+  the units it holds) the document gives different dependencies; minutes saved by running the
+  parts each after its own predecessors.
+- ``DEPENDENCY_OPTIMIZATION``: a successor needs only part of its predecessor (``Phase 5 only
+  needs the schema from Phase 3``); minutes saved at most, if that part came first.
+- ``CONCURRENT_TESTING``: timed test commands run one after another; minutes saved by running
+  them together (the longest instead of the sum).
 
 And the recommended plan: the graph the document's own stated dependencies imply, i.e. the
 proposed (else current) graph without the edges its prose rules out, with the dependencies its
@@ -14,16 +21,20 @@ prose states.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
-from mdplan.model import Edge, Plan, Scenario, natural_key
-from mdplan.parse.durations import format_minutes
+from mdplan.model import Denied, Edge, Plan, Scenario, natural_key
+from mdplan.parse.durations import format_minutes, format_number
 from mdplan.parse.ids import phase_label
 
 PARALLEL = "PARALLEL_EXECUTION_OPPORTUNITY"
 RACE = "RACE_CONDITION_RISK"
 REDUNDANT = "REDUNDANT_DEPENDENCY"
+SPLITTING = "PHASE_SPLITTING_OPPORTUNITY"
+EARLY_START = "DEPENDENCY_OPTIMIZATION"
+CONCURRENT_TESTING = "CONCURRENT_TESTING"
 RECOMMENDED_TITLE = "Recommended plan (the document's stated dependencies)"
 
 
@@ -37,6 +48,20 @@ class Finding:
     minutes_saved: float | None
     line: int
     message: str
+    risk: str = "low"  # of acting on it: none, low, medium, high
+    detail: str = ""  # what a partial need needs
+
+
+def recommendation(finding: Finding) -> str:
+    """What to do about a finding, for the decision matrix."""
+    saved = finding.minutes_saved or 0.0
+    if finding.type == RACE:
+        return "MITIGATE"
+    if finding.type == REDUNDANT:
+        return "SIMPLIFY"
+    if saved <= 0:
+        return "SKIP"
+    return "IMPLEMENT" if finding.risk in ("none", "low") else "CONSIDER"
 
 
 def longest_path(ids: tuple[str, ...], edges: tuple[Edge, ...], minutes: dict[str, float]) -> float | None:
@@ -63,6 +88,9 @@ def find(plan: Plan) -> list[Finding]:
         found.extend(_parallel_opportunities(plan, scenario, minutes))
         found.extend(_races(plan, scenario, minutes))
         found.extend(_redundant(scenario))
+        found.extend(_splits(plan, scenario, minutes))
+        found.extend(_early_starts(plan, scenario, minutes))
+    found.extend(_concurrent_tests(plan))
     return sorted(found, key=lambda f: (f.line, f.type, f.phases))
 
 
@@ -86,28 +114,25 @@ def recommended(plan: Plan) -> Scenario | None:
 def _parallel_opportunities(plan: Plan, scenario: Scenario, minutes: dict[str, float]) -> list[Finding]:
     before = longest_path(scenario.phase_ids, scenario.edges, minutes) or 0.0
     found = []
-    for denied in (d for d in plan.denied if d.scenario == scenario.name):
-        edge = denied.edge
+    by_edge: dict[Edge, list[Denied]] = {}
+    for denial in (d for d in plan.denied if d.scenario == scenario.name):
+        by_edge.setdefault(denial.edge, []).append(denial)
+    for edge, denials in by_edge.items():
+        denied = denials[0]
         rest = tuple(e for e in scenario.edges if e != edge)
         after = longest_path(scenario.phase_ids, rest, minutes) or 0.0
         saved = before - after
+        also = ", ".join(str(d.line) for d in denials[1:])
         message = (
             f"{phase_label(edge.src)} → {phase_label(edge.dst)} is drawn (line {edge.line}), but "
-            f'"{denied.text}" (line {denied.line}): without it the plan takes {format_minutes(after)} '
-            f"instead of {format_minutes(before)}"
+            f'"{denied.text}" (line {denied.line}{f"; also line {also}" if also else ""}): without it the plan '
+            f"takes {format_minutes(after)} instead of {format_minutes(before)}"
         )
         severity = "high" if saved > 0 else "low"
+        shared = _shared(plan.phases[edge.src].files, plan.phases[edge.dst].files)
+        risk = "medium" if shared else "low"
         found.append(
-            Finding(
-                "PARALLEL_EXECUTION_OPPORTUNITY",
-                severity,
-                scenario.name,
-                (edge.src, edge.dst),
-                (),
-                saved,
-                denied.line,
-                message,
-            )
+            Finding(PARALLEL, severity, scenario.name, (edge.src, edge.dst), shared, saved, denied.line, message, risk)
         )
     return found
 
@@ -172,15 +197,16 @@ def _race(
         for x, y in ((a, b), (b, a))
     ]
     cost = min(costs)
+    first, then = (a, b) if costs[0] <= costs[1] else (b, a)
     both_parallel = plan.phases[a].parallel and plan.phases[b].parallel
     marked = " (both marked [P])" if both_parallel else ""
     message = (
         f"{phase_label(a)} and {phase_label(b)} may run at the same time{marked} and both touch "
-        f"{', '.join(shared)}; making one wait for the other costs {format_minutes(cost)}"
+        f"{', '.join(shared)}; making {phase_label(then)} wait for {phase_label(first)} costs {format_minutes(cost)}"
     )
     line = max(plan.phases[a].line, plan.phases[b].line)
     severity = "high" if both_parallel else "medium"
-    return Finding(RACE, severity, scenario.name, pair, shared, -cost, line, message)
+    return Finding(RACE, severity, scenario.name, (first, then), shared, -cost, line, message, severity)
 
 
 def _redundant(scenario: Scenario) -> list[Finding]:
@@ -199,6 +225,148 @@ def _redundant(scenario: Scenario) -> list[Finding]:
                 f"{phase_label(edge.src)} → {phase_label(via)} → … → {phase_label(edge.dst)}"
             )
             found.append(
-                Finding("REDUNDANT_DEPENDENCY", "low", scenario.name, (edge.src, edge.dst), (), 0.0, edge.line, message)
+                Finding(REDUNDANT, "low", scenario.name, (edge.src, edge.dst), (), 0.0, edge.line, message, "none", via)
             )
     return found
+
+
+def _is_part(candidate: str, whole: str, plan: Plan) -> bool:
+    """``4a``/``4b``/``4.1`` are parts of ``4``; so is a unit ``4`` holds."""
+    if candidate == whole:
+        return False
+    suffix = candidate.removeprefix(whole) if candidate.startswith(whole) else None
+    by_id = suffix is not None and bool(re.fullmatch(r"[a-z]|\.\d+", suffix)) and whole[-1:].isdigit()
+    return by_id or plan.phases[candidate].parent == whole
+
+
+def _splits(plan: Plan, scenario: Scenario, minutes: dict[str, float]) -> list[Finding]:
+    found = []
+    members = set(scenario.phase_ids)
+    for whole in scenario.phase_ids:
+        parts = [p for p in plan.phases if _is_part(p, whole, plan) and p not in members]
+        if len(parts) < 2:
+            continue
+        needs = _part_needs(plan, parts)
+        outside = {part: frozenset(needs[part] - set(parts)) for part in parts}
+        if len(set(outside.values())) < 2 or not all(needs[p] for p in parts):
+            continue
+        found.append(_split(plan, scenario, minutes, whole=whole, needs=needs))
+    return found
+
+
+def _part_needs(plan: Plan, parts: list[str]) -> dict[str, set[str]]:
+    """What the document says each part waits for, in any scenario or in prose."""
+    needs: dict[str, set[str]] = {part: set() for part in parts}
+    for edge in (*[e for s in plan.scenarios for e in s.edges], *plan.stated):
+        if edge.dst in needs:
+            needs[edge.dst].add(edge.src)
+    return needs
+
+
+def _split(
+    plan: Plan,
+    scenario: Scenario,
+    minutes: dict[str, float],
+    *,
+    whole: str,
+    needs: dict[str, set[str]],
+) -> Finding:
+    """The scenario with ``whole`` replaced by its parts (the keys of ``needs``), each after what it needs."""
+    parts = list(needs)
+    ids = tuple(p for p in scenario.phase_ids if p != whole) + tuple(parts)
+    edges = [e for e in scenario.edges if whole not in (e.src, e.dst)]
+    for edge in scenario.edges:
+        if edge.dst == whole:
+            edges.extend(Edge(edge.src, part, "stated", edge.line) for part in parts if edge.src in needs[part])
+        elif edge.src == whole:
+            edges.extend(Edge(part, edge.dst, "stated", edge.line) for part in parts)
+    edges.extend(Edge(src, part, "stated", 0) for part in parts for src in needs[part] if src in parts)
+    split_minutes = {**minutes, **{p: plan.phases[p].minutes or 0.0 for p in parts}}
+    before = longest_path(scenario.phase_ids, scenario.edges, minutes) or 0.0
+    after = longest_path(ids, tuple(edges), split_minutes)
+    saved = before - after if after is not None else 0.0
+    waits = "; ".join(
+        f"{phase_label(p)} after {', '.join(phase_label(n) for n in sorted(needs[p], key=natural_key))}" for p in parts
+    )
+    message = (
+        f"{phase_label(whole)} waits for everything any of its parts needs; split as the document describes it "
+        f"({waits}) the plan takes {format_minutes(after or 0.0)} instead of {format_minutes(before)}"
+    )
+    severity = "medium" if saved > 0 else "low"
+    line = min(plan.phases[p].line for p in parts)
+    shared = tuple(
+        sorted(
+            {
+                f
+                for x, y in itertools.combinations(parts, 2)
+                for f in _shared(plan.phases[x].files, plan.phases[y].files)
+            }
+        )
+    )
+    risk = "medium" if shared else "low"
+    return Finding(SPLITTING, severity, scenario.name, (whole, *parts), shared, saved, line, message, risk)
+
+
+def _early_starts(plan: Plan, scenario: Scenario, minutes: dict[str, float]) -> list[Finding]:
+    found = []
+    edges = {(e.src, e.dst): e for e in scenario.edges}
+    before = longest_path(scenario.phase_ids, scenario.edges, minutes) or 0.0
+    for need in plan.partial_needs:
+        edge = edges.get((need.predecessor, need.subject))
+        if edge is None:
+            continue
+        inherited = [Edge(e.src, need.subject, "stated", e.line) for e in scenario.edges if e.dst == need.predecessor]
+        rest = tuple(e for e in scenario.edges if e != edge) + tuple(inherited)
+        after = longest_path(scenario.phase_ids, rest, minutes) or 0.0
+        saved = before - after
+        effect = (
+            f"at best the plan takes {format_minutes(after)} instead of {format_minutes(before)}"
+            if saved > 0
+            else f"this does not shorten the plan ({format_minutes(before)}): its length is set elsewhere"
+        )
+        message = (
+            f"{phase_label(need.subject)} waits for all of {phase_label(need.predecessor)} (line {edge.line}) but "
+            f'needs only its "{need.what}" (line {need.pos.line}): if {phase_label(need.predecessor)} delivers that '
+            f"first, {phase_label(need.subject)} can start with it; {effect}"
+        )
+        severity = "medium" if saved > 0 else "low"
+        found.append(
+            Finding(
+                EARLY_START,
+                severity,
+                scenario.name,
+                (need.predecessor, need.subject),
+                (),
+                saved,
+                need.pos.line,
+                message,
+                "medium",
+                need.what,
+            )
+        )
+    return found
+
+
+def _concurrent_tests(plan: Plan) -> list[Finding]:
+    found = []
+    for run in plan.test_runs:
+        serial = sum(m for _, m in run.commands)
+        together = max(m for _, m in run.commands)
+        names = " + ".join(format_duration(m) for _, m in run.commands)
+        message = (
+            f"{len(run.commands)} test commands run one after another ({names} = {format_duration(serial)}); "
+            f"run together they take {format_duration(together)}, the longest of them"
+        )
+        scenario = plan.scenarios[0].name if plan.scenarios else "current"
+        commands = tuple(c for c, _ in run.commands)
+        found.append(
+            Finding(CONCURRENT_TESTING, "low", scenario, (), commands, serial - together, run.pos.line, message)
+        )
+    return found
+
+
+def format_duration(minutes: float) -> str:
+    """Minutes, or seconds below one minute."""
+    if 0 < minutes < 1:
+        return f"{format_number(minutes * 60)} s"
+    return format_minutes(minutes)

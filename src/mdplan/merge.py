@@ -30,6 +30,7 @@ from typing import Literal, TypeVar
 
 from mdplan.model import (
     AliasStated,
+    ClaimStated,
     DenialStated,
     Denied,
     Diagnostic,
@@ -40,12 +41,14 @@ from mdplan.model import (
     FileTouched,
     Mentioned,
     Note,
+    PartialNeed,
     Phase,
     PhaseNamed,
     Plan,
     Pos,
     Scenario,
     ScenarioName,
+    TestRun,
     View,
     WindowStated,
     natural_key,
@@ -85,7 +88,10 @@ def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estim
     final = _only_graph_is_current(scenarios)
     if final and final[0].name != (scenarios[0].name if scenarios else "current"):
         denied = [replace(d, scenario="current") for d in denied]
-    return Plan(source, title, phases, final, _sorted_unique(diagnostics), tuple(denied), stated)
+    claims = tuple(sorted(_of(facts, ClaimStated), key=lambda c: (c.pos.line, c.pos.col)))
+    needs = tuple(n for n in _of(facts, PartialNeed) if {n.subject, n.predecessor} <= set(phases))
+    runs = tuple(_of(facts, TestRun))
+    return Plan(source, title, phases, final, _sorted_unique(diagnostics), tuple(denied), stated, claims, needs, runs)
 
 
 # --- aliases and views -------------------------------------------------------------------
@@ -149,6 +155,8 @@ def _rewritten(fact: Fact, aliases: dict[str, str], stories: tuple[str, ...], na
         changes: dict[str, object] = dict(zip(fields, combination, strict=True))
         if isinstance(fact, DenialStated):
             changes["refs"] = tuple(i for r in fact.refs for i in expand(r))
+            if fact.refs and not changes["refs"]:
+                continue  # "only needs the API schema": a name that names no unit restricts nothing
         if isinstance(fact, PhaseNamed) and changes["ref"] != fact.ref:
             # named by another id here: the unit's own label and title are where it is labelled
             changes.update(label=phase_label(str(changes["ref"])), title=None)

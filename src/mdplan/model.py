@@ -16,6 +16,7 @@ ScenarioName = Literal["current", "optimized", "recommended"]
 Severity = Literal["error", "warning", "info"]
 EdgeKind = Literal["drawn", "stated"]
 DenialKind = Literal["no_successors", "no_predecessors", "only_predecessors", "parallel"]
+ClaimKind = Literal["total", "percent", "saving", "steps", "path", "window", "sum"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,54 @@ class DenialStated:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimStated:
+    """A number the document claims about its own schedule, for the claim audit to recompute.
+
+    ``low``/``high`` are the claimed value or range (minutes, percent, phases, or a window's
+    start and end). ``scope`` is the phases a total covers (those drawn before it in its
+    block; empty for the whole scenario) or a window's phases; ``path`` a critical path as
+    written, one group of ids per step; ``rows`` the durations of unnamed rows a total adds
+    up; ``terms`` the addends of ``a + b = c``.
+    """
+
+    kind: ClaimKind
+    text: str
+    low: float
+    high: float
+    pos: Pos
+    view: View | None
+    hint: ScenarioName | None = None  # a scenario word written on the line before the number
+    unit: str = ""  # the time unit as written (``minutes``, ``giờ``), for showing values
+    approx: bool = False  # ``~30``, ``about 30``
+    bound: Literal["", "<", ">"] = ""  # ``<40 minutes``
+    measure: Literal["makespan", "work"] = "makespan"  # ``(serial)``: the sum of durations
+    not_about_plan: str = ""  # why the number is about something else (``30% of Phase 4 duration``)
+    scope: tuple[str, ...] = ()
+    path: tuple[tuple[str, ...], ...] = ()
+    rows: tuple[float, ...] = ()
+    terms: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PartialNeed:
+    """``Phase 5 only needs the schema, defined early in Phase 3``: ``subject`` needs only part
+    (``what``) of ``predecessor``."""
+
+    subject: str
+    predecessor: str
+    what: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class TestRun:
+    """Timed test commands a block runs one after another (``cargo test -p a  # 10s``)."""
+
+    commands: tuple[tuple[str, float], ...]  # (command, minutes)
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
 class FileTouched:
     """A file or module a phase touches."""
 
@@ -143,6 +192,9 @@ Fact = (
     | EdgeStated
     | DenialStated
     | FileTouched
+    | ClaimStated
+    | PartialNeed
+    | TestRun
     | AliasStated
     | Mentioned
     | Note
@@ -215,6 +267,9 @@ class Plan:
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     denied: tuple[Denied, ...] = field(default=())  # edges prose rules out
     stated: tuple[Edge, ...] = field(default=())  # dependencies prose outside any view states
+    claims: tuple[ClaimStated, ...] = field(default=())  # numbers the document claims, in order
+    partial_needs: tuple[PartialNeed, ...] = field(default=())
+    test_runs: tuple[TestRun, ...] = field(default=())
 
     def scenario(self, name: str) -> Scenario | None:
         return next((s for s in self.scenarios if s.name == name), None)

@@ -12,12 +12,15 @@ from dataclasses import replace
 
 from mdplan.model import Fact, Note, Pos
 from mdplan.parse.blocks import Block, BlockKind, split_blocks
+from mdplan.parse.claims import read_claims
+from mdplan.parse.commands import read_test_runs
 from mdplan.parse.diagram import read_diagram
 from mdplan.parse.files import read_code_paths, read_file_fields
 from mdplan.parse.frontmatter import read_front_matter
 from mdplan.parse.labels import read_duration_fields, read_labels
 from mdplan.parse.mermaid import is_mermaid, read_mermaid
 from mdplan.parse.obsidian import read_obsidian_tasks
+from mdplan.parse.partial import read_partial_needs
 from mdplan.parse.prose import read_prose, read_prose_durations
 from mdplan.parse.tables import read_table
 from mdplan.parse.timeline import read_timeline
@@ -26,7 +29,16 @@ Recognizer = Callable[[Block], list[Fact]]
 
 RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
     "heading": (read_labels, read_prose),
-    "paragraph": (read_labels, read_prose, read_file_fields, read_timeline, read_prose_durations, read_duration_fields),
+    "paragraph": (
+        read_labels,
+        read_prose,
+        read_file_fields,
+        read_timeline,
+        read_prose_durations,
+        read_duration_fields,
+        read_claims,
+        read_partial_needs,
+    ),
     "item": (
         read_labels,
         read_prose,
@@ -35,8 +47,10 @@ RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
         read_prose_durations,
         read_duration_fields,
         read_obsidian_tasks,
+        read_claims,
+        read_partial_needs,
     ),
-    "code": (read_mermaid, read_diagram, read_timeline, read_code_paths),
+    "code": (read_mermaid, read_diagram, read_timeline, read_code_paths, read_claims, read_test_runs),
     "table": (read_table,),
     "front_matter": (read_front_matter,),
 }

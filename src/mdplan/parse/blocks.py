@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from mdplan.model import ScenarioName, View
@@ -62,6 +62,7 @@ class Block:
     info: str = ""  # a fenced code block's info string (``mermaid``)
     source_first_line: str = ""  # the first source line as written, list marker included
     rows: tuple[tuple[Line, ...], ...] = ()  # table: header row first, one Line per cell
+    section: str = ""  # the text of the nearest heading above
 
     @property
     def text(self) -> str:
@@ -103,6 +104,7 @@ class _Heading:
     level: int
     view: View | None
     owner: tuple[str, ...]
+    text: str = ""
 
 
 @dataclass
@@ -115,6 +117,10 @@ class _Walker:
     tab_header: tuple[Line, ...] | None = None
 
     def walk(self, tokens: Sequence[Token]) -> Iterator[Block]:
+        for block in self._blocks(tokens):
+            yield replace(block, section=self.headings[-1].text if self.headings else "")
+
+    def _blocks(self, tokens: Sequence[Token]) -> Iterator[Block]:
         for index, token in enumerate(tokens):
             if token.type == "list_item_open":
                 self.items.append(None)
@@ -153,7 +159,8 @@ class _Walker:
         label = parse_label(inline.content, generic=True)
         while self.headings and self.headings[-1].level >= level:
             self.headings.pop()
-        self.headings.append(_Heading(level, view_of(inline.content, line), label.ids if label else ()))
+        heading = _Heading(level, view_of(inline.content, line), label.ids if label else (), inline.content)
+        self.headings.append(heading)
         self.paragraph_view = None
         parent = next((h.owner for h in reversed(self.headings[:-1]) if h.owner), ())
         self.section_owner = label.ids if label else parent

@@ -18,6 +18,7 @@ UNIT_MINUTES: dict[str, float] = {
 }
 
 _UNIT = "|".join(sorted((re.escape(u) for u in UNIT_MINUTES), key=len, reverse=True))
+UNIT_PATTERN = _UNIT  # every unit spelling, as a regex alternation
 _NUMBER = r"\d+(?:\.\d+)?"
 _DURATION = re.compile(
     rf"(?P<approx>~|≈|about\s+|approx\.?\s+)?(?P<a>{_NUMBER})\s*(?P<unit_a>{_UNIT})?"
@@ -75,6 +76,20 @@ def _to_minutes(match: re.Match[str]) -> Minutes:
 def format_minutes(value: float) -> str:
     """``90`` -> ``90 min``; fractions keep one decimal."""
     return f"{format_number(value)} min"
+
+
+def format_span(minutes: float) -> str:
+    """A length in the unit a planner would use: s, min, h, days (8 h) or weeks (5 days)."""
+    size = abs(minutes)
+    if 0 < size < 1:
+        return f"{format_number(minutes * 60)} s"
+    if size < 120:
+        return format_minutes(minutes)
+    if size < 2 * MINUTES_PER_DAY:
+        return f"{format_number(minutes / 60)} h"
+    if size < 2 * MINUTES_PER_WEEK:
+        return f"{format_number(minutes / MINUTES_PER_DAY)} days"
+    return f"{format_number(minutes / MINUTES_PER_WEEK)} weeks"
 
 
 def format_number(value: float) -> str:

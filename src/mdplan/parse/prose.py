@@ -24,6 +24,7 @@ from mdplan.model import DenialKind, DenialStated, DurationStated, EdgeStated, F
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import parse_duration
 from mdplan.parse.ids import name_ref
+from mdplan.parse.partial import partial_need
 from mdplan.parse.refs import find_refs, ids_in, parse_label, strip_markup
 
 _NEGATIVE = re.compile(
@@ -245,6 +246,9 @@ def _subject_sentences(clause: str, pos: Pos, view: View | None) -> Iterator[Fac
                 continue
             subject = ref.ids
             refs = _others(_leading_ids(match["value"], subject), subject)
+            partial = partial_need(clause, subject, pos) if restrictive else None
+            if partial:  # "only needs the schema from Phase 2": Phase 2, and only Phase 2
+                refs = (partial.predecessor,)
             if subject_first:
                 yield from _edges(subject, refs, pos, view)
             else:

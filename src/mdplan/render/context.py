@@ -7,6 +7,10 @@ Templates only lay this out. Keys (documented in the README for ``--template-dir
 - ``comparisons``: makespan of each later scenario against ``current``
 - ``modules``: the files × phases matrix (:class:`ModuleMatrix`)
 - ``diagnostics``: every diagnostic, sorted by line; ``counts``: how many per severity
+- ``recommended``: the recommended plan (a :class:`ScenarioView`) or None
+- ``findings``: one :class:`FindingView` per finding; ``finding_counts``: how many per type
+- ``claims``: one :class:`ClaimView` per numeric claim; ``claim_counts``: how many per verdict
+- ``metrics``: the :class:`Metrics` of the plan of record (recommended, else current) or None
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from mdplan.analyze import Analysis, Schedule
-from mdplan.findings import RACE, Finding
+from mdplan.audit import ClaimCheck
+from mdplan.findings import RACE, REDUNDANT, Finding, format_duration, recommendation
 from mdplan.model import Diagnostic, Phase, natural_key
 from mdplan.parse.durations import format_number
 from mdplan.parse.ids import phase_label
 from mdplan.render import ascii, mermaid
+from mdplan.render.advice import before_after
 
 HEADINGS = {"current": "Current", "optimized": "Optimized", "recommended": "Recommended"}
 
@@ -91,10 +97,46 @@ class FindingView:
     severity: str
     scenario: str
     phases: str
+    labels: tuple[str, ...]
     files: tuple[str, ...]
     effect: str
+    minutes: str  # signed minutes it is worth (negative: it costs)
     line: int
     message: str
+    risk: str
+    recommendation: str
+    detail: str
+    before: str
+    after: str
+    repeats: bool  # the same advice as an earlier finding (same type and phases, another plan)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    line: int
+    text: str
+    scenario: str
+    claimed: str
+    computed: str
+    verdict: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    """The targets a finished plan should meet, from the plan of record."""
+
+    plan: str  # heading of the plan of record
+    makespan: str
+    current: str | None
+    workers: int | None
+    one_worker: str | None
+    critical_path: str
+    most_slack: str | None  # "Phase 6 (7 min)"
+    races: int
+    warnings: int
+    claims: int
+    claims_failing: int
 
 
 def build_context(analysis: Analysis) -> dict[str, object]:
@@ -108,7 +150,10 @@ def build_context(analysis: Analysis) -> dict[str, object]:
         "phase_count": len({p for s in plan.scenarios for p in s.phase_ids}),
         "scenarios": scenarios,
         "recommended": _scenario_view(analysis.recommended, plan.phases) if analysis.recommended else None,
-        "findings": [_finding_view(i, f) for i, f in enumerate(analysis.findings, start=1)],
+        "findings": _finding_views(analysis),
+        "claims": [_claim_view(c) for c in analysis.claims],
+        "claim_counts": _claim_counts(analysis),
+        "metrics": _metrics(analysis),
         "finding_counts": dict(Counter(f.type for f in analysis.findings)),
         "comparisons": _comparisons(tuple(every)),
         "modules": _modules(plan.phases),
@@ -146,24 +191,86 @@ def _scenario_view(schedule: Schedule, phases: dict[str, Phase]) -> ScenarioView
     )
 
 
-def _finding_view(number: int, finding: Finding) -> FindingView:
+def _finding_views(analysis: Analysis) -> list[FindingView]:
+    seen: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
+    views = []
+    for number, finding in enumerate(analysis.findings, start=1):
+        key = (finding.type, finding.phases, finding.files)
+        views.append(_finding_view(number, finding, analysis, repeats=key in seen))
+        seen.add(key)
+    return views
+
+
+def _finding_view(number: int, finding: Finding, analysis: Analysis, *, repeats: bool) -> FindingView:
     saved = finding.minutes_saved or 0.0
     if finding.type == RACE:
-        effect = f"serializing the two costs {format_number(-saved)} min"
+        effect = f"ordering the two costs {format_duration(-saved)}"
     elif saved > 0:
-        effect = f"saves {format_number(saved)} min"
+        effect = f"{format_duration(saved)} shorter"
     else:
         effect = "no change in length"
+    before, after = before_after(finding, analysis)
+    labels = tuple(phase_label(p) for p in finding.phases)
     return FindingView(
         number=number,
         type=finding.type,
         severity=finding.severity,
         scenario=HEADINGS.get(finding.scenario, finding.scenario),
-        phases=", ".join(phase_label(p) for p in finding.phases),
+        phases=", ".join(labels) or ", ".join(f"`{c}`" for c in finding.files),
+        labels=labels,
         files=finding.files,
         effect=effect,
+        minutes=format_duration(saved) if saved >= 0 else f"−{format_duration(-saved)}",
         line=finding.line,
         message=finding.message,
+        risk=finding.risk,
+        recommendation=recommendation(finding),
+        detail=phase_label(finding.detail) if finding.type == REDUNDANT else finding.detail,
+        before=before,
+        after=after,
+        repeats=repeats,
+    )
+
+
+def _claim_view(check: ClaimCheck) -> ClaimView:
+    return ClaimView(
+        line=check.line,
+        text=check.text,
+        scenario=HEADINGS.get(check.scenario or "", "–"),
+        claimed=check.claimed,
+        computed=check.computed,
+        verdict=check.verdict,
+        note=check.note,
+    )
+
+
+def _claim_counts(analysis: Analysis) -> dict[str, int]:
+    counts = Counter(c.verdict for c in analysis.claims)
+    return {verdict: counts[verdict] for verdict in ("consistent", "inconsistent", "unverifiable")}
+
+
+def _metrics(analysis: Analysis) -> Metrics | None:
+    chosen = analysis.recommended or (analysis.schedules[0] if analysis.schedules else None)
+    if chosen is None or chosen.makespan is None:
+        return None
+    phases = analysis.plan.phases
+    current = analysis.schedule("current")
+    slack = sorted(
+        ((chosen.slack(p), p) for p in chosen.scenario.phase_ids if not chosen.is_critical(p)),
+        key=lambda item: (-item[0], natural_key(item[1])),
+    )
+    return Metrics(
+        plan=HEADINGS[chosen.scenario.name],
+        makespan=_minutes(chosen.makespan),
+        current=_minutes(current.makespan) if current and current.makespan is not None else None,
+        workers=chosen.min_workers,
+        one_worker=_minutes(chosen.work),
+        critical_path=" → ".join(phases[p].label for p in chosen.critical_path),
+        most_slack=f"{phases[slack[0][1]].label} ({_minutes(slack[0][0])})" if slack else None,
+        races=sum(1 for f in analysis.findings if f.type == RACE),
+        warnings=sum(1 for d in analysis.all_diagnostics if d.severity in ("error", "warning")),
+        claims=len(analysis.claims),
+        claims_failing=sum(1 for c in analysis.claims if c.verdict == "inconsistent"),
     )
 
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from mdplan.analyze import Analysis, Schedule
+from mdplan.audit import ClaimCheck
 from mdplan.findings import Finding
 from mdplan.model import Diagnostic, Edge, Phase, Plan
 
@@ -55,6 +56,7 @@ def scenario_json(schedule: Schedule, plan: Plan, *, full: bool) -> dict[str, An
         "phases": [phase_json(plan.phases[pid]) for pid in scenario.phase_ids],
         "edges": [edge_json(e) for e in scenario.edges],
         "makespan_minutes": number(schedule.makespan),
+        "makespan_range_minutes": [number(v) for v in schedule.makespan_range] if schedule.makespan_range else None,
         "critical_path": list(schedule.critical_path),
     }
     if full:
@@ -90,6 +92,19 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     }
 
 
+def claim_json(check: ClaimCheck) -> dict[str, Any]:
+    return {
+        "line": check.line,
+        "text": check.text,
+        "kind": check.kind,
+        "scenario": check.scenario,
+        "claimed": check.claimed,
+        "computed": check.computed,
+        "verdict": check.verdict,
+        "note": check.note,
+    }
+
+
 def model_json(analysis: Analysis, *, full: bool = False, scenario: str | None = None) -> dict[str, Any]:
     """The v1 model; ``full`` (``report --format json``) adds the analyses and the recommended plan."""
     plan = analysis.plan
@@ -102,6 +117,7 @@ def model_json(analysis: Analysis, *, full: bool = False, scenario: str | None =
         "title": plan.title,
         "scenarios": [scenario_json(s, plan, full=full) for s in schedules],
         "diagnostics": [diagnostic_json(d) for d in analysis.all_diagnostics],
+        "claims": [claim_json(c) for c in analysis.claims],
     }
     if full:
         data["findings"] = [finding_json(f) for f in analysis.findings]

@@ -1,0 +1,279 @@
+"""Numeric claims a plan makes about its own schedule, for the claim audit (``mdplan.audit``).
+
+Read here, recomputed there:
+
+- totals: ``Total: 38 minutes``, ``Total delivery time: <40 minutes``, ``Total: 30s (serial)``;
+  the scope of a total in a drawing is the phases drawn above it (minus ``ignoring Phase 4``);
+  unnamed timed rows above it (``cargo test … # 10s``) are what it adds up;
+- baselines: ``(vs. ~50 min original sequential)``;
+- savings: ``20-25% savings``, ``reducing the critical path by 20%``, ``saves 12-15 min``;
+  a percentage ``of`` something else (``30% of Phase 4 duration``) is about that, not the plan;
+- lengths: ``Critical Path Length: 5 steps``, ``5 serial phases``;
+- critical paths as written under a heading that says so: ``Phase 1 → {Phase 2, Phase 3} → Phase 4``;
+- sums: ``35 min + 15 min = 50 min``.
+
+Timeline windows (``Phase 2: 10-15 min``) are claims too; ``mdplan.parse.timeline`` reads them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from mdplan.model import ClaimKind, ClaimStated, Fact, Pos, ScenarioName, natural_key
+from mdplan.parse.blocks import Block, Line
+from mdplan.parse.durations import UNIT_PATTERN, find_durations, unit_minutes
+from mdplan.parse.refs import find_refs
+
+_NUMBER = r"\d+(?:\.\d+)?"
+_APPROX = r"(?P<approx>~|≈|about\s+|approx(?:imately|\.)?\s+|roughly\s+|around\s+)?"
+_BOUND = r"(?P<bound><=?|>=?|≤|≥|under\s+|less\s+than\s+|at\s+most\s+|over\s+|more\s+than\s+)?"
+_RANGE = rf"(?P<a>{_NUMBER})(?:\s*(?:-|–|—|to)\s*(?P<b>{_NUMBER}))?"
+_AMOUNT = rf"{_BOUND}{_APPROX}{_RANGE}"
+
+_TOTAL = re.compile(
+    rf"\btotal\b[^:=\n]{{0,40}}?(?::|=|\bis\b|\bof\b)[*_\s]*{_AMOUNT}\s*(?P<unit>{UNIT_PATTERN})(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_BASELINE = re.compile(
+    rf"\bvs\.?\s*{_AMOUNT}\s*(?P<unit>{UNIT_PATTERN})(?![A-Za-z])(?P<words>[^)\n]{{0,40}})", re.IGNORECASE
+)
+_PERCENT = re.compile(rf"{_APPROX}{_RANGE}\s*%")
+_SAVING_AFTER = re.compile(
+    r"^[*_\s]*(?:overall\s+|time\s+|total\s+)?(?:savings?|faster|shorter|reduction|quicker|speed-?up|saved|less\s+time)\b",
+    re.IGNORECASE,
+)
+_SAVING_BEFORE = re.compile(
+    r"(?:\b(?:reduc|sav|cut|shorten|speed)\w*\b[^%\d]{0,40}\bby|\bsavings?\s*:|\bfaster\s+by)\s*[*_]*\s*$",
+    re.IGNORECASE,
+)
+_BEFORE_BASELINE = re.compile(r"(?:(?!\bvs\b).)*", re.IGNORECASE)
+_OF_SOMETHING = re.compile(
+    r"^[*_\s]*(?:savings?\s+|reduction\s+)?(?:of|in)\s+(?!the\s+(?:plan|critical|total))\S", re.IGNORECASE
+)
+_MINUTES_SAVED = (
+    re.compile(
+        rf"\b(?:saves?|saving|savings?\s+(?:of|are|is))\s+{_APPROX}{_RANGE}\s*(?P<unit>{UNIT_PATTERN})(?![A-Za-z])",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"{_APPROX}{_RANGE}\s*(?P<unit>{UNIT_PATTERN})\s+(?:of\s+)?(?:savings?|saved|faster|shorter)\b", re.I),
+)
+_STEPS = re.compile(
+    rf"{_APPROX}(?P<a>\d+)(?P<b>)\s+(?P<serial>serial\s+|sequential\s+)?(?:steps?|phases?|stages?)\b(?!\s*\d)",
+    re.IGNORECASE,
+)
+_SUM = re.compile(
+    rf"(?P<terms>{_NUMBER}\s*(?:{UNIT_PATTERN})(?:\s*\([^()]*\))?(?:\s*\+\s*{_NUMBER}\s*(?:{UNIT_PATTERN})"
+    rf"(?:\s*\([^()]*\))?)+)\s*=\s*(?P<a>{_NUMBER})\s*(?P<unit>{UNIT_PATTERN})(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_TERM = re.compile(rf"(?P<n>{_NUMBER})\s*(?P<unit>{UNIT_PATTERN})(?:\s*\([^()]*\))?", re.IGNORECASE)
+_PLAN_WORDS = re.compile(
+    r"critical\s+path|\btotal\b|deliver|overall|\bplan\b|time\s+savings?|makespan|end-to-end|schedule|wall.?clock",
+    re.IGNORECASE,
+)
+_SERIAL = re.compile(r"\b(?:serial|sequential|sequentially|one after another)\b", re.IGNORECASE)
+_CURRENT_HINT = re.compile(r"\b(?:current|original|before|as-is|baseline|existing)\b", re.IGNORECASE)
+_PROPOSED_HINT = re.compile(r"\b(?:optimi[sz]ed|proposed|parallelized|parallelised|improved|to-be)\b", re.I)
+_IGNORED = re.compile(r"\b(?:ignoring|excluding|except|without|not counting)\b", re.IGNORECASE)
+_CRITICAL_PATH = re.compile(r"critical\s+path", re.IGNORECASE)
+_ARROW = re.compile(r"\s*(?:→|->|-->|──→|⟶|=>)\s*")
+_PATH_FILLER = re.compile(r"^[\s{},&*_`]*(?:and[\s{},&*_`]*)*$")
+
+
+def read_claims(block: Block) -> list[Fact]:
+    """Recognizer for paragraphs, list items and code blocks."""
+    facts: list[Fact] = []
+    for index, line in enumerate(block.lines):
+        text = line.text  # as written, so columns are exact; the patterns allow ** and _
+        facts.extend(_Line(text, line, block, block.lines[:index]).claims())
+    return facts
+
+
+@dataclass(frozen=True, slots=True)
+class _Amount:
+    low: float
+    high: float
+    approx: bool
+    bound: Literal["", "<", ">"]
+
+
+def _amount(match: re.Match[str], scale: float = 1.0) -> _Amount:
+    groups = match.groupdict()
+    low = float(groups["a"]) * scale
+    high = float(groups["b"]) * scale if groups.get("b") else low
+    bound_word = (groups.get("bound") or "").strip().lower()
+    bound: Literal["", "<", ">"] = ""
+    if bound_word:
+        bound = "<" if bound_word[0] in "<≤ula" else ">"
+    return _Amount(min(low, high), max(low, high), bool(groups.get("approx")), bound)
+
+
+def _scale(match: re.Match[str]) -> float:
+    return unit_minutes(match["unit"]) or 1.0
+
+
+@dataclass
+class _Line:
+    """One line of a block, and the claims on it."""
+
+    text: str
+    line: Line
+    block: Block
+    earlier: tuple[Line, ...]
+    taken: list[tuple[int, int]] = field(default_factory=list)
+
+    def claims(self) -> Iterator[ClaimStated]:
+        total = _TOTAL.search(self.text)
+        yield from self._total(total)
+        yield from self._baselines()
+        yield from self._sums()
+        about_plan_line = total is not None or bool(_PLAN_WORDS.search(self.text))
+        yield from self._percents(about_plan_line)
+        yield from self._savings(about_plan_line)
+        yield from self._steps()
+        yield from self._path()
+
+    def claim(self, kind: ClaimKind, match: re.Match[str], amount: _Amount, end: int = 0, **extra: Any) -> ClaimStated:
+        self.taken.append(match.span())
+        return ClaimStated(
+            kind,
+            self.text[match.start() : end or match.end()].replace("**", "").replace("__", "").strip(),
+            amount.low,
+            amount.high,
+            Pos(self.line.number, self.line.col + match.start()),
+            self.block.view,
+            hint=_hint(self.text[: match.start()]),
+            unit=match.groupdict().get("unit") or "",
+            approx=amount.approx,
+            bound=amount.bound,
+            **extra,
+        )
+
+    def _total(self, total: re.Match[str] | None) -> Iterator[ClaimStated]:
+        if total is None:
+            return
+        rest = _BEFORE_BASELINE.match(self.text, total.end())
+        measure = "work" if rest and _SERIAL.search(rest[0]) else "makespan"
+        scope: tuple[str, ...] = ()
+        rows: tuple[float, ...] = ()
+        if self.block.kind == "code":
+            scope, rows = _scope(self.earlier)
+        nothing = self.block.kind == "code" and not (scope or rows)
+        reason = "nothing is drawn or timed above it to add up" if nothing else ""
+        yield self.claim(
+            "total",
+            total,
+            _amount(total, _scale(total)),
+            measure=measure,
+            scope=scope,
+            rows=rows,
+            not_about_plan=reason,
+        )
+
+    def _baselines(self) -> Iterator[ClaimStated]:
+        for baseline in _BASELINE.finditer(self.text):
+            words = baseline["words"]
+            measure = "work" if _SERIAL.search(words) else "makespan"
+            found = self.claim(
+                "total", baseline, _amount(baseline, _scale(baseline)), baseline.end("unit"), measure=measure
+            )
+            yield replace(found, hint=_hint(words) or "current")
+
+    def _sums(self) -> Iterator[ClaimStated]:
+        for summed in _SUM.finditer(self.text):
+            terms = tuple(float(t["n"]) * _scale(t) for t in _TERM.finditer(summed["terms"]))
+            yield self.claim("sum", summed, _amount(summed, _scale(summed)), terms=terms)
+
+    def _percents(self, about_plan_line: bool) -> Iterator[ClaimStated]:
+        for percent in _PERCENT.finditer(self.text):
+            after, before = self.text[percent.end() :], self.text[: percent.start()]
+            if not (_SAVING_AFTER.match(after) or _SAVING_BEFORE.search(before)):
+                continue
+            reason = _not_about_plan(about_plan_line, _SAVING_AFTER.sub("", after, count=1))
+            yield self.claim("percent", percent, _amount(percent), not_about_plan=reason)
+
+    def _savings(self, about_plan_line: bool) -> Iterator[ClaimStated]:
+        for saved in (m for pattern in _MINUTES_SAVED for m in pattern.finditer(self.text)):
+            if not _overlaps(saved.span(), self.taken):
+                reason = _not_about_plan(about_plan_line, self.text[saved.end() :])
+                yield self.claim("saving", saved, _amount(saved, _scale(saved)), not_about_plan=reason)
+
+    def _steps(self) -> Iterator[ClaimStated]:
+        on_critical_path = bool(_CRITICAL_PATH.search(self.text))
+        for steps in _STEPS.finditer(self.text):
+            if on_critical_path or steps["serial"]:
+                yield self.claim("steps", steps, _amount(steps))
+
+    def _path(self) -> Iterator[ClaimStated]:
+        view_title = self.block.view.title if self.block.view else ""
+        if not (_CRITICAL_PATH.search(self.block.section) or _CRITICAL_PATH.search(view_title)):
+            return
+        path = _written_path(self.text)
+        whole = re.match(r"^\s*(?P<a>.*?)\s*$", self.text)
+        if path and whole:
+            yield self.claim("path", whole, _Amount(len(path), len(path), False, ""), path=path)
+
+
+def _not_about_plan(about_plan_line: bool, after: str) -> str:
+    """Why a saving is not about the plan's length: it says what it is a share of, or its line
+    names no plan length; "" when it is about the plan."""
+    other = _OF_SOMETHING.match(after)
+    if other:
+        return f'said of "{_phrase(after)}", not of the whole plan'
+    return "" if about_plan_line else "its line names no plan length (critical path, total, delivery)"
+
+
+def _phrase(text: str) -> str:
+    words = re.sub(r"^(?:of|in)\s+", "", text.strip(), flags=re.IGNORECASE)
+    return re.split(r"[(),;.]|\s[-–—]\s", words, maxsplit=1)[0].strip()
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in taken)
+
+
+def _hint(before: str) -> ScenarioName | None:
+    """The scenario a word just before the number names: the last such word wins."""
+    current = [m.start() for m in _CURRENT_HINT.finditer(before)]
+    proposed = [m.start() for m in _PROPOSED_HINT.finditer(before)]
+    if not current and not proposed:
+        return None
+    return "current" if max(current, default=-1) > max(proposed, default=-1) else "optimized"
+
+
+def _scope(earlier: tuple[Line, ...]) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """Phases drawn above a total in its block (not those it says it ignores); else the
+    durations of unnamed rows above it, the last one written on each row."""
+    ids: list[str] = []
+    rows: list[float] = []
+    for line in earlier:
+        ignored = _IGNORED.search(line.text)
+        refs = [r for r in find_refs(line.text) if not (ignored and r.start > ignored.start())]
+        if refs:
+            ids.extend(i for r in refs for i in r.ids if i not in ids)
+        elif not ignored:
+            durations = find_durations(line.text)
+            if durations:
+                rows.append(durations[-1].high)
+    return tuple(sorted(ids, key=natural_key)), (tuple(rows) if not ids else ())
+
+
+def _written_path(text: str) -> tuple[tuple[str, ...], ...]:
+    """``Phase 1 → {Phase 2, Phase 3} → Phase 4``: one group of ids per step; () if the line is
+    anything else (a chain of at least two steps, nothing but references between arrows)."""
+    parts = _ARROW.split(text.strip())
+    if len(parts) < 2:
+        return ()
+    path: list[tuple[str, ...]] = []
+    for part in parts:
+        refs = find_refs(part)
+        rest = part
+        for ref in reversed(refs):
+            rest = rest[: ref.start] + rest[ref.end :]
+        if not refs or not _PATH_FILLER.match(rest):
+            return ()
+        path.append(tuple(i for r in refs for i in r.ids))
+    return tuple(path)
