@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from mdplan.findings import longest_path
+from mdplan.findings import longest_path, reachability
 from mdplan.model import ClaimStated, Diagnostic, Plan, ScenarioName
 from mdplan.parse.durations import format_number, format_span, unit_minutes
 from mdplan.parse.ids import phase_label
@@ -324,26 +324,9 @@ def _scoped(schedule: Schedule, ids: tuple[str, ...], measure: str) -> float:
         return sum(schedule.minutes[i] for i in ids)
     from mdplan.model import Edge
 
-    reach = _reachability(schedule)
+    reach = reachability(schedule.scenario)
     edges = tuple(Edge(a, b, "drawn", 0) for a in ids for b in ids if b in reach[a])
     return longest_path(ids, edges, schedule.minutes) or 0.0
-
-
-def _reachability(schedule: Schedule) -> dict[str, set[str]]:
-    successors: dict[str, set[str]] = {i: set() for i in schedule.minutes}
-    for edge in schedule.scenario.edges:
-        successors[edge.src].add(edge.dst)
-    reach: dict[str, set[str]] = {}
-    for node, direct in successors.items():
-        seen: set[str] = set()
-        stack = list(direct)
-        while stack:
-            nxt = stack.pop()
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.extend(successors[nxt])
-        reach[node] = seen
-    return reach
 
 
 def _longest_chain(schedule: Schedule) -> int:

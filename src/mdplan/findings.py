@@ -142,7 +142,8 @@ def _overlap(a: str, b: str) -> bool:
     return a == b or a.startswith(b.rstrip("/") + "/") or b.startswith(a.rstrip("/") + "/")
 
 
-def _reach(scenario: Scenario) -> dict[str, set[str]]:
+def reachability(scenario: Scenario) -> dict[str, set[str]]:
+    """Every phase each phase reaches through the scenario's edges."""
     successors: dict[str, set[str]] = {p: set() for p in scenario.phase_ids}
     for edge in scenario.edges:
         successors[edge.src].add(edge.dst)
@@ -163,7 +164,7 @@ def _races(plan: Plan, scenario: Scenario, minutes: dict[str, float]) -> list[Fi
     touching = [p for p in scenario.phase_ids if plan.phases[p].files]
     if len(touching) < 2:
         return []
-    reach = _reach(scenario)
+    reach = reachability(scenario)
     before = longest_path(scenario.phase_ids, scenario.edges, minutes) or 0.0
     found = []
     for a, b in itertools.combinations(touching, 2):
@@ -213,7 +214,7 @@ def _redundant(scenario: Scenario) -> list[Finding]:
     successors: dict[str, set[str]] = {p: set() for p in scenario.phase_ids}
     for edge in scenario.edges:
         successors[edge.src].add(edge.dst)
-    reach = _reach(scenario)
+    reach = reachability(scenario)
     found = []
     for edge in scenario.edges:
         via = next(
