@@ -194,3 +194,23 @@ def test_a_total_claim_of_the_computed_makespan_is_consistent_and_any_other_is_n
         document = "\n".join([*lines, f"Total: {claimed:g} minutes", ""])
         analysis = analyze(parse(document))
         assert [(c.kind, c.verdict) for c in analysis.claims] == [("total", verdict)], document
+
+
+@settings(max_examples=150, deadline=None)
+@given(dags())
+def test_slack_is_zero_exactly_on_phases_of_some_longest_path(case: tuple[Plan, Scenario]) -> None:
+    plan, scenario = case
+    result = schedule(plan, scenario)
+    minutes = {p: plan.phases[p].minutes or 0.0 for p in scenario.phase_ids}
+    successors = {p: [e.dst for e in scenario.edges if e.src == p] for p in scenario.phase_ids}
+    predecessors = {p: [e.src for e in scenario.edges if e.dst == p] for p in scenario.phase_ids}
+
+    def longest_from(node: str) -> float:  # brute force, including the node
+        return minutes[node] + max((longest_from(s) for s in successors[node]), default=0.0)
+
+    def longest_to(node: str) -> float:  # brute force, excluding the node
+        return max((longest_to(p) + minutes[p] for p in predecessors[node]), default=0.0)
+
+    for phase in scenario.phase_ids:
+        on_a_longest_path = longest_to(phase) + longest_from(phase) == result.makespan
+        assert (result.slack(phase) == 0) == on_a_longest_path
