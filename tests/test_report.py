@@ -129,5 +129,5 @@ def test_matrix_checklist_and_claims_follow_the_findings() -> None:
     report = re.sub(" +", " ", report_of(plan))
     assert "| 1 | RACE_CONDITION_RISK: Phase 2, Phase 3 | Current | −4 min | medium | **MITIGATE** |" in report
     assert "- [ ] RACE_CONDITION_RISK (Phase 2, Phase 3): let Phase 3 wait for Phase 2" in report
-    assert "| 7 | Total: 20 minutes | Current | 20 min | 15 min | inconsistent |" in report
+    assert "| 7 | Total: 20 minutes | total | Current | the whole plan | 20 min | 15 min | inconsistent |" in report
     assert "- [ ] Correct the 1 claim the Claim Audit marks inconsistent" in report

@@ -9,14 +9,18 @@ from mdplan.errors import UnusableInput
 from mdplan.merge import Estimate, merge
 from mdplan.model import Plan
 from mdplan.parse import read_document
+from mdplan.parse.report import is_report, read_report
 
 STDIN = "-"
 
 
 def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan:
     """The plan a Markdown document states. Raises :class:`UnusableInput` when it has no phase."""
-    title, facts = read_document(text)
-    plan = merge(facts, source, title, estimate)
+    if is_report(text):
+        plan = read_report(text, source, estimate)
+    else:
+        title, facts = read_document(text)
+        plan = merge(facts, source, title, estimate)
     if not plan.phases:
         raise UnusableInput(source, "MP002", "not a plan: no phase found")
     return plan

@@ -50,6 +50,7 @@ class ClaimCheck:
     computed: str
     verdict: Verdict
     note: str = ""
+    covers: str = ""  # what the claim is about, as the report writes it (and reads it back)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,7 @@ class _Auditor:
             result.shown,
             verdict,
             result.note,
+            covers(claim, self.plan),
         )
 
     # --- which plan a claim is about ---
@@ -249,6 +251,33 @@ _COMPUTE = {
     "path": _Auditor._path,
     "window": _Auditor._window,
 }
+
+
+WHOLE_PLAN = "the whole plan"
+ONE_AFTER_ANOTHER = "; one after another"
+NOT_THE_PLAN = "not the plan: "
+ROWS = "rows: "
+CRITICAL_PATH = "the critical path"
+ARITHMETIC = "the arithmetic"
+
+
+def covers(claim: ClaimStated, plan: Plan) -> str:
+    """What a claim is about: its phases, its rows, the whole plan, or why not the plan."""
+    if claim.not_about_plan:
+        return NOT_THE_PLAN + claim.not_about_plan
+    serial = ONE_AFTER_ANOTHER if claim.measure == "work" else ""
+    labels = ", ".join(plan.phases[i].label if i in plan.phases else phase_label(i) for i in claim.scope)
+    by_kind = {
+        "window": labels,
+        "steps": CRITICAL_PATH,
+        "path": CRITICAL_PATH,
+        "sum": ARITHMETIC,
+    }
+    if claim.kind in by_kind:
+        return by_kind[claim.kind]
+    if claim.rows:
+        return ROWS + " + ".join(in_unit(r, claim.unit) for r in claim.rows) + serial
+    return (labels or WHOLE_PLAN) + serial
 
 
 def _is_total(claim: ClaimStated) -> bool:

@@ -87,7 +87,7 @@ def find(plan: Plan) -> list[Finding]:
             continue
         found.extend(_parallel_opportunities(plan, scenario, minutes))
         found.extend(_races(plan, scenario, minutes))
-        found.extend(_redundant(scenario))
+        found.extend(_redundant(plan, scenario))
         found.extend(_splits(plan, scenario, minutes))
         found.extend(_early_starts(plan, scenario, minutes))
     found.extend(_concurrent_tests(plan))
@@ -124,7 +124,7 @@ def _parallel_opportunities(plan: Plan, scenario: Scenario, minutes: dict[str, f
         saved = before - after
         also = ", ".join(str(d.line) for d in denials[1:])
         message = (
-            f"{phase_label(edge.src)} → {phase_label(edge.dst)} is drawn (line {edge.line}), but "
+            f"{phase_label(edge.src)} → {phase_label(edge.dst)} is drawn, but "
             f'"{denied.text}" (line {denied.line}{f"; also line {also}" if also else ""}): without it the plan '
             f"takes {format_minutes(after)} instead of {format_minutes(before)}"
         )
@@ -210,7 +210,8 @@ def _race(
     return Finding(RACE, severity, scenario.name, (first, then), shared, -cost, line, message, severity)
 
 
-def _redundant(scenario: Scenario) -> list[Finding]:
+def _redundant(plan: Plan, scenario: Scenario) -> list[Finding]:
+    """Edges implied by a longer chain; each at the line of the phase it leads to."""
     successors: dict[str, set[str]] = {p: set() for p in scenario.phase_ids}
     for edge in scenario.edges:
         successors[edge.src].add(edge.dst)
@@ -221,12 +222,13 @@ def _redundant(scenario: Scenario) -> list[Finding]:
             (m for m in sorted(successors[edge.src] - {edge.dst}, key=natural_key) if edge.dst in reach[m]), None
         )
         if via is not None:
+            line = plan.phases[edge.dst].line
             message = (
-                f"{phase_label(edge.src)} → {phase_label(edge.dst)} (line {edge.line}) is implied by "
+                f"{phase_label(edge.src)} → {phase_label(edge.dst)} is implied by "
                 f"{phase_label(edge.src)} → {phase_label(via)} → … → {phase_label(edge.dst)}"
             )
             found.append(
-                Finding(REDUNDANT, "low", scenario.name, (edge.src, edge.dst), (), 0.0, edge.line, message, "none", via)
+                Finding(REDUNDANT, "low", scenario.name, (edge.src, edge.dst), (), 0.0, line, message, "none", via)
             )
     return found
 
@@ -326,7 +328,7 @@ def _early_starts(plan: Plan, scenario: Scenario, minutes: dict[str, float]) -> 
             else f"this does not shorten the plan ({format_minutes(before)}): its length is set elsewhere"
         )
         message = (
-            f"{phase_label(need.subject)} waits for all of {phase_label(need.predecessor)} (line {edge.line}) but "
+            f"{phase_label(need.subject)} waits for all of {phase_label(need.predecessor)} but "
             f'needs only its "{need.what}" (line {need.pos.line}): if {phase_label(need.predecessor)} delivers that '
             f"first, {phase_label(need.subject)} can start with it; {effect}"
         )

@@ -81,7 +81,7 @@ def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estim
         if p.parent in phases and _family(ref) != _family(p.parent)  # tasks in phases, not phases in phases
     }
     scenarios = _scenarios(facts, edges, known, parents)
-    denied = _denied_edges(_of(facts, DenialStated), scenarios)
+    denied = denied_edges(_of(facts, DenialStated), scenarios)
     diagnostics.extend(_denied_warning(source, d) for d in denied)
     diagnostics.extend(_undrawn(source, edges, scenarios))
     stated = _scenario("current", "", 1, set(), [e for e in edges if e.view is None and e.kind == "stated"]).edges
@@ -91,7 +91,10 @@ def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estim
     claims = tuple(sorted(_of(facts, ClaimStated), key=lambda c: (c.pos.line, c.pos.col)))
     needs = tuple(n for n in _of(facts, PartialNeed) if {n.subject, n.predecessor} <= set(phases))
     runs = tuple(_of(facts, TestRun))
-    return Plan(source, title, phases, final, _sorted_unique(diagnostics), tuple(denied), stated, claims, needs, runs)
+    denials = tuple(_of(facts, DenialStated))
+    return Plan(
+        source, title, phases, final, _sorted_unique(diagnostics), tuple(denied), stated, claims, denials, needs, runs
+    )
 
 
 # --- aliases and views -------------------------------------------------------------------
@@ -270,9 +273,13 @@ def _phase(ref: str, facts: Sequence[Fact], estimate: Estimate, source: str, dia
     phase = Phase(ref, label, title, None, None, files, line, parent, parallel)
     if chosen is None:
         return phase
-    low, high = chosen
-    minutes = {"low": low, "mid": (low + high) / 2, "high": high}[estimate]
-    return replace(phase, minutes=minutes, minutes_range=(low, high))
+    return replace(phase, minutes=planning_minutes(chosen, estimate), minutes_range=chosen)
+
+
+def planning_minutes(minutes_range: tuple[float, float], estimate: Estimate) -> float:
+    """The planning value of a range: its low end, midpoint or high end."""
+    low, high = minutes_range
+    return {"low": low, "mid": (low + high) / 2, "high": high}[estimate]
 
 
 def _first_line(ref: str, facts: Sequence[Fact]) -> int:
@@ -445,7 +452,7 @@ def _scenario(name: ScenarioName, title: str, line: int, members: set[str], edge
 # --- prose that denies drawn edges -------------------------------------------------------
 
 
-def _denied_edges(denials: list[DenialStated], scenarios: list[Scenario]) -> list[Denied]:
+def denied_edges(denials: list[DenialStated], scenarios: list[Scenario]) -> list[Denied]:
     found: list[Denied] = []
     for scenario in scenarios:
         touching: dict[str, list[Edge]] = defaultdict(list)

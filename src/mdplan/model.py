@@ -268,6 +268,7 @@ class Plan:
     denied: tuple[Denied, ...] = field(default=())  # edges prose rules out
     stated: tuple[Edge, ...] = field(default=())  # dependencies prose outside any view states
     claims: tuple[ClaimStated, ...] = field(default=())  # numbers the document claims, in order
+    denials: tuple[DenialStated, ...] = field(default=())  # every denial the prose states
     partial_needs: tuple[PartialNeed, ...] = field(default=())
     test_runs: tuple[TestRun, ...] = field(default=())
 

@@ -64,12 +64,12 @@ _STEPS = re.compile(
     rf"{_APPROX}(?P<a>\d+)(?P<b>)\s+(?P<serial>serial\s+|sequential\s+)?(?:steps?|phases?|stages?)\b(?!\s*\d)",
     re.IGNORECASE,
 )
-_SUM = re.compile(
+SUM = re.compile(
     rf"(?P<terms>{_NUMBER}\s*(?:{UNIT_PATTERN})(?:\s*\([^()]*\))?(?:\s*\+\s*{_NUMBER}\s*(?:{UNIT_PATTERN})"
     rf"(?:\s*\([^()]*\))?)+)\s*=\s*(?P<a>{_NUMBER})\s*(?P<unit>{UNIT_PATTERN})(?![A-Za-z])",
     re.IGNORECASE,
 )
-_TERM = re.compile(rf"(?P<n>{_NUMBER})\s*(?P<unit>{UNIT_PATTERN})(?:\s*\([^()]*\))?", re.IGNORECASE)
+TERM = re.compile(rf"(?P<n>{_NUMBER})\s*(?P<unit>{UNIT_PATTERN})(?:\s*\([^()]*\))?", re.IGNORECASE)
 _PLAN_WORDS = re.compile(
     r"critical\s+path|\btotal\b|deliver|overall|\bplan\b|time\s+savings?|makespan|end-to-end|schedule|wall.?clock",
     re.IGNORECASE,
@@ -183,8 +183,8 @@ class _Line:
             yield replace(found, hint=_hint(words) or "current")
 
     def _sums(self) -> Iterator[ClaimStated]:
-        for summed in _SUM.finditer(self.text):
-            terms = tuple(float(t["n"]) * _scale(t) for t in _TERM.finditer(summed["terms"]))
+        for summed in SUM.finditer(self.text):
+            terms = sum_terms(summed)
             yield self.claim("sum", summed, _amount(summed, _scale(summed)), terms=terms)
 
     def _percents(self, about_plan_line: bool) -> Iterator[ClaimStated]:
@@ -211,7 +211,7 @@ class _Line:
         view_title = self.block.view.title if self.block.view else ""
         if not (_CRITICAL_PATH.search(self.block.section) or _CRITICAL_PATH.search(view_title)):
             return
-        path = _written_path(self.text)
+        path = written_path(self.text)
         whole = re.match(r"^\s*(?P<a>.*?)\s*$", self.text)
         if path and whole:
             yield self.claim("path", whole, _Amount(len(path), len(path), False, ""), path=path)
@@ -261,7 +261,7 @@ def _scope(earlier: tuple[Line, ...]) -> tuple[tuple[str, ...], tuple[float, ...
     return tuple(sorted(ids, key=natural_key)), (tuple(rows) if not ids else ())
 
 
-def _written_path(text: str) -> tuple[tuple[str, ...], ...]:
+def written_path(text: str) -> tuple[tuple[str, ...], ...]:
     """``Phase 1 → {Phase 2, Phase 3} → Phase 4``: one group of ids per step; () if the line is
     anything else (a chain of at least two steps, nothing but references between arrows)."""
     parts = _ARROW.split(text.strip())
@@ -277,3 +277,8 @@ def _written_path(text: str) -> tuple[tuple[str, ...], ...]:
             return ()
         path.append(tuple(i for r in refs for i in r.ids))
     return tuple(path)
+
+
+def sum_terms(summed: re.Match[str]) -> tuple[float, ...]:
+    """The addends of a ``SUM`` match, in minutes."""
+    return tuple(float(t["n"]) * _scale(t) for t in TERM.finditer(summed["terms"]))

@@ -82,6 +82,14 @@ def phase_label(node_id: str) -> str:
     return node_id
 
 
+def label_id(label: str) -> str | None:
+    """The id a label names, when it names exactly one (``Phase 4a`` -> ``4a``, ``T001``)."""
+    refs = find_refs(label, generic=True)
+    if len(refs) == 1 and len(refs[0].ids) == 1 and refs[0].start == 0 and refs[0].end == len(label):
+        return refs[0].ids[0]
+    return None
+
+
 ALL_STORIES = "@stories"
 NAME_PREFIX = "name:"
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from mdplan.analyze import Analysis, Schedule
 from mdplan.audit import ClaimCheck
 from mdplan.findings import RACE, REDUNDANT, Finding, format_duration, recommendation
-from mdplan.model import Diagnostic, Phase, natural_key
+from mdplan.model import Diagnostic, Phase, Plan, Scenario, natural_key
 from mdplan.parse.durations import format_number
-from mdplan.parse.ids import phase_label
+from mdplan.parse.ids import label_id, phase_label
 from mdplan.render import ascii, mermaid
 from mdplan.render.advice import before_after
 
@@ -40,6 +40,26 @@ class PhaseRow:
     finish: str
     slack: str
     critical: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """A phase as the report's phase table writes it (and reads it back)."""
+
+    phase: str  # the label, with the id in a code span when the label does not give it
+    title: str
+    minutes: str  # "10", "3-5", or "?"
+    depends: str  # labels of its predecessors, "(optional)" after a soft one; "–" for none
+    line: int
+    group: str  # "in Phase 3", "[P]", or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A dependency fact stated in the source's prose, written so the report reads it back."""
+
+    line: int
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +91,7 @@ class ScenarioView:
     mermaid_gantt: str | None
     workers: tuple[tuple[int, str], ...]
     min_workers: int | None
+    table: tuple[TableRow, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +136,8 @@ class FindingView:
 class ClaimView:
     line: int
     text: str
+    kind: str
+    covers: str
     scenario: str
     claimed: str
     computed: str
@@ -142,7 +165,8 @@ class Metrics:
 def build_context(analysis: Analysis) -> dict[str, object]:
     plan = analysis.plan
     scenarios = [_scenario_view(s, plan.phases) for s in analysis.schedules]
-    diagnostics = analysis.all_diagnostics
+    # by line, then code and message: columns are not shown, and a report read back has none
+    diagnostics = tuple(sorted(analysis.all_diagnostics, key=lambda d: (d.line, d.code, d.message)))
     every = (*analysis.schedules, analysis.recommended) if analysis.recommended else analysis.schedules
     return {
         "title": plan.title or "Plan",
@@ -152,6 +176,10 @@ def build_context(analysis: Analysis) -> dict[str, object]:
         "recommended": _scenario_view(analysis.recommended, plan.phases) if analysis.recommended else None,
         "findings": _finding_views(analysis),
         "claims": [_claim_view(c) for c in analysis.claims],
+        "statements": statements(plan),
+        "has_groups": any(
+            plan.phases[pid].parent or plan.phases[pid].parallel for s in plan.scenarios for pid in s.phase_ids
+        ),
         "claim_counts": _claim_counts(analysis),
         "metrics": _metrics(analysis),
         "finding_counts": dict(Counter(f.type for f in analysis.findings)),
@@ -188,7 +216,33 @@ def _scenario_view(schedule: Schedule, phases: dict[str, Phase]) -> ScenarioView
         mermaid_gantt=mermaid.gantt(schedule, phases, f"{HEADINGS[scenario.name]} schedule") if schedulable else None,
         workers=tuple((k, _minutes(m)) for k, m in schedule.workers),
         min_workers=schedule.min_workers,
+        table=phase_table(scenario, phases),
     )
+
+
+def phase_cell(phase: Phase) -> str:
+    """The label, plus the id as code when the label alone does not name it."""
+    return phase.label if label_id(phase.label) == phase.id else f"{phase.label} (`{phase.id}`)"
+
+
+def phase_table(scenario: Scenario, phases: dict[str, Phase]) -> tuple[TableRow, ...]:
+    rows = []
+    for pid in scenario.phase_ids:
+        phase = phases[pid]
+        sources = sorted((e for e in scenario.edges if e.dst == pid), key=lambda e: natural_key(e.src))
+        depends = ", ".join(phases[e.src].label + (" (optional)" if e.optional else "") for e in sources)
+        low, high = phase.minutes_range or (None, None)
+        minutes = (
+            "?"
+            if low is None or high is None
+            else format_number(low)
+            if low == high
+            else f"{format_number(low)}-{format_number(high)}"
+        )
+        parent = phase.parent and (phases[phase.parent].label if phase.parent in phases else phase_label(phase.parent))
+        group = " ".join(part for part in (f"in {parent}" if parent else "", "[P]" if phase.parallel else "") if part)
+        rows.append(TableRow(phase_cell(phase), phase.title or "", minutes, depends or "–", phase.line, group))
+    return tuple(rows)
 
 
 def _finding_views(analysis: Analysis) -> list[FindingView]:
@@ -236,6 +290,8 @@ def _claim_view(check: ClaimCheck) -> ClaimView:
     return ClaimView(
         line=check.line,
         text=check.text,
+        kind=check.kind,
+        covers=check.covers,
         scenario=HEADINGS.get(check.scenario or "", "–"),
         claimed=check.claimed,
         computed=check.computed,
@@ -349,3 +405,46 @@ def _modules(phases: dict[str, Phase]) -> ModuleMatrix:
 def _counts(diagnostics: tuple[Diagnostic, ...]) -> dict[str, int]:
     counts = Counter(d.severity for d in diagnostics)
     return {severity: counts[severity] for severity in ("error", "warning", "info")}
+
+
+DENIAL_PHRASES = {
+    "no_successors": "blocks nothing",
+    "no_predecessors": "depends on nothing",
+    "only_predecessors": "depends only on",
+    "parallel": "runs in parallel with",
+}
+
+
+def statements(plan: Plan) -> list[Statement]:
+    """What the source's prose says beyond its drawings: denials, dependencies stated outside
+    any drawing, partial needs and timed test runs, each with its source line."""
+    names = {s.name for s in plan.scenarios}
+    only = plan.scenarios[0].name if len(plan.scenarios) == 1 else None
+    found = []
+    for denial in plan.denials:
+        where = ""
+        if denial.view is not None:
+            scenario = denial.view.scenario if denial.view.scenario in names else only
+            where = f" ({scenario} plan)" if scenario else ""
+        refs = ", ".join(_label(plan, r) for r in denial.refs)
+        said = f"{_label(plan, denial.subject)} {DENIAL_PHRASES[denial.kind]}{' ' + refs if refs else ''}"
+        found.append(Statement(denial.pos.line, f'{where}: {said} — "{denial.text}"'))
+    for edge in plan.stated:
+        soft = " (optional)" if edge.optional else ""
+        found.append(Statement(edge.line, f": {_label(plan, edge.dst)} depends on {_label(plan, edge.src)}{soft}"))
+    for need in plan.partial_needs:
+        what = f'"{need.what}"'
+        found.append(
+            Statement(
+                need.pos.line,
+                f": {_label(plan, need.subject)} needs only the {what} of {_label(plan, need.predecessor)}",
+            )
+        )
+    for run in plan.test_runs:
+        commands = "; ".join(f"`{command}` ({format_duration(m)})" for command, m in run.commands)
+        found.append(Statement(run.pos.line, f": test commands run one after another: {commands}"))
+    return sorted(found, key=lambda s: (s.line, s.text))
+
+
+def _label(plan: Plan, phase_id: str) -> str:
+    return phase_cell(plan.phases[phase_id]) if phase_id in plan.phases else phase_label(phase_id)

@@ -1,0 +1,362 @@
+"""Reading mdplan's own report back as the plan it describes.
+
+A report (first heading ``# Parallelization Report: …`` and an Executive Summary that starts
+``mdplan read``) is read through what a person sees, section by section:
+
+- ``## <Scenario> Dependency Graph``: the line ``From "TITLE" (line N)`` and the phase table
+  (Phase, Title, Minutes, Depends on, Line, and Group when a phase is in a group or ``[P]``):
+  the scenario's phases, durations and edges. Edit a duration or a dependency there and the
+  next run computes with it. The ASCII and Mermaid pictures are drawn from the table.
+- ``## Module Impact``: the files × phases table.
+- ``### Stated in the Source``: denials, dependencies stated outside any drawing, partial
+  needs and timed test runs, each with the source line it came from.
+- ``## Claim Audit``: each claim, re-audited (Kind, Plan and Covers say what it is about).
+- ``## Diagnostics``: the source's diagnostics, kept with their source lines (those the
+  analysis makes again, MP106, MP107 and MP114, are made again instead).
+
+Everything else (summary, recommendations, critical paths, matrix, checklist, roadmap,
+metrics) is computed output and is not read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from mdplan.audit import ARITHMETIC, CRITICAL_PATH, NOT_THE_PLAN, ONE_AFTER_ANOTHER, ROWS, WHOLE_PLAN
+from mdplan.merge import Estimate, denied_edges, planning_minutes
+from mdplan.model import (
+    ClaimKind,
+    ClaimStated,
+    DenialKind,
+    DenialStated,
+    Diagnostic,
+    Edge,
+    PartialNeed,
+    Phase,
+    Plan,
+    Pos,
+    Scenario,
+    ScenarioName,
+    Severity,
+    TestRun,
+    View,
+    natural_key,
+)
+from mdplan.parse.blocks import Block, split_blocks
+from mdplan.parse.claims import SUM, sum_terms, written_path
+from mdplan.parse.durations import parse_duration, unit_minutes
+from mdplan.parse.ids import label_id, phase_label
+
+TITLE_PREFIX = "Parallelization Report: "
+_SUMMARY_START = "mdplan read "
+_GRAPH_HEADING = re.compile(r"^(?P<name>Current|Optimized) Dependency Graph$")
+_FROM = re.compile(r'^From "(?P<title>.*)" \(line (?P<line>\d+)\):')
+_ID_IN_CELL = re.compile(r"^(?P<label>.*) \(`(?P<id>[^`]+)`\)$")
+_OPTIONAL = " (optional)"
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_DIAGNOSTIC = re.compile(r"^Line (?P<line>\d+): (?P<severity>error|warning|info) (?P<code>MP\d+): (?P<message>.*)$")
+_REMADE = {"MP106", "MP107", "MP114"}  # made again by the analysis of what the report holds
+_STATEMENT = re.compile(r"^Line (?P<line>\d+)(?: \((?P<scenario>current|optimized) plan\))?: (?P<rest>.*)$")
+_DENIAL = re.compile(
+    r"^(?P<subject>.+?) (?P<phrase>blocks nothing|depends on nothing|depends only on|runs in parallel with)"
+    r'(?: (?P<refs>.+?))? — "(?P<text>.*)"$'
+)
+_PARTIAL = re.compile(r'^(?P<subject>.+?) needs only the "(?P<what>.*)" of (?P<predecessor>.+)$')
+_TESTS = re.compile(r"^test commands run one after another: (?P<commands>.*)$")
+_COMMAND = re.compile(r"`(?P<command>[^`]*)` \((?P<time>[^()]*)\)")
+_STATED = re.compile(r"^(?P<dst>.+?) depends on (?P<src>.+?)(?P<soft> \(optional\))?$")
+_CLAIMED = re.compile(r"^(?P<approx>~)?(?P<bound>[<>])?(?P<a>\d+(?:\.\d+)?)(?:-(?P<b>\d+(?:\.\d+)?))?\s*(?P<unit>.*)$")
+_DENIAL_KINDS: dict[str, DenialKind] = {
+    "blocks nothing": "no_successors",
+    "depends on nothing": "no_predecessors",
+    "depends only on": "only_predecessors",
+    "runs in parallel with": "parallel",
+}
+_CLAIM_KINDS: set[str] = {"total", "percent", "saving", "steps", "path", "window", "sum"}
+
+
+def is_report(text: str) -> bool:
+    """Whether ``text`` is a report mdplan wrote (its own title and summary, as anyone sees them)."""
+    return text.startswith("# " + TITLE_PREFIX) and "\n## Executive Summary\n\n" + _SUMMARY_START in text
+
+
+def read_report(text: str, source: str, estimate: Estimate = "mid") -> Plan:
+    reader = _Reader(source, estimate)
+    for block in split_blocks(text):
+        reader.read(block)
+    return reader.plan()
+
+
+def unescape(text: str) -> str:
+    """Cell or item text as written before Markdown escaping (``\\|``, ``\\<``, ``\\\\``)."""
+    return _ESCAPED.sub(r"\1", text)
+
+
+@dataclass
+class _Row:
+    id: str
+    label: str
+    title: str
+    minutes: tuple[float, float] | None
+    depends: list[tuple[str, bool]]  # (label, optional)
+    line: int
+    group: str
+
+
+@dataclass
+class _Reader:
+    source: str
+    estimate: Estimate
+    title: str | None = None
+    scenario: ScenarioName | None = None
+    scenarios: dict[ScenarioName, tuple[str, int, list[_Row]]] = field(default_factory=dict)
+    files: dict[str, list[str]] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    denials: list[DenialStated] = field(default_factory=list)
+    stated: list[tuple[str, str, int, bool]] = field(default_factory=list)  # (src label, dst label, line, soft)
+    needs: list[tuple[str, str, str, int]] = field(default_factory=list)  # (subject, predecessor labels, what, line)
+    runs: list[TestRun] = field(default_factory=list)
+    claim_rows: list[tuple[str, ...]] = field(default_factory=list)
+
+    # --- reading blocks ---
+
+    def read(self, block: Block) -> None:
+        if block.kind == "heading":
+            self._heading(block)
+            return
+        section = block.section
+        if self.scenario and block.kind == "paragraph":
+            self._from_line(block.lines[0].text)
+        elif self.scenario and block.kind == "table":
+            self._phase_table(block)
+        elif section == "Module Impact" and block.kind == "table":
+            self._module_table(block)
+        elif section == "Stated in the Source" and block.kind == "item":
+            self._statement(block.lines[0].text)
+        elif section == "Claim Audit" and block.kind == "table":
+            self.claim_rows.extend(_cells(row) for row in block.rows[1:])
+        elif section == "Diagnostics" and block.kind == "item":
+            self._diagnostic(block.lines[0].text)
+
+    def _heading(self, block: Block) -> None:
+        text = block.lines[0].text.strip()
+        if block.level == 1 and self.title is None:
+            self.title = text.removeprefix(TITLE_PREFIX)
+        graph = _GRAPH_HEADING.match(text) if block.level == 2 else None
+        self.scenario = None
+        if graph:
+            self.scenario = "current" if graph["name"] == "Current" else "optimized"
+            self.scenarios[self.scenario] = ("", 1, [])
+
+    def _from_line(self, text: str) -> None:
+        found = _FROM.match(text)
+        if found and self.scenario:
+            rows = self.scenarios[self.scenario][2]
+            self.scenarios[self.scenario] = (unescape(found["title"]), int(found["line"]), rows)
+
+    def _phase_table(self, block: Block) -> None:
+        assert self.scenario is not None
+        rows = self.scenarios[self.scenario][2]
+        for cells in (_cells(row) for row in block.rows[1:]):
+            rows.append(_phase_row(cells))
+
+    def _module_table(self, block: Block) -> None:
+        ids = _cells(block.rows[0])[1:]
+        for cells in (_cells(row) for row in block.rows[1:]):
+            path = cells[0].strip("`")
+            self.files[path] = [pid for pid, mark in zip(ids, cells[1:], strict=False) if mark == "●"]
+
+    def _statement(self, text: str) -> None:
+        found = _STATEMENT.match(unescape(text))
+        if not found:
+            return
+        line, rest = int(found["line"]), found["rest"]
+        view = View(found["scenario"], "", line) if found["scenario"] else None  # type: ignore[arg-type]
+        if denial := _DENIAL.match(rest):
+            refs = tuple(denial["refs"].split(", ")) if denial["refs"] else ()
+            kind = _DENIAL_KINDS[denial["phrase"]]
+            self.denials.append(DenialStated(denial["subject"], kind, refs, denial["text"], Pos(line), view))
+        elif partial := _PARTIAL.match(rest):
+            self.needs.append((partial["subject"], partial["predecessor"], partial["what"], line))
+        elif tests := _TESTS.match(rest):
+            commands = tuple(_timed(m["command"], m["time"]) for m in _COMMAND.finditer(tests["commands"]))
+            self.runs.append(TestRun(commands, Pos(line)))
+        elif stated := _STATED.match(rest):
+            self.stated.append((stated["src"], stated["dst"], line, bool(stated["soft"])))
+
+    def _diagnostic(self, text: str) -> None:
+        found = _DIAGNOSTIC.match(text)
+        if found and found["code"] not in _REMADE:
+            severity: Severity = found["severity"]  # type: ignore[assignment]
+            message = unescape(found["message"])
+            self.diagnostics.append(Diagnostic(self.source, int(found["line"]), 1, severity, found["code"], message))
+
+    # --- the plan ---
+
+    def plan(self) -> Plan:
+        ids = self._ids()
+        phases = self._phases(ids)
+        scenarios = tuple(self._scenario(name, ids) for name in ("current", "optimized") if name in self.scenarios)
+        denials = tuple(_resolved_denial(d, ids) for d in self.denials)
+        stated = tuple(
+            sorted(
+                (Edge(_id(ids, src), _id(ids, dst), "stated", line, soft) for src, dst, line, soft in self.stated),
+                key=lambda e: (natural_key(e.src), natural_key(e.dst)),
+            )
+        )
+        needs = tuple(PartialNeed(_id(ids, s), _id(ids, p), what, Pos(line)) for s, p, what, line in self.needs)
+        claims = tuple(c for c in (_claim(row, ids) for row in self.claim_rows) if c is not None)
+        return Plan(
+            self.source,
+            self.title,
+            phases,
+            scenarios,
+            tuple(sorted(self.diagnostics, key=lambda d: (d.line, d.col, d.code, d.message))),
+            tuple(denied_edges(list(denials), list(scenarios))),
+            stated,
+            claims,
+            denials,
+            needs,
+            tuple(self.runs),
+        )
+
+    def _rows(self) -> Iterator[_Row]:
+        for _, _, rows in self.scenarios.values():
+            yield from rows
+
+    def _ids(self) -> dict[str, str]:
+        """Every label (and cell) the tables use, to the id it names."""
+        ids: dict[str, str] = {}
+        for row in self._rows():
+            ids.setdefault(row.label, row.id)
+            ids.setdefault(f"{row.label} (`{row.id}`)", row.id)
+            ids.setdefault(row.id, row.id)
+        return ids
+
+    def _phases(self, ids: dict[str, str]) -> dict[str, Phase]:
+        files: dict[str, list[str]] = {}
+        for path, owners in self.files.items():
+            for owner in owners:
+                files.setdefault(owner, []).append(path)
+        phases: dict[str, Phase] = {}
+        for row in self._rows():
+            if row.id in phases:
+                continue
+            parent = re.match(r"^in (?P<label>.+?)(?: \[P\])?$", row.group)
+            minutes = planning_minutes(row.minutes, self.estimate) if row.minutes else None
+            phases[row.id] = Phase(
+                row.id,
+                row.label,
+                row.title or None,
+                minutes,
+                row.minutes,
+                tuple(sorted(files.get(row.id, []))),
+                row.line,
+                _id(ids, parent["label"]) if parent else None,
+                "[P]" in row.group,
+            )
+        for pid in {p.parent for p in phases.values() if p.parent} | set(files):
+            # a group the tables name, or a module owner, that no scenario holds
+            phases.setdefault(pid, Phase(pid, phase_label(pid), None, None, None, tuple(sorted(files.get(pid, []))), 1))
+        return dict(sorted(phases.items(), key=lambda item: natural_key(item[0])))
+
+    def _scenario(self, name: ScenarioName, ids: dict[str, str]) -> Scenario:
+        title, line, rows = self.scenarios[name]
+        edges = [Edge(_id(ids, label), row.id, "drawn", row.line, soft) for row in rows for label, soft in row.depends]
+        ordered = tuple(sorted(edges, key=lambda e: (natural_key(e.src), natural_key(e.dst))))
+        return Scenario(name, title, line, tuple(sorted((r.id for r in rows), key=natural_key)), ordered)
+
+
+def _id(ids: dict[str, str], label: str) -> str:
+    """The id a label names: from the report's tables, else from the label itself."""
+    return ids.get(label) or label_id(label) or label
+
+
+def _cells(row: tuple[object, ...]) -> tuple[str, ...]:
+    return tuple(unescape(str(getattr(cell, "text", cell)).strip()) for cell in row)
+
+
+def _phase_row(cells: tuple[str, ...]) -> _Row:
+    phase, title, minutes, depends, line, *rest = (*cells, "", "", "", "", "")[:6]
+    named = _ID_IN_CELL.match(phase)
+    label = named["label"] if named else phase
+    phase_id = named["id"] if named else (label_id(label) or label)
+    return _Row(phase_id, label, title, _minutes(minutes), _depends(depends), int(line or 0), rest[0])
+
+
+def _minutes(cell: str) -> tuple[float, float] | None:
+    if cell in ("", "?"):
+        return None
+    low, _, high = cell.partition("-")
+    return float(low), float(high or low)
+
+
+def _depends(cell: str) -> list[tuple[str, bool]]:
+    if cell in ("", "–"):
+        return []
+    return [(part.removesuffix(_OPTIONAL), part.endswith(_OPTIONAL)) for part in cell.split(", ")]
+
+
+def _timed(command: str, time: str) -> tuple[str, float]:
+    duration = parse_duration(time)
+    return command, duration.high if duration else 0.0
+
+
+def _resolved_denial(denial: DenialStated, ids: dict[str, str]) -> DenialStated:
+    from dataclasses import replace
+
+    refs = tuple(_id(ids, r) for r in denial.refs)
+    return replace(denial, subject=_id(ids, denial.subject), refs=refs)
+
+
+def _claim(cells: tuple[str, ...], ids: dict[str, str]) -> ClaimStated | None:
+    """A row of the claim audit as the claim it records, to audit again."""
+    if len(cells) < 6 or cells[2] not in _CLAIM_KINDS or not cells[0].isdigit():
+        return None
+    line, text, kind, plan, covering, claimed = cells[:6]
+    hint: ScenarioName | None = plan.lower() if plan.lower() in ("current", "optimized") else None  # type: ignore[assignment]
+    value = _CLAIMED.match(claimed)
+    unit = value["unit"] if value else ""
+    scale = unit_minutes(unit) or 1.0 if unit not in ("%", "phases") else 1.0
+    low = float(value["a"]) * scale if value else 0.0
+    high = float(value["b"]) * scale if value and value["b"] else low
+    path = written_path(text) if kind == "path" else ()
+    if kind == "path":
+        low = high = float(len(path))
+    extra = _covering(covering, kind, text, ids)
+    return ClaimStated(
+        kind,  # type: ignore[arg-type]
+        text,
+        low,
+        high,
+        Pos(int(line)),
+        None,
+        hint=hint,
+        unit=unit if unit not in ("%", "phases") else "",
+        approx=bool(value and value["approx"]),
+        bound=(value["bound"] if value and value["bound"] else ""),  # type: ignore[arg-type]
+        path=path,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _covering(cell: str, kind: ClaimKind | str, text: str, ids: dict[str, str]) -> dict[str, object]:
+    """The fields of a claim its Covers cell gives back."""
+    if cell.startswith(NOT_THE_PLAN):
+        return {"not_about_plan": cell.removeprefix(NOT_THE_PLAN)}
+    serial = cell.endswith(ONE_AFTER_ANOTHER)
+    cell = cell.removesuffix(ONE_AFTER_ANOTHER)
+    found: dict[str, object] = {"measure": "work" if serial else "makespan"}
+    if kind == "sum":
+        summed = SUM.search(text)
+        if summed:
+            found["terms"] = sum_terms(summed)
+    elif cell.startswith(ROWS):
+        found["rows"] = tuple(
+            d.high for d in (parse_duration(part.strip()) for part in cell.removeprefix(ROWS).split(" + ")) if d
+        )
+    elif cell not in (WHOLE_PLAN, CRITICAL_PATH, ARITHMETIC, ""):
+        found["scope"] = tuple(_id(ids, label) for label in cell.split(", "))
+    return found

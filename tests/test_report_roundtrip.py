@@ -1,0 +1,87 @@
+"""The report is a plan mdplan reads: same graph back, and a second report byte-identical.
+
+Properties on random plans in several notations, and the same on the reference plan and on
+every corpus document (skipped where ``../shared/`` is absent).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, note, settings
+from hypothesis import strategies as st
+
+import mdplan
+from mdplan.render import render_report
+from mdplan.render.model_json import model_json
+from tests.helpers import REFERENCE, SHARED
+from tests.test_notation_roundtrip import NOTATIONS, drawn_plans
+
+CORPUS = sorted((SHARED / "corpus").glob("*.md")) if (SHARED / "corpus").is_dir() else []
+
+
+def graph(plan: mdplan.Plan) -> dict[str, Any]:
+    """Per scenario: phases (label, title, minutes, range, files) and edges; lines aside."""
+    data = model_json(mdplan.analyze(plan))
+    return {
+        s["name"]: (
+            {p["id"]: (p["label"], p["title"], p["minutes"], p["minutes_range"], p["files"]) for p in s["phases"]},
+            sorted((e["from"], e["to"], e["optional"]) for e in s["edges"]),
+        )
+        for s in data["scenarios"]
+    }
+
+
+def report(plan: mdplan.Plan) -> str:
+    return render_report(mdplan.analyze(plan))
+
+
+def assert_round_trip(text: str) -> None:
+    plan = mdplan.parse(text, "plan.md")
+    first = report(plan)
+    again = mdplan.parse(first, "plan.md")
+    assert graph(again) == graph(plan)
+    assert report(again) == first
+
+
+def test_reference_report_reads_back_to_the_same_plan_and_report() -> None:
+    assert_round_trip(REFERENCE.read_text(encoding="utf-8"))
+
+
+@pytest.mark.skipif(not CORPUS, reason="../shared/corpus is not here")
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_corpus_reports_read_back_to_the_same_plan_and_report(path: Path) -> None:
+    assert_round_trip(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", list(NOTATIONS))
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_random_plans_reach_a_fixed_point(name: str, data: st.DataObject) -> None:
+    notation = NOTATIONS[name]
+    document = notation.write(data.draw(drawn_plans(connected=notation.connected), label="plan"))
+    note(document)
+    assert_round_trip(document)
+
+
+def test_an_edit_in_the_report_is_what_the_next_run_computes() -> None:
+    first = report(mdplan.parse(REFERENCE.read_text(encoding="utf-8"), "plan.md"))
+    # Phase 4 of the current plan takes 15 min; make it 25: the current plan becomes 48 min
+    edited = re.sub(r"(\| Phase 4 +\| Tests +\| +)15 \|", r"\g<1>25 |", first, count=1)
+    assert edited != first
+    analysis = mdplan.analyze(mdplan.parse(edited, "plan.md"))
+    current = analysis.schedule("current")
+    assert current is not None and current.makespan == 48
+    # and an arrow: Phase 6 of the current plan also depends on Phase 4
+    arrow = re.sub(r"(\| Phase 6 +\| README +\| +7 \| )Phase 5", r"\1Phase 4, Phase 5", first, count=1)
+    current = mdplan.analyze(mdplan.parse(arrow, "plan.md")).schedule("current")
+    assert current is not None and current.critical_path == ("1", "2", "3", "4", "6")
+
+
+def test_template_syntax_in_a_plan_survives_the_round_trip() -> None:
+    assert_round_trip(
+        "## Phase 1: Render {{ secrets }} | {% raw %} (5 min)\n\n## Phase 2: Ship (2 min)\n- Depends on: Phase 1\n"
+    )
