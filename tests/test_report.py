@@ -10,11 +10,14 @@ from pathlib import Path
 
 import mdformat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from syrupy.assertion import SnapshotAssertion
 
 import mdplan
 from mdplan.render import bundled_template_dir, make_environment, render_report
 from mdplan.render.context import build_context
+from mdplan.render.layout import MAX_WIDTH, draw_layers
 from tests.helpers import REFERENCE, REPORT_SECTIONS, ROOT
 
 
@@ -131,3 +134,37 @@ def test_matrix_checklist_and_claims_follow_the_findings() -> None:
     assert "- [ ] RACE_CONDITION_RISK (Phase 2, Phase 3): let Phase 3 wait for Phase 2" in report
     assert "| 7 | Total: 20 minutes | total | Current | the whole plan | 20 min | 15 min | inconsistent |" in report
     assert "- [ ] Correct the 1 claim the Claim Audit marks inconsistent" in report
+
+
+@st.composite
+def small_dags(draw: st.DrawFn) -> tuple[list[str], list[tuple[str, str]]]:
+    size = draw(st.integers(min_value=1, max_value=12))
+    nodes = [str(i) for i in range(1, size + 1)]
+    pairs = [(a, b) for a in nodes for b in nodes if int(a) < int(b)]
+    edges = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=18)) if pairs else []
+    return nodes, edges
+
+
+@settings(max_examples=80, deadline=None)
+@given(small_dags())
+def test_the_layered_picture_shows_every_phase_once_and_an_arrow_into_each_that_waits(
+    dag: tuple[list[str], list[tuple[str, str]]],
+) -> None:
+    nodes, edges = dag
+    picture = draw_layers(nodes, edges, {n: f"Phase {n}" for n in nodes}, set())
+    if picture is None:
+        return  # wider than the limit: the report falls back to the list form
+    for node in nodes:
+        assert len(re.findall(rf"│ Phase {node} │", picture)) == 1
+    assert picture.count("▼") == len({dst for _, dst in edges})
+    assert max(len(line) for line in picture.splitlines()) <= MAX_WIDTH
+    waits = {dst: [src for src, d in edges if d == dst] for dst in nodes}
+    rows = {n: next(i for i, line in enumerate(picture.splitlines()) if f"│ Phase {n} │" in line) for n in nodes}
+    assert all(rows[src] < rows[dst] for dst, sources in waits.items() for src in sources)
+
+
+def test_past_the_layout_limit_the_report_lists_each_phase_with_its_successors() -> None:
+    chain = "\n".join(f"## Phase {i}: Step {i} (1 min)\n- Depends on: Phase {i - 1}\n" for i in range(2, 70))
+    report = report_of("## Phase 1: Start (1 min)\n\n" + chain)
+    assert "too large for a layered picture" in report
+    assert "Phase 1 (Start, 1 min)\n    └──→ Phase 2" in report

@@ -24,7 +24,7 @@ from mdplan.findings import RACE, REDUNDANT, Finding, format_duration, recommend
 from mdplan.model import Diagnostic, Phase, Plan, Scenario, natural_key
 from mdplan.parse.durations import format_number
 from mdplan.parse.ids import label_id, phase_label
-from mdplan.render import ascii, mermaid
+from mdplan.render import ascii, layout, mermaid
 from mdplan.render.advice import before_after
 
 HEADINGS = {"current": "Current", "optimized": "Optimized", "recommended": "Recommended"}
@@ -85,7 +85,8 @@ class ScenarioView:
     waves: tuple[Wave, ...]
     cycle: str | None
     unknown: tuple[str, ...]
-    ascii_graph: str
+    ascii_graph: str  # the layered picture, or the list form past the layout's limits
+    layered: bool
     mermaid_graph: str
     ascii_gantt: str | None
     mermaid_gantt: str | None
@@ -195,6 +196,7 @@ def _scenario_view(schedule: Schedule, phases: dict[str, Phase]) -> ScenarioView
     makespan = schedule.makespan
     parallelism = schedule.parallelism
     schedulable = makespan is not None
+    picture = _picture(schedule, phases)
     return ScenarioView(
         name=scenario.name,
         heading=HEADINGS[scenario.name],
@@ -210,7 +212,8 @@ def _scenario_view(schedule: Schedule, phases: dict[str, Phase]) -> ScenarioView
         waves=_waves(schedule, phases) if schedulable else (),
         cycle=_cycle_text(schedule),
         unknown=tuple(phases[p].label for p in schedule.unknown_durations),
-        ascii_graph=ascii.draw_graph(schedule, phases),
+        ascii_graph=picture,
+        layered=picture != ascii.draw_graph(schedule, phases),
         mermaid_graph=mermaid.flowchart(schedule, phases),
         ascii_gantt=ascii.draw_gantt(schedule, phases) if schedulable else None,
         mermaid_gantt=mermaid.gantt(schedule, phases, f"{HEADINGS[scenario.name]} schedule") if schedulable else None,
@@ -218,6 +221,18 @@ def _scenario_view(schedule: Schedule, phases: dict[str, Phase]) -> ScenarioView
         min_workers=schedule.min_workers,
         table=phase_table(scenario, phases),
     )
+
+
+def _picture(schedule: Schedule, phases: dict[str, Phase]) -> str:
+    scenario = schedule.scenario
+    texts = {
+        p: phases[p].label + (f" · {format_number(schedule.minutes[p])} min" if phases[p].minutes is not None else "")
+        for p in scenario.phase_ids
+    }
+    critical = {p for p in scenario.phase_ids if schedule.is_critical(p)}
+    edges = [(e.src, e.dst) for e in scenario.edges]
+    drawn = layout.draw_layers(list(scenario.phase_ids), edges, texts, critical)
+    return drawn if drawn is not None else ascii.draw_graph(schedule, phases)
 
 
 def phase_cell(phase: Phase) -> str:
