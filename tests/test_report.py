@@ -18,7 +18,7 @@ import mdplan
 from mdplan.render import bundled_template_dir, make_environment, render_report
 from mdplan.render.context import build_context
 from mdplan.render.layout import MAX_WIDTH, draw_layers
-from tests.helpers import REFERENCE, REPORT_SECTIONS, ROOT
+from tests.helpers import FIXTURES, REFERENCE, REPORT_SECTIONS, ROOT
 
 
 def report_of(text: str, template_dir: Path | None = None) -> str:
@@ -27,6 +27,11 @@ def report_of(text: str, template_dir: Path | None = None) -> str:
 
 def test_reference_report_snapshot(md_snapshot: SnapshotAssertion) -> None:
     assert report_of(REFERENCE.read_text(encoding="utf-8")) == md_snapshot
+
+
+@pytest.mark.parametrize("name", ["speckit-tasks", "roadmap-weeks", "migration-ascii"])
+def test_corpus_like_report_snapshots(name: str, md_snapshot: SnapshotAssertion) -> None:
+    assert report_of((FIXTURES / "reports" / f"{name}.md").read_text(encoding="utf-8")) == md_snapshot
 
 
 def test_sections_in_order() -> None:

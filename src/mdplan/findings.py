@@ -15,7 +15,8 @@
 
 And the recommended plan: the graph the document's own stated dependencies imply, i.e. the
 proposed (else current) graph without the edges its prose rules out, with the dependencies its
-prose states.
+prose states (unless the scenario's own prose denies them), and with every file race left
+settled in its cheaper order: a plan with a known race is no plan to recommend.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import re
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
+from mdplan.merge import denied_edges
 from mdplan.model import Denied, Edge, Plan, Scenario, natural_key
 from mdplan.parse.durations import format_minutes, format_number
 from mdplan.parse.ids import phase_label
@@ -35,7 +37,7 @@ REDUNDANT = "REDUNDANT_DEPENDENCY"
 SPLITTING = "PHASE_SPLITTING_OPPORTUNITY"
 EARLY_START = "DEPENDENCY_OPTIMIZATION"
 CONCURRENT_TESTING = "CONCURRENT_TESTING"
-RECOMMENDED_TITLE = "Recommended plan (the document's stated dependencies)"
+RECOMMENDED_TITLE = "Recommended plan (the document's stated dependencies, file races ordered)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +106,28 @@ def recommended(plan: Plan) -> Scenario | None:
     kept = [e for e in base.edges if (e.src, e.dst) not in ruled_out]
     present = {(e.src, e.dst) for e in kept}
     added = [e for e in plan.stated if {e.src, e.dst} <= members and (e.src, e.dst) not in present | ruled_out]
+    # a stated dependency the scenario's own prose denies ("Phase 2 doesn't depend on Phase 1") stays out
+    trial = Scenario(base.name, base.title, base.line, base.phase_ids, tuple(added))
+    denied_here = {(d.edge.src, d.edge.dst) for d in denied_edges(list(plan.denials), [trial])}
+    added = [e for e in added if (e.src, e.dst) not in denied_here]
     edges = tuple(sorted([*kept, *added], key=lambda e: (natural_key(e.src), natural_key(e.dst))))
-    return Scenario("recommended", RECOMMENDED_TITLE, base.line, base.phase_ids, edges)
+    return _races_ordered(plan, Scenario("recommended", RECOMMENDED_TITLE, base.line, base.phase_ids, edges))
+
+
+def _races_ordered(plan: Plan, scenario: Scenario) -> Scenario:
+    """Each race left, first by line, settled in its cheaper order, until none is left."""
+    minutes = {p: plan.phases[p].minutes or 0.0 for p in scenario.phase_ids}
+    for _ in range(len(scenario.phase_ids) ** 2):
+        races = sorted(_races(plan, scenario, minutes), key=lambda f: (f.line, f.phases))
+        if not races:
+            break
+        first, then = races[0].phases
+        edges = sorted(
+            [*scenario.edges, Edge(first, then, "stated", races[0].line)],
+            key=lambda e: (natural_key(e.src), natural_key(e.dst)),
+        )
+        scenario = Scenario(scenario.name, scenario.title, scenario.line, scenario.phase_ids, tuple(edges))
+    return scenario
 
 
 # --- the finding types -------------------------------------------------------------------
@@ -123,10 +145,14 @@ def _parallel_opportunities(plan: Plan, scenario: Scenario, minutes: dict[str, f
         after = longest_path(scenario.phase_ids, rest, minutes) or 0.0
         saved = before - after
         also = ", ".join(str(d.line) for d in denials[1:])
+        effect = (
+            f"without it the plan takes {format_minutes(after)} instead of {format_minutes(before)}"
+            if saved > 0
+            else f"dropping it leaves the plan at {format_minutes(before)}"
+        )
         message = (
             f"{phase_label(edge.src)} → {phase_label(edge.dst)} is drawn, but "
-            f'"{denied.text}" (line {denied.line}{f"; also line {also}" if also else ""}): without it the plan '
-            f"takes {format_minutes(after)} instead of {format_minutes(before)}"
+            f'"{denied.text}" (line {denied.line}{f"; also line {also}" if also else ""}): {effect}'
         )
         severity = "high" if saved > 0 else "low"
         shared = _shared(plan.phases[edge.src].files, plan.phases[edge.dst].files)

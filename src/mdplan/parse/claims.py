@@ -50,8 +50,9 @@ _SAVING_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _BEFORE_BASELINE = re.compile(r"(?:(?!\bvs\b).)*", re.IGNORECASE)
+_PLAN_LENGTH_WORDS = r"(?:the\s+)?(?:plan|critical|total|overall|whole|schedule|timeline|delivery)"
 _OF_SOMETHING = re.compile(
-    r"^[*_\s]*(?:savings?\s+|reduction\s+)?(?:of|in)\s+(?!the\s+(?:plan|critical|total))\S", re.IGNORECASE
+    rf"^[*_\s]*(?:savings?\s+|reduction\s+)?(?:of|in)\s+(?!{_PLAN_LENGTH_WORDS})\S", re.IGNORECASE
 )
 _MINUTES_SAVED = (
     re.compile(
