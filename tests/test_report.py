@@ -161,7 +161,7 @@ def test_the_layered_picture_shows_every_phase_once_and_an_arrow_into_each_that_
         return  # wider than the limit: the report falls back to the list form
     for node in nodes:
         assert len(re.findall(rf"│ Phase {node} │", picture)) == 1
-    assert picture.count("▼") == len({dst for _, dst in edges})
+    assert picture.count("▼") == len({dst for _, dst in edges})  # every phase that waits is entered once
     assert max(len(line) for line in picture.splitlines()) <= MAX_WIDTH
     waits = {dst: [src for src, d in edges if d == dst] for dst in nodes}
     rows = {n: next(i for i, line in enumerate(picture.splitlines()) if f"│ Phase {n} │" in line) for n in nodes}

@@ -84,7 +84,7 @@ def draw_layers(
     layer_of = _layering(nodes, edges)
     if layer_of is None:
         return None
-    layout = _with_dummies(nodes, edges, layer_of, texts, critical)
+    layout = _with_dummies(nodes, _reduced(nodes, edges), layer_of, texts, critical)
     _order(layout)
     _place(layout)
     width = max(c.left + c.width for layer in layout.layers for c in layer)
@@ -105,6 +105,17 @@ def _layering(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, int] 
     for node in nx.lexicographical_topological_sort(graph, key=natural_key):
         layer[node] = max((layer[p] + 1 for p in graph.predecessors(node)), default=0)
     return layer
+
+
+def _reduced(nodes: list[str], edges: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The edges no longer chain implies (transitive reduction): the picture shows the order,
+    the phase table every stated dependency."""
+    import networkx as nx
+
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from(edges)
+    return list(nx.transitive_reduction(graph).edges())
 
 
 def _with_dummies(
