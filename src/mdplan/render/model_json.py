@@ -7,8 +7,9 @@ from typing import Any
 
 from mdplan.analyze import Analysis, Schedule
 from mdplan.audit import ClaimCheck
-from mdplan.findings import Finding
+from mdplan.findings import Finding, recommendation
 from mdplan.model import Diagnostic, Edge, Phase, Plan
+from mdplan.render.context import statements
 
 VERSION = 1
 
@@ -89,6 +90,8 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "minutes_saved": number(finding.minutes_saved),
         "line": finding.line,
         "message": finding.message,
+        "risk": finding.risk,
+        "recommendation": recommendation(finding),
     }
 
 
@@ -102,6 +105,7 @@ def claim_json(check: ClaimCheck) -> dict[str, Any]:
         "computed": check.computed,
         "verdict": check.verdict,
         "note": check.note,
+        "covers": check.covers,
     }
 
 
@@ -121,6 +125,7 @@ def model_json(analysis: Analysis, *, full: bool = False, scenario: str | None =
     }
     if full:
         data["findings"] = [finding_json(f) for f in analysis.findings]
+        data["stated"] = [{"line": s.line, "text": s.text.removeprefix(": ")} for s in statements(plan)]
     return data
 
 
