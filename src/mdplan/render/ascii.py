@@ -12,7 +12,7 @@ import math
 
 from mdplan.analyze import Schedule
 from mdplan.model import Phase, natural_key
-from mdplan.parse.durations import format_number
+from mdplan.parse.durations import format_number, format_span
 
 GANTT_WIDTH = 60
 _SCALES = (0.25, 0.5, 1, 2, 3, 5, 10, 15, 20, 30, 60, 120, 240, 480, 960, 2400, 4800, 9600, 24000)
@@ -22,7 +22,7 @@ def node_text(phase: Phase) -> str:
     """``Phase 2 (Update Endpoint, 5 min)``."""
     parts = [phase.title] if phase.title else []
     if phase.minutes is not None:
-        parts.append(f"{format_number(phase.minutes)} min")
+        parts.append(format_span(phase.minutes))
     return f"{phase.label} ({', '.join(parts)})" if parts else phase.label
 
 

@@ -22,7 +22,7 @@ from mdplan.analyze import Analysis, Schedule
 from mdplan.audit import ClaimCheck
 from mdplan.findings import RACE, REDUNDANT, Finding, format_duration, recommendation
 from mdplan.model import Diagnostic, Phase, Plan, Scenario, natural_key
-from mdplan.parse.durations import format_number
+from mdplan.parse.durations import format_number, format_span
 from mdplan.parse.ids import label_id, phase_label
 from mdplan.render import ascii, layout, mermaid
 from mdplan.render.advice import before_after
@@ -226,7 +226,7 @@ def _scenario_view(schedule: Schedule, phases: dict[str, Phase]) -> ScenarioView
 def _picture(schedule: Schedule, phases: dict[str, Phase]) -> str:
     scenario = schedule.scenario
     texts = {
-        p: phases[p].label + (f" · {format_number(schedule.minutes[p])} min" if phases[p].minutes is not None else "")
+        p: phases[p].label + (f" · {format_span(schedule.minutes[p])}" if phases[p].minutes is not None else "")
         for p in scenario.phase_ids
     }
     critical = {p for p in scenario.phase_ids if schedule.is_critical(p)}
@@ -346,7 +346,8 @@ def _metrics(analysis: Analysis) -> Metrics | None:
 
 
 def _minutes(value: float) -> str:
-    return f"{format_number(value)} min"
+    """A length in a planner's unit: min up to two hours, then h, days (8 h), weeks (5 days)."""
+    return format_span(value)
 
 
 def _rows(schedule: Schedule, phases: dict[str, Phase]) -> list[PhaseRow]:
@@ -398,9 +399,9 @@ def _compare(other: Schedule, makespan: float, baseline: float) -> Comparison:
     delta = makespan - baseline
     percent = f" ({abs(delta) / baseline:.0%})" if baseline else ""
     if delta < 0:
-        verdict = f"{format_number(-delta)} min shorter{percent}"
+        verdict = f"{_minutes(-delta)} shorter{percent}"
     elif delta > 0:
-        verdict = f"{format_number(delta)} min longer{percent}"
+        verdict = f"{_minutes(delta)} longer{percent}"
     else:
         verdict = "the same length"
     name = other.scenario.name
