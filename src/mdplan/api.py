@@ -19,6 +19,9 @@ def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan
     if is_report(text):
         plan = read_report(text, source, estimate)
     else:
+        from mdplan.sync import find_regions, without_regions
+
+        text = without_regions(text, find_regions(text, source))  # generated regions are output, not plan
         title, facts = read_document(text)
         plan = merge(facts, source, title, estimate)
     if not plan.phases:
@@ -29,6 +32,17 @@ def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan
 def parse_file(path: str, estimate: Estimate = "mid") -> Plan:
     """Read ``path`` (``-`` for standard input) as a plan."""
     return parse(read_text(path), display_name(path), estimate)
+
+
+def read_bytes_keeping_bom(path: str) -> tuple[str, str]:
+    """(the BOM or "", the text after it), line endings as written, for rewriting in place."""
+    name = display_name(path)
+    try:
+        data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
+    except OSError as error:
+        raise UnusableInput(name, "MP001", f"cannot read: {error.strerror or error}") from None
+    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+    return bom, decode(data, name)
 
 
 def display_name(path: str) -> str:

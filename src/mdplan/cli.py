@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mdplan.config import config_for
 from mdplan.errors import UnusableInput
 
 if TYPE_CHECKING:
@@ -58,20 +59,84 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    analysis = _analysis(args.input, args.estimate)
+    if len(args.inputs) == 1 and args.out_dir is None and not Path(args.inputs[0]).is_dir():
+        return _deliver(_report_text(args, args.inputs[0]), args.output, check=args.check)
+    if args.out_dir is None:
+        raise UnusableInput(args.inputs[0], "MP006", "several inputs or a folder need --out-dir DIR")
+    status = OK
+    suffix = ".json" if args.format == "json" else ".md"
+    for path, explicit, relative in _inputs_under(args.inputs):
+        try:
+            text = _report_text(args, path)
+        except UnusableInput as error:
+            if explicit or error.code != "MP002":
+                print(error.format(), file=sys.stderr)
+                status = UNUSABLE
+            continue
+        target = Path(args.out_dir) / Path(relative).with_suffix(suffix)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        status = max(status, _deliver(text, str(target), check=args.check))
+    return status
+
+
+def _report_text(args: argparse.Namespace, path: str) -> str:
+    settings = config_for(path)
+    analysis = _analysis(path, args.estimate or settings.estimate)
     if args.format == "json":
         from mdplan.render.model_json import dumps, model_json
 
-        text = dumps(model_json(analysis, full=True))
-    else:
-        from mdplan.render import render_report
+        return dumps(model_json(analysis, full=True))
+    from mdplan.render import render_report
 
-        text = render_report(analysis, _template_dir(args.template_dir))
-    return _deliver(text, args.output, check=args.check)
+    return render_report(analysis, _template_dir(args.template_dir) or settings.template_dir)
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    from mdplan.fmt import format_text
+
+    return _rewrite(args, format_text)
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from mdplan.sync import sync_text
+
+    def refreshed(text: str, name: str) -> str:
+        settings = config_for(name)
+        template_dir = _template_dir(args.template_dir) or settings.template_dir
+        return sync_text(text, name, template_dir, args.estimate or settings.estimate)  # type: ignore[arg-type]
+
+    return _rewrite(args, refreshed)
+
+
+def _rewrite(args: argparse.Namespace, change: Callable[[str, str], str]) -> int:
+    """Rewrite each input in place (``-``: stdin to stdout); ``--check`` prints diffs instead."""
+    from mdplan.api import display_name, read_bytes_keeping_bom
+    from mdplan.fmt import REFUSED
+    from mdplan.output import STDOUT, unified_diff, write_bytes
+
+    status = OK
+    for path, _, _ in _inputs_under(args.inputs):
+        name = display_name(path)
+        try:
+            bom, text = read_bytes_keeping_bom(path)
+            new = change(text, name)
+        except UnusableInput as error:
+            print(error.format(), file=sys.stderr)
+            status = max(status, FINDINGS if error.code == REFUSED else UNUSABLE)
+            continue
+        if args.check:
+            if new != text:
+                sys.stdout.write(unified_diff(text, new, name))
+                status = max(status, FINDINGS)
+        elif path == "-":
+            write_bytes(STDOUT, (bom + new).encode("utf-8"))
+        elif new != text:
+            write_bytes(path, (bom + new).encode("utf-8"))
+    return status
 
 
 def _graph(args: argparse.Namespace) -> int:
-    analysis = _analysis(args.input, args.estimate)
+    analysis = _analysis(args.input, args.estimate or config_for(args.input).estimate)
     names = [s.scenario.name for s in analysis.schedules]
     if args.scenario and args.scenario not in names:
         raise UnusableInput(
@@ -87,15 +152,16 @@ def _check(args: argparse.Namespace) -> int:
     status = OK
     reports = []
     for path, explicit in _inputs(args.inputs):
+        settings = config_for(path)
         try:
-            analysis = _analysis(path, "mid")
+            analysis = _analysis(path, settings.estimate)
         except UnusableInput as error:
             if explicit or error.code != "MP002":
                 print(error.format(), file=sys.stderr)
                 status = UNUSABLE
             continue
         diagnostics = analysis.all_diagnostics
-        failing = {"error", "warning"} if args.strict else {"error"}
+        failing = {"error", "warning"} if args.strict or settings.strict else {"error"}
         if any(d.severity in failing for d in diagnostics) and status == OK:
             status = FINDINGS
         if args.format == "json":
@@ -157,6 +223,18 @@ def _graph_text(analysis: Analysis, form: str, scenario: str | None) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+def _inputs_under(values: Sequence[str]) -> Iterator[tuple[str, bool, str]]:
+    """Like ``_inputs``, with each file's path relative to the folder it was found in."""
+    for value in values:
+        folder = Path(value)
+        if value != "-" and folder.is_dir():
+            for found in sorted(folder.rglob("*.md")):
+                if found.is_file():
+                    yield str(found), False, str(found.relative_to(folder))
+        else:
+            yield value, True, Path(value).name if value != "-" else "stdin.md"
+
+
 def _inputs(values: Sequence[str]) -> Iterator[tuple[str, bool]]:
     """Files named, and ``*.md`` files under folders named (those may hold no plan)."""
     for value in values:
@@ -183,6 +261,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_report(commands, __version__)
     _add_graph(commands, __version__)
     _add_check(commands, __version__)
+    _add_rewrite(commands, __version__)
     return parser
 
 
@@ -198,8 +277,8 @@ def _add_estimate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--estimate",
         choices=("low", "mid", "high"),
-        default="mid",
-        help="which end of a duration range plans with (default: mid, the midpoint)",
+        default=None,
+        help="which end of a duration range plans with (default: the configuration's, else mid)",
     )
 
 
@@ -212,9 +291,12 @@ def _add_report(commands: _Commands, version: str) -> None:
         "Write the parallelization report of a plan: summary, dependency graphs, critical path\n"
         "analysis, module impact, roadmap and diagnostics, every number computed from the plan.",
     )
-    parser.add_argument("input", metavar="INPUT", help="the plan (Markdown); - reads standard input")
+    parser.add_argument("inputs", metavar="INPUT", nargs="+", help="plans or folders; - reads standard input")
     parser.add_argument(
         "-o", "--output", metavar="OUT", default="-", help="where to write (default: - , standard output)"
+    )
+    parser.add_argument(
+        "--out-dir", metavar="DIR", help="write one report per input here (needed for several inputs or a folder)"
     )
     parser.add_argument(
         "--format", choices=("md", "json"), default="md", help="Markdown report or the JSON model with analyses"
@@ -258,6 +340,36 @@ def _add_check(commands: _Commands, version: str) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     parser.set_defaults(command=_check)
+
+
+def _add_rewrite(commands: _Commands, version: str) -> None:
+    fmt = _command(
+        commands,
+        "fmt",
+        version,
+        "rewrite documents in canonical form",
+        "Rewrite Markdown documents in canonical form: mdformat with GFM tables, and code blocks\n"
+        "that hold only chains (Phase 1 -> Phase 2) redrawn with one arrow. Refuses (exit 1,\n"
+        "file untouched) when the rendered HTML or the plan would change.",
+    )
+    sync = _command(
+        commands,
+        "sync",
+        version,
+        "refresh generated regions in place",
+        "Refresh every <!-- mdplan:begin KIND [scenario=NAME] --> ... <!-- mdplan:end --> region\n"
+        "from the plan the rest of the document states. KIND: report, summary, graph,\n"
+        "critical-path, gantt, claims, findings, modules, matrix, checklist, roadmap, metrics.\n"
+        "Every byte outside the regions stays as it was.",
+    )
+    for parser, command in ((fmt, _fmt), (sync, _sync)):
+        parser.add_argument("inputs", metavar="INPUT", nargs="+", help="documents or folders; - reads standard input")
+        parser.add_argument(
+            "--check", action="store_true", help="write nothing; exit 1 and print a diff if out of date"
+        )
+        parser.set_defaults(command=command)
+    sync.add_argument("--template-dir", metavar="DIR", help="templates that override the bundled ones by name")
+    _add_estimate(sync)
 
 
 def run_main() -> None:

@@ -35,6 +35,15 @@ def write_text(path: str, text: str) -> bool:
     return True
 
 
+def write_bytes(path: str, data: bytes) -> None:
+    """``data`` to ``path`` atomically (``-``: stdout)."""
+    if path == STDOUT:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    write_atomic(Path(path), data)
+
+
 def write_atomic(target: Path, data: bytes) -> None:
     folder = target.resolve().parent
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
