@@ -8,7 +8,6 @@ Flags on the command line override the file.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,6 @@ def config_for(path: str) -> Config:
     return _config_in(start)
 
 
-@functools.lru_cache(maxsize=64)
 def _config_in(folder: Path) -> Config:
     for candidate in (folder, *folder.parents):
         dotfile = candidate / ".mdplan.toml"
