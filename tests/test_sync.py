@@ -37,7 +37,7 @@ def test_bytes_outside_regions_stay_exactly(tmp_path: Path) -> None:
     plan.write_bytes((outside + "<!-- mdplan:begin roadmap -->\r\n<!-- mdplan:end -->" + tail).encode())
     assert run(["sync", str(plan)]) == 0
     data = plan.read_bytes().decode("utf-8")
-    assert data.startswith(outside + "<!-- mdplan:begin roadmap -->\r\n## Implementation Roadmap\r\n")
+    assert data.startswith(outside + "<!-- mdplan:begin roadmap -->\r\n\r\n## Implementation Roadmap\r\n")
     assert data.endswith("<!-- mdplan:end -->" + tail)
     assert "\n" not in data.replace("\r\n", "")
 
@@ -96,3 +96,17 @@ def test_a_document_without_regions_is_left_alone(tmp_path: Path) -> None:
     mtime = notes.stat().st_mtime_ns
     assert run(["sync", str(notes)]) == 0
     assert notes.stat().st_mtime_ns == mtime
+
+
+def test_sync_and_fmt_agree_so_hooks_never_undo_each_other() -> None:
+    from mdplan.fmt import format_text
+
+    text = PLAN + "\n<!-- mdplan:begin summary -->\n<!-- mdplan:end -->\n"
+    formatted = format_text(sync_text(format_text(text, "plan.md"), "plan.md"), "plan.md")
+    assert sync_text(formatted, "plan.md") == formatted
+    assert format_text(formatted, "plan.md") == formatted
+
+
+def test_markers_shown_in_code_are_examples_not_regions() -> None:
+    text = PLAN + "\nWrite `<!-- mdplan:begin summary -->` and:\n\n```\n<!-- mdplan:end -->\n```\n"
+    assert sync_text(text, "plan.md") == text

@@ -50,7 +50,11 @@ class Region:
 
 
 def find_regions(text: str, source: str) -> list[Region]:
-    """Every region, in order; a marker without its pair, or an unknown KIND or option, is an error."""
+    """Every region, in order; a marker without its pair, or an unknown KIND or option, is an
+    error. Markers shown in code (fenced, indented, or in backticks) are examples, not markers."""
+    if "mdplan:" not in text:
+        return []
+    text = _code_blanked(text)
     regions: list[Region] = []
     position = 0
     while begin := _BEGIN.search(text, position):
@@ -67,6 +71,25 @@ def find_regions(text: str, source: str) -> list[Region]:
         line = text.count("\n", 0, stray.start()) + 1
         raise UnusableInput(source, BAD_REGION, "mdplan:end without an mdplan:begin", line)
     return regions
+
+
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+
+
+def _code_blanked(text: str) -> str:
+    """``text`` with code blocks and code spans replaced by spaces (offsets and lines kept)."""
+    from mdplan.parse.blocks import make_parser
+
+    lines = text.split("\n")
+    for token in make_parser().parse(text):
+        if token.type in ("fence", "code_block") and token.map:
+            for number in range(token.map[0], min(token.map[1], len(lines))):
+                lines[number] = " " * len(lines[number])
+    return _CODE_SPAN.sub(_spaces, "\n".join(lines))
+
+
+def _spaces(span: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", span.group(0))
 
 
 def _spec(spec: str, source: str, line: int) -> tuple[str, dict[str, str]]:
@@ -112,7 +135,9 @@ def sync_text(text: str, source: str, template_dir: Path | None = None, estimate
     for region in regions:
         parts.append(text[position : region.body_start])
         section = render_section(analysis, region, template_dir, source)
-        parts.append(newline + section.replace("\n", newline))
+        # a blank line after the opening marker and before the closing one: the canonical form
+        # `mdplan fmt` (mdformat) gives, so that sync and fmt never undo each other
+        parts.append(("\n\n" + section + "\n").replace("\n", newline))
         position = region.body_end
     parts.append(text[position:])
     return "".join(parts)

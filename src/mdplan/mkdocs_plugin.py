@@ -1,0 +1,158 @@
+"""MkDocs plugin: plan pages become reports at build time (``plugins: [search, mdplan]``).
+
+A page is a plan page when its front matter says ``mdplan: report`` (the page is followed by
+the full report) or when it holds ``<!-- mdplan:begin KIND -->`` … ``<!-- mdplan:end -->``
+regions (they are refreshed from the plan the rest of the page states, in the built site only:
+the source file is never written). A page whose markers all sit inside code (fenced or inline,
+as in a page documenting them) is left alone; once a page has a live marker, ``sync_text``
+refreshes every marker on it, shown-in-code ones included.
+Input mdplan cannot use is a warning naming the page, its line and the MP code, never a
+traceback; the page is then built as written (``mkdocs build --strict`` fails on it).
+
+Options, under ``- mdplan:`` in ``mkdocs.yml``: ``template_dir`` (templates overriding the
+bundled ones by name, relative to ``mkdocs.yml``) and ``estimate`` (``low``, ``mid`` or
+``high``: which end of a duration range a schedule uses).
+
+This module itself imports only MkDocs and the standard library at load time; the parser,
+analysis and renderer are imported inside the hook (``mdplan/__init__.py`` still loads the
+analysis when MkDocs imports ``mdplan.mkdocs_plugin``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from markdown_it.token import Token
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+    from mdplan.merge import Estimate
+
+log = get_plugin_logger("mdplan")  # the logger "mkdocs.plugins.mdplan", messages prefixed "mdplan: "
+
+META_KEY = "mdplan"
+META_REPORT = "report"
+_MARKER = re.compile(r"<!--\s*mdplan:begin\b")
+_REPORT_TITLE = re.compile(r"\A\s*# [^\n]*\n+")
+
+
+class MdplanConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs leaves __init_subclass__ untyped
+    """The plugin's options in ``mkdocs.yml``."""
+
+    template_dir = c.Optional(c.Dir(exists=True))
+    estimate = c.Choice(("low", "mid", "high"), default="mid")
+
+
+class MdplanPlugin(BasePlugin[MdplanConfig]):  # type: ignore[no-untyped-call]  # as above
+    """Renders mdplan reports and refreshes mdplan regions in the pages of an MkDocs site."""
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        wants_report = self._wants_report(page)
+        has_regions = has_live_markers(markdown)
+        if not wants_report and not has_regions:
+            return markdown
+        from mdplan.errors import UnusableInput
+
+        source = page.file.src_path
+        try:
+            text = self._sync(markdown, source) if has_regions else markdown
+            return self._append_report(text, source) if wants_report else text
+        except UnusableInput as error:
+            error.line += front_matter_lines(page, markdown)
+            log.warning("%s (page built as written)", error.format())
+            return markdown
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., object]
+    ) -> LiveReloadServer | None:
+        if self.config.template_dir:
+            server.watch(self.config.template_dir)
+        return server
+
+    @property
+    def _template_dir(self) -> Path | None:
+        return Path(self.config.template_dir) if self.config.template_dir else None
+
+    @property
+    def _estimate(self) -> Estimate:
+        return cast("Estimate", self.config.estimate)
+
+    def _wants_report(self, page: Page) -> bool:
+        value = page.meta.get(META_KEY)
+        if value is None:
+            return False
+        if value == META_REPORT:
+            return True
+        log.warning(
+            "%s: front matter %s: %r is not understood; the one value is %r",
+            page.file.src_path,
+            META_KEY,
+            value,
+            META_REPORT,
+        )
+        return False
+
+    def _sync(self, markdown: str, source: str) -> str:
+        from mdplan.sync import sync_text
+
+        return sync_text(markdown, source, self._template_dir, self._estimate)
+
+    def _append_report(self, markdown: str, source: str) -> str:
+        from mdplan.analyze import analyze
+        from mdplan.api import parse
+        from mdplan.render import render_report
+
+        report = render_report(analyze(parse(markdown, source, self._estimate)), self._template_dir)
+        if has_h1(markdown):  # the page keeps its own title; the report's would be a second H1
+            report = _REPORT_TITLE.sub("", report, count=1)
+        return markdown.rstrip("\n") + "\n\n" + report
+
+
+def has_live_markers(markdown: str) -> bool:
+    """Whether the page holds an ``mdplan:begin`` marker as HTML, not only shown inside code."""
+    if not _MARKER.search(markdown):
+        return False
+    for token in _tokens(markdown):
+        if token.type == "html_block" and _MARKER.search(token.content):
+            return True
+        if token.type == "inline" and any(
+            child.type == "html_inline" and _MARKER.search(child.content) for child in token.children or []
+        ):
+            return True
+    return False
+
+
+def has_h1(markdown: str) -> bool:
+    return any(token.type == "heading_open" and token.tag == "h1" for token in _tokens(markdown))
+
+
+def _tokens(markdown: str) -> list[Token]:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").parse(markdown)
+
+
+def front_matter_lines(page: Page, markdown: str) -> int:
+    """How many lines of the source file precede ``markdown`` (its front matter), so that line
+    numbers in warnings point into the file; 0 when that cannot be told."""
+    try:
+        original = page.file.content_string
+    except (OSError, ValueError):
+        return 0
+    if not markdown or not original.endswith(markdown):
+        return 0
+    return original[: len(original) - len(markdown)].count("\n")
+
+
+__all__ = ["MdplanConfig", "MdplanPlugin"]
