@@ -1,4 +1,4 @@
-"""The graph core: critical-path method per scenario, on networkx.
+"""The graph core: critical-path method per scenario (graph algorithms in ``mdplan.graph``).
 
 For each scenario: earliest/latest start and finish, slack, critical path, makespan, total
 work, parallelism and waves (topological generations). Phases without a duration count as
@@ -9,16 +9,14 @@ unschedulable: it is an error naming every edge of the cycle with its line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from mdplan.audit import ClaimCheck, audit, claim_diagnostics
 from mdplan.findings import Finding, find, recommended
+from mdplan.graph import DiGraph, generations, lexicographic_order
+from mdplan.graph import find_cycle as graph_cycle
 from mdplan.model import Diagnostic, Edge, Plan, Scenario, natural_key
 from mdplan.parse.ids import phase_label
 from mdplan.workers import worker_curve
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 CYCLE = "MP107"
 NO_DURATION = "MP106"
@@ -124,38 +122,25 @@ def _range_end(plan: Plan, scenario: Scenario, end: int) -> dict[str, float]:
     return found
 
 
-def _longest(graph: nx.DiGraph[str], order: list[str], minutes: dict[str, float]) -> float:
+def _longest(graph: DiGraph, order: list[str], minutes: dict[str, float]) -> float:
     return max(_forward_pass(graph, order, minutes)[1].values(), default=0.0)
 
 
-def build_graph(scenario: Scenario) -> nx.DiGraph[str]:
-    import networkx as nx
-
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_nodes_from(scenario.phase_ids)
-    graph.add_edges_from((e.src, e.dst) for e in scenario.edges)
-    return graph
+def build_graph(scenario: Scenario) -> DiGraph:
+    return DiGraph(scenario.phase_ids, ((e.src, e.dst) for e in scenario.edges))
 
 
-def find_cycle(graph: nx.DiGraph[str], scenario: Scenario) -> tuple[Edge, ...]:
-    import networkx as nx
-
-    try:
-        found = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
-        return ()
+def find_cycle(graph: DiGraph, scenario: Scenario) -> tuple[Edge, ...]:
     by_key = {(e.src, e.dst): e for e in scenario.edges}
-    return tuple(by_key[(src, dst)] for src, dst, *_ in found)
+    return tuple(by_key[pair] for pair in graph_cycle(graph))
 
 
-def _topological_order(graph: nx.DiGraph[str]) -> list[str]:
-    import networkx as nx
-
-    return list(nx.lexicographical_topological_sort(graph, key=natural_key))
+def _topological_order(graph: DiGraph) -> list[str]:
+    return lexicographic_order(graph)
 
 
 def _forward_pass(
-    graph: nx.DiGraph[str], order: list[str], minutes: dict[str, float]
+    graph: DiGraph, order: list[str], minutes: dict[str, float]
 ) -> tuple[dict[str, float], dict[str, float]]:
     es: dict[str, float] = {}
     ef: dict[str, float] = {}
@@ -166,7 +151,7 @@ def _forward_pass(
 
 
 def _backward_pass(
-    graph: nx.DiGraph[str], order: list[str], minutes: dict[str, float], makespan: float
+    graph: DiGraph, order: list[str], minutes: dict[str, float], makespan: float
 ) -> tuple[dict[str, float], dict[str, float]]:
     ls: dict[str, float] = {}
     lf: dict[str, float] = {}
@@ -176,14 +161,12 @@ def _backward_pass(
     return ls, lf
 
 
-def _waves(graph: nx.DiGraph[str]) -> tuple[tuple[str, ...], ...]:
-    import networkx as nx
-
-    return tuple(tuple(sorted(wave, key=natural_key)) for wave in nx.topological_generations(graph))
+def _waves(graph: DiGraph) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(sorted(wave, key=natural_key)) for wave in generations(graph))
 
 
 def _critical_path(
-    graph: nx.DiGraph[str],
+    graph: DiGraph,
     order: list[str],
     es: dict[str, float],
     ef: dict[str, float],

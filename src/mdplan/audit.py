@@ -354,7 +354,7 @@ def _scoped(schedule: Schedule, ids: tuple[str, ...], measure: str) -> float:
     from mdplan.model import Edge
 
     reach = reachability(schedule.scenario)
-    edges = tuple(Edge(a, b, "drawn", 0) for a in ids for b in ids if b in reach[a])
+    edges = tuple(Edge(a, b, "drawn", 0) for a in ids for b in ids if reach.reaches(a, b))
     return longest_path(ids, edges, schedule.minutes) or 0.0
 
 

@@ -147,8 +147,6 @@ def _graph(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from mdplan.render.model_json import diagnostic_json, dumps
-
     status = OK
     reports = []
     for path, explicit in _inputs(args.inputs):
@@ -165,10 +163,14 @@ def _check(args: argparse.Namespace) -> int:
         if any(d.severity in failing for d in diagnostics) and status == OK:
             status = FINDINGS
         if args.format == "json":
+            from mdplan.render.model_json import diagnostic_json
+
             reports.append({"source": analysis.plan.source, "diagnostics": [diagnostic_json(d) for d in diagnostics]})
         else:
             sys.stdout.writelines(d.format() + "\n" for d in diagnostics)
     if args.format == "json":
+        from mdplan.render.model_json import dumps
+
         sys.stdout.write(dumps({"version": 1, "files": reports}))
     return status
 

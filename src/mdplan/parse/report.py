@@ -57,6 +57,7 @@ _ID_IN_CELL = re.compile(r"^(?P<label>.*) \(`(?P<id>[^`]+)`\)$")
 _OPTIONAL = " (optional)"
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _DIAGNOSTIC = re.compile(r"^Line (?P<line>\d+): (?P<severity>error|warning|info) (?P<code>MP\d+): (?P<message>.*)$")
+_MODULE_ITEM = re.compile(r"^`(?P<path>[^`]+)`: (?P<labels>.+)$")
 _REMADE = {"MP106", "MP107", "MP114"}  # made again by the analysis of what the report holds
 _STATEMENT = re.compile(r"^Line (?P<line>\d+)(?: \((?P<scenario>current|optimized) plan\))?: (?P<rest>.*)$")
 _DENIAL = re.compile(
@@ -133,6 +134,8 @@ class _Reader:
             self._phase_table(block)
         elif section == "Module Impact" and block.kind == "table":
             self._module_table(block)
+        elif section == "Module Impact" and block.kind == "item":
+            self._module_item(block.lines[0].text)
         elif section == "Stated in the Source" and block.kind == "item":
             self._statement(block.lines[0].text)
         elif section == "Claim Audit" and block.kind == "table":
@@ -167,6 +170,12 @@ class _Reader:
         for cells in (_cells(row) for row in block.rows[1:]):
             path = cells[0].strip("`")
             self.files[path] = [pid for pid, mark in zip(ids, cells[1:], strict=False) if mark == "●"]
+
+    def _module_item(self, text: str) -> None:
+        found = _MODULE_ITEM.match(unescape(text))
+        if found:
+            owners = self.files.setdefault(found["path"], [])
+            owners.extend(label for label in found["labels"].split(", ") if label not in owners)
 
     def _statement(self, text: str) -> None:
         found = _STATEMENT.match(unescape(text))
@@ -238,7 +247,7 @@ class _Reader:
     def _phases(self, ids: dict[str, str]) -> dict[str, Phase]:
         files: dict[str, list[str]] = {}
         for path, owners in self.files.items():
-            for owner in owners:
+            for owner in {_id(ids, o) for o in owners}:  # ids from the matrix, labels from the lists
                 files.setdefault(owner, []).append(path)
         phases: dict[str, Phase] = {}
         for row in self._rows():

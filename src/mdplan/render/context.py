@@ -27,6 +27,7 @@ from mdplan.parse.ids import label_id, phase_label
 from mdplan.render import ascii, layout, mermaid
 from mdplan.render.advice import before_after
 
+MAX_MATRIX_PHASES = 24  # more phases than this touching files: Module Impact lists instead
 HEADINGS = {"current": "Current", "optimized": "Optimized", "recommended": "Recommended"}
 
 
@@ -110,6 +111,8 @@ class ModuleMatrix:
     phases: tuple[str, ...]
     rows: tuple[tuple[str, tuple[bool, ...]], ...]
     shared: tuple[tuple[str, tuple[str, ...]], ...]
+    listed: tuple[tuple[str, tuple[str, ...]], ...]  # every file with the labels of its phases
+    wide: bool  # too many phases for a matrix: the template lists instead
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,11 +414,15 @@ def _compare(other: Schedule, makespan: float, baseline: float) -> Comparison:
 def _modules(phases: dict[str, Phase]) -> ModuleMatrix:
     touching = [p for p in phases.values() if p.files]
     files = sorted({f for p in touching for f in p.files})
-    rows = tuple((f, tuple(f in p.files for p in touching)) for f in files)
-    shared = tuple(
-        (f, tuple(p.label for p in touching if f in p.files)) for f in files if sum(f in p.files for p in touching) > 1
-    )
-    return ModuleMatrix(tuple(p.id for p in touching), rows, shared)
+    owners: dict[str, list[str]] = {f: [] for f in files}
+    for phase in touching:
+        for path in phase.files:
+            owners[path].append(phase.label)
+    listed = tuple((f, tuple(owners[f])) for f in files)
+    shared = tuple(item for item in listed if len(item[1]) > 1)
+    wide = len(touching) > MAX_MATRIX_PHASES
+    rows = () if wide else tuple((f, tuple(f in p.files for p in touching)) for f in files)
+    return ModuleMatrix(tuple(p.id for p in touching), rows or tuple((f, ()) for f in files), shared, listed, wide)
 
 
 def _counts(diagnostics: tuple[Diagnostic, ...]) -> dict[str, int]:
