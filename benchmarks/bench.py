@@ -1,0 +1,173 @@
+"""mdplan benchmarks: start-up against ``mdformat --check``, and growth with plan size.
+
+Run by hand (standard library only, plus mdplan and mdformat installed in the environment):
+
+    python benchmarks/bench.py                   # prints the Markdown table
+    python benchmarks/bench.py --write-readme    # and writes it into README.md
+
+(a) start-up: ``mdplan check`` and ``mdformat --check`` on the reference plan, alternating, in
+one session; the median of each and their ratio.
+(b) scale: generated plans of N phases in three notations (headings with ``Depends on``, ASCII
+chains, a Mermaid flowchart); the time of a whole report (parse, analyze, render) in a fresh
+process against markdown-it-py's own parse of the same text (the floor); peak memory (maximum
+resident set of that process) against the input size.
+Ratios are measured in one run on one machine; absolute times vary between machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "fixtures" / "reference-multipart-plan.md"
+README = ROOT / "README.md"
+BEGIN, END = "<!-- benchmarks:begin -->", "<!-- benchmarks:end -->"
+BIN = Path(sys.executable).parent
+
+
+# --- generated plans -----------------------------------------------------------------------
+
+
+def _predecessors(rnd: random.Random, i: int) -> list[int]:
+    return sorted({rnd.randint(max(1, i - 20), i - 1) for _ in range(2)}) if i > 1 else []
+
+
+def headings(n: int) -> str:
+    rnd = random.Random(n)
+    lines = ["# Generated plan", ""]
+    for i in range(1, n + 1):
+        depends = ", ".join(f"Phase {p}" for p in _predecessors(rnd, i)) or "None"
+        lines += [f"## Phase {i}: Step {i} ({rnd.randint(1, 60)} min)", f"- Depends on: {depends}"]
+        lines += [f"- Location: `src/module{i % 40}/part{i}.py`", ""]
+    return "\n".join(lines)
+
+
+def ascii_chains(n: int) -> str:
+    rnd = random.Random(n)
+    minutes = {i: rnd.randint(1, 60) for i in range(1, n + 1)}
+    arrows = [
+        f"Phase {p} ({minutes[p]} min) ──→ Phase {i} ({minutes[i]} min)"
+        for i in range(2, n + 1)
+        for p in _predecessors(rnd, i)
+    ]
+    return "\n".join(["# Generated plan", "", "## Current Plan", "", "```", *arrows, "```", ""])
+
+
+def mermaid(n: int) -> str:
+    rnd = random.Random(n)
+    nodes = [f'    p{i}["Phase {i}: Step {i} ({rnd.randint(1, 60)} min)"]' for i in range(1, n + 1)]
+    links = [f"    p{p} --> p{i}" for i in range(2, n + 1) for p in _predecessors(rnd, i)]
+    return "\n".join(["# Generated plan", "", "```mermaid", "flowchart TD", *nodes, *links, "```", ""])
+
+
+NOTATIONS: dict[str, Callable[[int], str]] = {"headings": headings, "ascii": ascii_chains, "mermaid": mermaid}
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+_CHILD = """
+import resource, sys, time
+text = open(sys.argv[2], encoding="utf-8").read()
+start = time.perf_counter()
+if sys.argv[1] == "floor":
+    from markdown_it import MarkdownIt
+    MarkdownIt("commonmark").enable("table").parse(text)
+else:
+    import mdplan
+    mdplan.render_report(mdplan.analyze(mdplan.parse(text, sys.argv[2])))
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def child(kind: str, path: Path) -> tuple[float, float]:
+    """(seconds, peak resident MB) of one run in a fresh process."""
+    out = subprocess.run([sys.executable, "-c", _CHILD, kind, str(path)], capture_output=True, text=True, check=True)
+    seconds, kilobytes = out.stdout.split()
+    return float(seconds), int(kilobytes) / 1024
+
+
+def startup(runs: int) -> tuple[float, float]:
+    commands = {
+        "mdplan": [str(BIN / "mdplan"), "check", str(REFERENCE)],
+        "mdformat": [str(BIN / "mdformat"), "--check", str(REFERENCE)],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=False)
+            times[name].append(time.perf_counter() - start)
+    return statistics.median(times["mdplan"]), statistics.median(times["mdformat"])
+
+
+def scale(sizes: list[int], notations: list[str]) -> list[tuple[str, int, float, float, float, float, float]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for name in notations:
+            for n in sizes:
+                path = Path(folder) / f"{name}-{n}.md"
+                path.write_text(NOTATIONS[name](n), encoding="utf-8")
+                report, memory = child("report", path)
+                floor, _ = child("floor", path)
+                size = path.stat().st_size / 2**20
+                rows.append((name, n, size, report, floor, report / floor, memory))
+                print(f"{name} {n}: report {report:.2f} s, floor {floor:.3f} s, peak {memory:.0f} MB", file=sys.stderr)
+    return rows
+
+
+def table(start: tuple[float, float], rows: list[tuple[str, int, float, float, float, float, float]]) -> str:
+    mdplan_s, mdformat_s = start
+    lines = [
+        f"Start-up, `mdplan check` vs `mdformat --check` on the reference plan (median of alternating runs): "
+        f"{mdplan_s:.3f} s vs {mdformat_s:.3f} s, ratio **{mdplan_s / mdformat_s:.2f}×**.",
+        "",
+        "| notation | phases | input MB | report s | parse floor s | × floor | peak MB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {name} | {n} | {size:.2f} | {report:.2f} | {floor:.3f} | {ratio:.1f} | {memory:.0f} |"
+        for name, n, size, report, floor, ratio, memory in rows
+    ]
+    growth = []
+    for name in sorted({r[0] for r in rows}):
+        by_n = {r[1]: r[3] for r in rows if r[0] == name}
+        if 1000 in by_n and 8000 in by_n:
+            growth.append(f"{name} {by_n[8000] / by_n[1000]:.1f}×")
+    if growth:
+        lines += ["", "Growth from 1,000 to 8,000 phases (8× the phases): " + ", ".join(growth) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def write_readme(text: str) -> None:
+    readme = README.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.DOTALL)
+    if not pattern.search(readme):
+        raise SystemExit(f"README.md has no {BEGIN} … {END} section")
+    README.write_text(pattern.sub(lambda _: f"{BEGIN}\n{text}{END}", readme), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000,2000,4000,8000", help="phase counts (default: %(default)s)")
+    parser.add_argument("--notations", default=",".join(NOTATIONS), help="which notations (default: all)")
+    parser.add_argument("--runs", type=int, default=15, help="start-up runs of each command (default: 15)")
+    parser.add_argument("--write-readme", action="store_true", help="write the table into README.md")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    text = table(startup(args.runs), scale(sizes, args.notations.split(",")))
+    sys.stdout.write(text)
+    if args.write_readme:
+        write_readme(text)
+
+
+if __name__ == "__main__":
+    main()
