@@ -104,8 +104,8 @@ def recommended(plan: Plan) -> Scenario | None:
     ruled_out = {(d.edge.src, d.edge.dst) for d in plan.denied if d.scenario == base.name}
     members = set(base.phase_ids)
     kept = [e for e in base.edges if (e.src, e.dst) not in ruled_out]
-    present = {(e.src, e.dst) for e in kept}
-    added = [e for e in plan.stated if {e.src, e.dst} <= members and (e.src, e.dst) not in present | ruled_out]
+    known = {(e.src, e.dst) for e in kept} | ruled_out
+    added = [e for e in plan.stated if {e.src, e.dst} <= members and (e.src, e.dst) not in known]
     # a stated dependency the scenario's own prose denies ("Phase 2 doesn't depend on Phase 1") stays out
     trial = Scenario(base.name, base.title, base.line, base.phase_ids, tuple(added))
     denied_here = {(d.edge.src, d.edge.dst) for d in denied_edges(list(plan.denials), [trial])}

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from mdplan.analyze import Analysis, Schedule
 from mdplan.audit import ClaimCheck
 from mdplan.findings import RACE, REDUNDANT, Finding, format_duration, recommendation
-from mdplan.model import Diagnostic, Phase, Plan, Scenario, natural_key
+from mdplan.model import Diagnostic, Edge, Phase, Plan, Scenario, natural_key
 from mdplan.parse.durations import format_number, format_span
 from mdplan.parse.ids import label_id, phase_label
 from mdplan.render import ascii, layout, mermaid
@@ -245,9 +245,12 @@ def phase_cell(phase: Phase) -> str:
 
 def phase_table(scenario: Scenario, phases: dict[str, Phase]) -> tuple[TableRow, ...]:
     rows = []
+    incoming: dict[str, list[Edge]] = {pid: [] for pid in scenario.phase_ids}
+    for edge in scenario.edges:
+        incoming[edge.dst].append(edge)
     for pid in scenario.phase_ids:
         phase = phases[pid]
-        sources = sorted((e for e in scenario.edges if e.dst == pid), key=lambda e: natural_key(e.src))
+        sources = sorted(incoming[pid], key=lambda e: natural_key(e.src))
         depends = ", ".join(phases[e.src].label + (" (optional)" if e.optional else "") for e in sources)
         low, high = phase.minutes_range or (None, None)
         minutes = (
