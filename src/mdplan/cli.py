@@ -290,8 +290,10 @@ def _add_report(commands: _Commands, version: str) -> None:
         "report",
         version,
         "write the full parallelization report",
-        "Write the parallelization report of a plan: summary, dependency graphs, critical path\n"
-        "analysis, module impact, roadmap and diagnostics, every number computed from the plan.",
+        "Write the parallelization report of a plan: summary, dependency graphs, recommendations,\n"
+        "critical path analysis, claim audit, module impact, decision matrix, risk checklist,\n"
+        "roadmap, success metrics and diagnostics, every number computed from the plan. The\n"
+        "report is itself a plan mdplan reads back (its phase tables are editable).",
     )
     parser.add_argument("inputs", metavar="INPUT", nargs="+", help="plans or folders; - reads standard input")
     parser.add_argument(
