@@ -128,10 +128,14 @@ def _rewrite(args: argparse.Namespace, change: Callable[[str, str], str]) -> int
             if new != text:
                 sys.stdout.write(unified_diff(text, new, name))
                 status = max(status, FINDINGS)
-        elif path == "-":
-            write_bytes(STDOUT, (bom + new).encode("utf-8"))
-        elif new != text:
-            write_bytes(path, (bom + new).encode("utf-8"))
+        elif path == "-" or new != text:
+            try:
+                write_bytes(STDOUT if path == "-" else path, (bom + new).encode("utf-8"))
+            except OSError as error:
+                print(
+                    UnusableInput(name, "MP005", f"cannot write: {error.strerror or error}").format(), file=sys.stderr
+                )
+                status = UNUSABLE
     return status
 
 
