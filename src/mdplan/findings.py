@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
@@ -192,6 +193,16 @@ class Reach:
     def reaches(self, src: str, dst: str) -> bool:
         return bool(self._reach[src] & self._bit[dst])
 
+    def beyond(self, nodes: Iterable[str]) -> int:
+        """Every phase reached from ``nodes`` through at least one more edge, as bits."""
+        bits = 0
+        for node in nodes:
+            bits |= self._reach[node]
+        return bits
+
+    def within(self, bits: int, node: str) -> bool:
+        return bool(bits & self._bit[node])
+
 
 def reachability(scenario: Scenario) -> Reach:
     return Reach(scenario)
@@ -278,8 +289,11 @@ def _redundant(plan: Plan, scenario: Scenario) -> list[Finding]:
     for edge in scenario.edges:
         successors[edge.src].add(edge.dst)
     reach = reachability(scenario)
+    beyond = {node: reach.beyond(successors[node]) for node in scenario.phase_ids}  # reached through a successor
     found = []
     for edge in scenario.edges:
+        if not reach.within(beyond[edge.src], edge.dst):
+            continue  # the common case, decided without looking at each successor
         via = next(
             (m for m in sorted(successors[edge.src] - {edge.dst}, key=natural_key) if reach.reaches(m, edge.dst)),
             None,

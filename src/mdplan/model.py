@@ -8,6 +8,7 @@ and edges, plus diagnostics for whatever disagrees.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -279,6 +280,7 @@ class Plan:
 _NATURAL_PART = re.compile(r"(\d+)")
 
 
+@functools.lru_cache(maxsize=65536)
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key that orders ``2 < 4 < 4a < 4b < 10`` and ``T002 < T010``."""
     parts = _NATURAL_PART.split(text.lower())

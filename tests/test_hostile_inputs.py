@@ -1,0 +1,111 @@
+# ruff: noqa: PLW0108  (inputs are built lazily, one lambda each, so collecting the tests stays cheap)
+"""Hostile inputs through every command: each ends in seconds with 0, 1 or 2, at most one line
+of reason per file, never a traceback, and a failed run leaves existing files untouched."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mdplan.cli import run
+
+BOUND = 20.0  # seconds: a safety bound against hangs, not a benchmark
+
+
+def fan_out(n: int) -> str:
+    return "# Fan\n\n```\n" + "\n".join(f"Phase 1 (1 min) ──→ Phase {i} (1 min)" for i in range(2, n + 2)) + "\n```\n"
+
+
+HOSTILE: dict[str, Callable[[], bytes]] = {
+    "invalid-utf8": lambda: b"# Plan\n\n## Phase 1: \xff\xfe broken (5 min)\n",
+    "binary": lambda: b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40,
+    "nul-bytes": lambda: b"## Phase 1: A (5 min)\x00\x00\n",
+    "empty": lambda: b"",
+    "whitespace": lambda: b"   \n\t\n  \n",
+    "deep-list": lambda: "".join("  " * i + "- Phase 1 (1 min)\n" for i in range(3000)).encode(),
+    "fan-out-4000": lambda: fan_out(4_000).encode(),  # 20,000 still takes minutes: see the README limits
+    "cycle": lambda: b"## Phase 1: A (5 min)\n- Depends on: Phase 2\n\n## Phase 2: B (5 min)\n- Depends on: Phase 1\n",
+    "self-loop": lambda: b"## Phase 1: A (5 min)\n- Depends on: Phase 1\n",
+    "absurd-numbers": lambda: (
+        b"## Phase 1: A (99999999999999999999 min)\n\n## Phase 2: B (1e308 h)\n- Depends on: Phase 1\n\n"
+        b"## Phase 3: C (0 min)\n\n## Phase 4: D (3-2 min)\n\nTotal: 99999999999999999999999 minutes, 1e999% faster\n"
+    ),
+    "jinja-text": lambda: b"## Phase 1: Render {{ 7*7 }} {% raw %} {# note #} (5 min)\n",
+    "unclosed-fence": lambda: b"## Phase 1: A (5 min)\n\n```\nPhase 1 (5 min) --> Phase 2 (5 min)\n",
+    "unclosed-comment": lambda: b"## Phase 1: A (5 min)\n\n<!-- never closed\n## Phase 2: B\n",
+    "unclosed-region": lambda: b"## Phase 1: A (5 min)\n\n<!-- mdplan:begin summary -->\n",
+    "phase-bomb": lambda: ("Phase " * 50_000).encode(),
+    "paren-bomb": lambda: ("## Phase 1: " + "(" * 100_000).encode(),
+    "range-bomb": lambda: ("## Phase 1: A (" + "1-" * 50_000 + " min)\n").encode(),
+    "box-bomb": lambda: ("```\n" + "─" * 1500 + "\n" + "│\n" * 2000 + "```\n## Phase 1: A\n").encode(),
+    "backticks": lambda: ("## Phase 1: A " + "`" * 20_000 + "\n").encode(),
+    "letters-bomb": lambda: ("## Phase 1: " + "a" * 100_000 + "!\n").encode(),
+    "deep-quote": lambda: ("> " * 2000 + "## Phase 1: A (5 min)\n").encode(),
+    "wide-table": lambda: (
+        "| "
+        + " | ".join(f"c{i}" for i in range(5000))
+        + " |\n|"
+        + "---|" * 5000
+        + "\n| Phase 1 |"
+        + " x |" * 4999
+        + "\n"
+    ).encode(),
+}
+
+
+def bounded(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    start = time.perf_counter()
+    status = run(argv)
+    assert time.perf_counter() - start < BOUND, argv
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_check_and_report_end_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    plan = tmp_path / "plan.md"
+    plan.write_bytes(HOSTILE[name]())
+    status, _, err = bounded(["check", str(plan)], capsys)
+    assert status in (0, 1, 2)
+    assert len(err.strip().splitlines()) <= 1 and "Traceback" not in err and "internal error" not in err
+    out = tmp_path / "analysis.md"
+    out.write_text("previous\n", encoding="utf-8")
+    status, _, err = bounded(["report", str(plan), "-o", str(out)], capsys)
+    assert status in (0, 1, 2)
+    assert "Traceback" not in err and "internal error" not in err
+    if status == 2:
+        assert out.read_text(encoding="utf-8") == "previous\n"
+    elif name == "jinja-text":
+        report = out.read_text(encoding="utf-8")
+        assert "{{ 7\\*7 }}" in report or "{{ 7*7 }}" in report
+        assert "Render 49" not in report
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+@pytest.mark.parametrize("command", ["fmt", "sync"])
+def test_rewrites_never_lose_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, command: str
+) -> None:
+    plan = tmp_path / "plan.md"
+    data = HOSTILE[name]()
+    plan.write_bytes(data)
+    status, _, err = bounded([command, str(plan)], capsys)
+    assert status in (0, 1, 2)
+    assert len(err.strip().splitlines()) <= 1 and "Traceback" not in err and "internal error" not in err
+    if status != 0:
+        assert plan.read_bytes() == data
+
+
+def test_no_traceback_reaches_a_real_process(tmp_path: Path) -> None:
+    plan = tmp_path / "binary.md"
+    plan.write_bytes(HOSTILE["binary"]())
+    result = subprocess.run(
+        [sys.executable, "-m", "mdplan", "report", str(plan)], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "MP001" in result.stderr and "Traceback" not in result.stderr
