@@ -9,7 +9,7 @@ import pytest
 
 import mdplan
 
-BOUND_SECONDS = 10.0
+BOUND_SECONDS = 30.0
 FENCE = "```"
 
 
