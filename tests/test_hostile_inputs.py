@@ -45,6 +45,8 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
     "box-bomb": lambda: ("```\n" + "─" * 1500 + "\n" + "│\n" * 2000 + "```\n## Phase 1: A\n").encode(),
     "backticks": lambda: ("## Phase 1: A " + "`" * 20_000 + "\n").encode(),
     "letters-bomb": lambda: ("## Phase 1: " + "a" * 100_000 + "!\n").encode(),
+    "digit-run": lambda: ("## Phase 1: A (5 min)\n\n" + "7" * 19_990 + "\n").encode(),
+    "box-run-in-code": lambda: ("## Phase 1: A (5 min)\n\n```\n" + "─" * 100_000 + "\n```\n").encode(),
     "deep-quote": lambda: ("> " * 2000 + "## Phase 1: A (5 min)\n").encode(),
     "wide-table": lambda: (
         "| "

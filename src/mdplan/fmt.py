@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
 REFUSED = "MP008"
+MAX_CHAIN_LINE = 2_000
 ARROW = "──→"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _ANY_ARROW = re.compile(r"\s*(?:─+→|─+>|-+>|=+>|→|⟶)\s*")
@@ -77,8 +78,8 @@ def _chain(line: str) -> str | None:
     """``A -> B --> C`` as ``A ──→ B ──→ C`` when every part names a unit; else None."""
     from mdplan.parse.refs import find_refs
 
-    if not line.strip():
-        return None
+    if not line.strip() or len(line) > MAX_CHAIN_LINE:
+        return None  # a chain that long is no chain; splitting it would take quadratic time
     parts = _ANY_ARROW.split(line.strip())
     if len(parts) < 2 or not all(part and find_refs(part) and find_refs(part)[0].start == 0 for part in parts):
         return None

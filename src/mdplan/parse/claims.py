@@ -84,11 +84,16 @@ _ARROW = re.compile(r"\s*(?:→|->|-->|──→|⟶|=>)\s*")
 _PATH_FILLER = re.compile(r"^[\s{},&*_`]*(?:and[\s{},&*_`]*)*$")
 
 
+MAX_CLAIM_LINE = 2_000
+
+
 def read_claims(block: Block) -> list[Fact]:
     """Recognizer for paragraphs, list items and code blocks."""
     facts: list[Fact] = []
     for index, line in enumerate(block.lines):
         text = line.text  # as written, so columns are exact; the patterns allow ** and _
+        if len(text) > MAX_CLAIM_LINE:
+            continue  # no claim is that long; the patterns would take quadratic time on digit runs
         facts.extend(_Line(text, line, block, block.lines[:index]).claims())
     return facts
 
