@@ -59,6 +59,10 @@ def find_regions(text: str, source: str) -> list[Region]:
     position = 0
     while begin := _BEGIN.search(text, position):
         line = text.count("\n", 0, begin.start()) + 1
+        early = _END.search(text, position, begin.start())
+        if early:
+            line = text.count("\n", 0, early.start()) + 1
+            raise UnusableInput(source, BAD_REGION, "mdplan:end without an mdplan:begin", line)
         end = _END.search(text, begin.end())
         nested = _BEGIN.search(text, begin.end())
         if end is None or (nested is not None and nested.start() < end.start()):
@@ -121,7 +125,22 @@ def without_regions(text: str, regions: list[Region]) -> str:
 
 
 def sync_text(text: str, source: str, template_dir: Path | None = None, estimate: Estimate = "mid") -> str:
-    """The document with every region refreshed; the same text when it has none."""
+    """The document with every region refreshed; the same text when it has none.
+
+    A region's new length moves the lines after it, and sections show source lines: so the
+    refresh repeats until nothing moves (twice at most, since a section's line count does not
+    depend on the numbers in it), and a second sync changes nothing.
+    """
+    current = text
+    for _ in range(3):
+        refreshed = _sync_once(current, source, template_dir, estimate)
+        if refreshed == current:
+            break
+        current = refreshed
+    return current
+
+
+def _sync_once(text: str, source: str, template_dir: Path | None, estimate: Estimate) -> str:
     regions = find_regions(text, source)
     if not regions:
         return text
