@@ -87,3 +87,13 @@ def test_report_out_dir_writes_one_report_per_plan(tmp_path: Path, capsys: pytes
     assert run(["report", str(docs), "--out-dir", str(out), "--check"]) == 0
     assert run(["report", str(docs), str(docs / "a" / "plan.md")]) == 2
     assert "need --out-dir" in capsys.readouterr().err
+
+
+def test_a_pyproject_without_mdplan_is_not_ours_to_parse(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project\nname = broken", encoding="utf-8")
+    plan = tmp_path / "plan.md"
+    plan.write_text("## Phase 1: A (5 min)\n", encoding="utf-8")
+    assert run(["check", str(plan)]) == 0
+    (tmp_path / "pyproject.toml").write_text("[tool.mdplan\nestimate = 'high'", encoding="utf-8")
+    assert run(["check", str(plan)]) == 2
+    assert "MP009" in capsys.readouterr().err

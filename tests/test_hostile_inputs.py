@@ -28,7 +28,7 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
     "empty": lambda: b"",
     "whitespace": lambda: b"   \n\t\n  \n",
     "deep-list": lambda: "".join("  " * i + "- Phase 1 (1 min)\n" for i in range(3000)).encode(),
-    "fan-out-2000": lambda: fan_out(2_000).encode(),  # 20,000 still takes minutes: see the README limits
+    "fan-out-2000": lambda: fan_out(2_000).encode(),  # 20,000: its own test below (check and fmt only)
     "cycle": lambda: b"## Phase 1: A (5 min)\n- Depends on: Phase 2\n\n## Phase 2: B (5 min)\n- Depends on: Phase 1\n",
     "self-loop": lambda: b"## Phase 1: A (5 min)\n- Depends on: Phase 1\n",
     "absurd-numbers": lambda: (
@@ -45,6 +45,14 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
     "box-bomb": lambda: ("```\n" + "─" * 1500 + "\n" + "│\n" * 2000 + "```\n## Phase 1: A\n").encode(),
     "backticks": lambda: ("## Phase 1: A " + "`" * 20_000 + "\n").encode(),
     "letters-bomb": lambda: ("## Phase 1: " + "a" * 100_000 + "!\n").encode(),
+    "huge-duration": lambda: ("## Phase 1: A (" + "9" * 400 + " min)\n").encode(),
+    "huge-hours-minutes": lambda: ("## Phase 1: A (" + "9" * 400 + "h59)\n").encode(),
+    "huge-phase-id": lambda: ("## Phase " + "7" * 5000 + ": A (5 min)\n- Depends on: Phase 1\n").encode(),
+    "repeated-list": lambda: ("## Phase 1: A (5 min)\n- Depends on: " + "Phase 1, " * 5000 + "\n").encode(),
+    "repeated-range": lambda: ("## Phase 1: A (5 min)\n- Depends on: " + "Phase 1-" * 5000 + "\n").encode(),
+    "padded-code": lambda: ("## Phase 1: A (5 min)\n\n```\n" + ("x" + " " * 1900 + "\n") * 200 + "```\n").encode(),
+    "digit-lines": lambda: ("## Phase 1: A (5 min)\n\n" + ("9" * 1990 + "\n\n") * 20).encode(),
+    "jinja-heading": lambda: b"# {{ 7*7 }} plan\n\n## Phase 1: A (5 min)\n",
     "digit-run": lambda: ("## Phase 1: A (5 min)\n\n" + "7" * 19_990 + "\n").encode(),
     "box-run-in-code": lambda: ("## Phase 1: A (5 min)\n\n```\n" + "─" * 100_000 + "\n```\n").encode(),
     "deep-quote": lambda: ("> " * 2000 + "## Phase 1: A (5 min)\n").encode(),
@@ -111,3 +119,12 @@ def test_no_traceback_reaches_a_real_process(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "MP001" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_twenty_thousand_way_fan_out_is_checked_in_seconds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = tmp_path / "fan.md"
+    plan.write_text(fan_out(20_000), encoding="utf-8")
+    status, _, err = bounded(["check", str(plan)], capsys)
+    assert status == 0 and not err
+    status, _, err = bounded(["fmt", "--check", str(plan)], capsys)
+    assert status == 0 and not err

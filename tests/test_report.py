@@ -173,3 +173,41 @@ def test_past_the_layout_limit_the_report_lists_each_phase_with_its_successors()
     report = report_of("## Phase 1: Start (1 min)\n\n" + chain)
     assert "too large for a layered picture" in report
     assert "Phase 1 (Start, 1 min)\n    └──→ Phase 2" in report
+
+
+def test_formatting_section_by_section_equals_formatting_the_whole() -> None:
+    from mdplan.render import REPORT_TEMPLATE, make_environment, normalize
+    from mdplan.render.canonical import sections as _sections
+    from mdplan.render.context import build_context
+
+    plan = FIXTURES / "reference-multipart-plan.md"
+    analysis = mdplan.analyze(mdplan.parse(plan.read_text(encoding="utf-8"), str(plan)))
+    raw = make_environment().get_template(REPORT_TEMPLATE).render(build_context(analysis))
+    assert normalize(raw) == mdformat.text(raw, extensions={"gfm"}, options={"number": True})
+    fenced = "# T\n\n```\n## not a heading\n```\n\n## A\n\ntext\n~~~~\n## B\n~~~\n~~~~\n## C\n"
+    assert [s.splitlines()[0] for s in _sections(fenced)] == ["# T", "```", "## A", "## C"]
+    assert [s.splitlines()[0] for s in _sections("# T\n###### x\n#######\n#7\n")] == ["# T", "###### x"]
+    assert len(_sections("- item\n  ```\n  code\n  ```\ntext\n```\nx\n```\n")) == 1  # no blank line before
+
+
+_CELL_TEXT = st.text(alphabet=st.sampled_from(list("ab Z09 .,:;()'\"/?%+=#→–-*_`[]<>&\\|!~{}é中\t")), max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(_CELL_TEXT, _CELL_TEXT), min_size=1, max_size=5),
+    st.sampled_from(["---", ":---", "---:", ":---:"]),
+    st.text(alphabet=st.sampled_from(list("`~ab\n|-# ")), max_size=30),
+)
+def test_canonical_tables_and_fences_are_what_mdformat_writes(
+    rows: list[tuple[str, str]], align: str, body: str
+) -> None:
+    from mdplan.render import fence, table_cell
+    from mdplan.render.canonical import normalize
+
+    table = (
+        "| A | B |\n| --- | " + align + " |\n" + "".join(f"| {table_cell(a)} | {table_cell(b)} |\n" for a, b in rows)
+    )
+    document = f"# T\n\n{table}\n{fence(body, 'text')}\n\n## Next\n\n{table}"
+    expected = mdformat.text(document, extensions={"gfm"}, options={"number": True})
+    assert normalize(document) == expected

@@ -9,7 +9,10 @@ from mdplan.errors import UnusableInput
 from mdplan.merge import Estimate, merge
 from mdplan.model import Plan
 from mdplan.parse import read_document
-from mdplan.parse.report import is_report, read_report
+
+# how every report mdplan writes begins (``mdplan.parse.report`` reads it back; it loads only then)
+REPORT_TITLE = "# Parallelization Report: "
+REPORT_SUMMARY = "\n## Executive Summary\n\nmdplan read "
 
 STDIN = "-"
 
@@ -17,6 +20,8 @@ STDIN = "-"
 def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan:
     """The plan a Markdown document states. Raises :class:`UnusableInput` when it has no phase."""
     if is_report(text):
+        from mdplan.parse.report import read_report
+
         plan = read_report(text, source, estimate)
     else:
         from mdplan.sync import find_regions, without_regions
@@ -27,6 +32,11 @@ def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan
     if not plan.phases:
         raise UnusableInput(source, "MP002", "not a plan: no phase found")
     return plan
+
+
+def is_report(text: str) -> bool:
+    """Whether ``text`` is a report mdplan wrote (its own title and summary, as anyone sees them)."""
+    return text.startswith(REPORT_TITLE) and REPORT_SUMMARY in text
 
 
 def parse_file(path: str, estimate: Estimate = "mid") -> Plan:

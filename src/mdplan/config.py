@@ -39,11 +39,20 @@ def _config_in(folder: Path) -> Config:
         if dotfile.is_file():
             return _validated(_load(dotfile), dotfile)
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
+        if _mentions_mdplan(pyproject):
             table = _load(pyproject).get("tool", {}).get("mdplan")
             if table is not None:
                 return _validated(table, pyproject)
     return Config()
+
+
+def _mentions_mdplan(pyproject: Path) -> bool:
+    """A pyproject.toml that never says ``mdplan`` holds no ``[tool.mdplan]``: it is not parsed
+    (parsing TOML is most of a small check's start-up), and a fault in it is not ours to report."""
+    try:
+        return b"mdplan" in pyproject.read_bytes()
+    except OSError:
+        return False
 
 
 def _load(path: Path) -> dict[str, Any]:

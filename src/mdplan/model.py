@@ -280,8 +280,22 @@ class Plan:
 _NATURAL_PART = re.compile(r"(\d+)")
 
 
+NaturalKey = tuple[tuple[int, int, str], ...]
+
+
 @functools.lru_cache(maxsize=65536)
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key that orders ``2 < 4 < 4a < 4b < 10`` and ``T002 < T010``."""
+def natural_key(text: str) -> NaturalKey:
+    """Sort key that orders ``2 < 4 < 4a < 4b < 10`` and ``T002 < T010``.
+
+    A digit run compares by its length without leading zeros, then by its digits: the order of
+    its value, with no conversion to ``int`` (which refuses runs past 4,300 digits).
+    """
     parts = _NATURAL_PART.split(text.lower())
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p)
+    return tuple(_natural_part(p) for p in parts if p)
+
+
+def _natural_part(part: str) -> tuple[int, int, str]:
+    if part.isdigit():
+        digits = part.lstrip("0")
+        return (0, len(digits), digits)
+    return (1, 0, part)

@@ -48,44 +48,47 @@ def list_schedule(
     k: int,
 ) -> WorkerRun:
     """Start times with at most ``k`` phases running at once; ``order`` is topological."""
-    priority = bottom_levels(order, successors, minutes)
-    waiting = {node: 0 for node in order}
-    for node in order:
-        for succ in successors[node]:
-            waiting[succ] += 1
-    ready = [_entry(node, priority) for node in order if waiting[node] == 0]
-    heapq.heapify(ready)
-    running: list[tuple[float, str]] = []
-    start: dict[str, float] = {}
-    now = 0.0
-    while ready or running:
-        while ready and len(running) < k:
-            node = heapq.heappop(ready)[-1]
-            start[node] = now
-            heapq.heappush(running, (now + minutes[node], node))
-        now, done = heapq.heappop(running)
-        _release(done, successors, waiting, ready, priority)
-        while running and running[0][0] <= now + EPSILON:
-            _release(heapq.heappop(running)[1], successors, waiting, ready, priority)
-    makespan = max((start[n] + minutes[n] for n in order), default=0.0)
-    return WorkerRun(k, makespan, start)
+    return _Scheduler(order, successors, minutes).run(k)
 
 
-def _entry(node: str, priority: Mapping[str, float]) -> tuple[float, tuple[tuple[int, int | str], ...], str]:
-    return (-priority[node], natural_key(node), node)
+class _Scheduler:
+    """What every k shares: priorities as integer ranks (lower runs first), the successor lists
+    and the in-degrees by rank. Heaps of small integers keep each run cheap on wide plans."""
 
+    def __init__(self, order: Sequence[str], successors: Mapping[str, Sequence[str]], minutes: Mapping[str, float]):
+        priority = bottom_levels(order, successors, minutes)
+        self.nodes = sorted(order, key=lambda node: (-priority[node], natural_key(node), node))
+        rank = {node: i for i, node in enumerate(self.nodes)}
+        self.minutes = [minutes[node] for node in self.nodes]
+        self.successors = [[rank[s] for s in successors[node]] for node in self.nodes]
+        self.indegree = [0] * len(self.nodes)
+        for succs in self.successors:
+            for succ in succs:
+                self.indegree[succ] += 1
 
-def _release(
-    done: str,
-    successors: Mapping[str, Sequence[str]],
-    waiting: dict[str, int],
-    ready: list[tuple[float, tuple[tuple[int, int | str], ...], str]],
-    priority: Mapping[str, float],
-) -> None:
-    for succ in successors[done]:
-        waiting[succ] -= 1
-        if waiting[succ] == 0:
-            heapq.heappush(ready, _entry(succ, priority))
+    def run(self, k: int) -> WorkerRun:
+        waiting = list(self.indegree)
+        ready = [r for r, count in enumerate(waiting) if count == 0]  # ascending: already a heap
+        running: list[tuple[float, int]] = []
+        start = [0.0] * len(self.nodes)
+        now = 0.0
+        while ready or running:
+            while ready and len(running) < k:
+                rank = heapq.heappop(ready)
+                start[rank] = now
+                heapq.heappush(running, (now + self.minutes[rank], rank))
+            now, done = heapq.heappop(running)
+            self._release(done, waiting, ready)
+            while running and running[0][0] <= now + EPSILON:
+                self._release(heapq.heappop(running)[1], waiting, ready)
+        makespan = max((s + m for s, m in zip(start, self.minutes, strict=True)), default=0.0)
+        return WorkerRun(k, makespan, dict(zip(self.nodes, start, strict=True)))
+
+    def _release(self, done: int, waiting: list[int], ready: list[int]) -> None:
+        for succ in self.successors[done]:
+            waiting[succ] -= 1
+            if waiting[succ] == 0:
+                heapq.heappush(ready, succ)
 
 
 def worker_counts(phases: int) -> list[int]:
@@ -105,8 +108,9 @@ def worker_curve(
 ) -> tuple[list[tuple[int, float]], int]:
     """(k, makespan) from one worker up to the first k that reaches ``unlimited``; that k."""
     curve: list[tuple[int, float]] = []
+    scheduler = _Scheduler(order, successors, minutes)
     for k in worker_counts(len(order)):
-        run = list_schedule(order, successors, minutes, k)
+        run = scheduler.run(k)
         curve.append((k, run.makespan))
         if run.makespan <= unlimited + EPSILON:
             return curve, k

@@ -7,6 +7,7 @@ source positions. It never prints and never raises for odd input.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -16,9 +17,7 @@ from mdplan.parse.claims import read_claims
 from mdplan.parse.commands import read_test_runs
 from mdplan.parse.diagram import read_diagram
 from mdplan.parse.files import read_code_paths, read_file_fields
-from mdplan.parse.frontmatter import read_front_matter
 from mdplan.parse.labels import read_duration_fields, read_labels
-from mdplan.parse.mermaid import is_mermaid, read_mermaid
 from mdplan.parse.obsidian import read_obsidian_tasks
 from mdplan.parse.partial import read_partial_needs
 from mdplan.parse.prose import read_prose, read_prose_durations
@@ -26,6 +25,22 @@ from mdplan.parse.tables import read_table
 from mdplan.parse.timeline import read_timeline
 
 Recognizer = Callable[[Block], list[Fact]]
+
+
+def _on_first_use(module: str, name: str) -> Recognizer:
+    """A recognizer whose module loads when a block first needs it: blocks most plans never
+    have (Mermaid, front matter) cost nothing at start-up."""
+
+    def recognizer(block: Block) -> list[Fact]:
+        found: Recognizer = getattr(importlib.import_module(f"mdplan.parse.{module}"), name)
+        return found(block)
+
+    recognizer.__name__ = name
+    return recognizer
+
+
+read_mermaid = _on_first_use("mermaid", "read_mermaid")
+read_front_matter = _on_first_use("frontmatter", "read_front_matter")
 
 RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
     "heading": (read_labels, read_prose),
@@ -98,7 +113,7 @@ def _without_overlong_lines(block: Block) -> tuple[Block, list[Fact]]:
 
 def _recognizers(block: Block) -> tuple[Recognizer, ...]:
     """A Mermaid block is read as Mermaid only, never traced as a drawing."""
-    if block.kind == "code" and is_mermaid(block):
+    if block.kind == "code" and block.is_mermaid:
         return (read_mermaid,)
     return RECOGNIZERS[block.kind]
 

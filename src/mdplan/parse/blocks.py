@@ -68,6 +68,12 @@ class Block:
     def text(self) -> str:
         return " ".join(line.text for line in self.lines)
 
+    @property
+    def is_mermaid(self) -> bool:
+        """A fenced block whose info string names Mermaid (``mermaid``, ``{mermaid}``)."""
+        words = self.info.split()
+        return bool(words) and words[0].lower().strip("{}") == "mermaid"
+
 
 def make_parser() -> MarkdownIt:
     """The one markdown-it configuration mdplan reads with: CommonMark, GFM tables, front matter.

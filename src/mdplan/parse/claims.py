@@ -24,10 +24,10 @@ from typing import Any, Literal
 
 from mdplan.model import ClaimKind, ClaimStated, Fact, Pos, ScenarioName, natural_key
 from mdplan.parse.blocks import Block, Line
-from mdplan.parse.durations import UNIT_PATTERN, find_durations, unit_minutes
+from mdplan.parse.durations import NUMBER, UNIT_PATTERN, find_durations, unit_minutes
 from mdplan.parse.refs import find_refs
 
-_NUMBER = r"\d+(?:\.\d+)?"
+_NUMBER = NUMBER
 _APPROX = r"(?P<approx>~|≈|about\s+|approx(?:imately|\.)?\s+|roughly\s+|around\s+)?"
 _BOUND = r"(?P<bound><=?|>=?|≤|≥|under\s+|less\s+than\s+|at\s+most\s+|over\s+|more\s+than\s+)?"
 _RANGE = rf"(?P<a>{_NUMBER})(?:\s*(?:-|–|—|to)\s*(?P<b>{_NUMBER}))?"

@@ -19,11 +19,16 @@ UNIT_MINUTES: dict[str, float] = {
 
 _UNIT = "|".join(sorted((re.escape(u) for u in UNIT_MINUTES), key=len, reverse=True))
 UNIT_PATTERN = _UNIT  # every unit spelling, as a regex alternation
-_NUMBER = r"\d+(?:\.\d+)?"
-_DURATION = re.compile(
-    rf"(?P<approx>~|≈|about\s+|approx\.?\s+)?(?P<a>{_NUMBER})\s*(?P<unit_a>{_UNIT})?"
-    rf"(?:\s*(?:-|–|—|to)\s*(?P<b>{_NUMBER}))?\s*(?P<unit>{_UNIT})(?![A-Za-z])"
-    rf"|(?P<hh>\d+)h(?P<mm>\d{{1,2}})(?![\dA-Za-z])",
+# A number plans write: at most 9 digits before the point (a billion minutes is ~8,000 years of
+# 8-hour days). A longer digit run is not read as a number at all, so no value can overflow later.
+MAX_NUMBER_DIGITS = 9
+NUMBER = rf"(?<![\d.])\d{{1,{MAX_NUMBER_DIGITS}}}(?:\.\d{{1,{MAX_NUMBER_DIGITS}}})?(?![\d.]\d)(?!\d)"
+_NUMBER = NUMBER
+_DURATION = re.compile(  # ``2h30`` first: otherwise its ``2h`` alone would read as a duration
+    rf"(?P<approx>~|≈|about\s+|approx\.?\s+)?"
+    rf"(?:(?<!\d)(?P<hh>\d{{1,{MAX_NUMBER_DIGITS}}})h(?P<mm>\d{{1,2}})(?![\dA-Za-z])"
+    rf"|(?P<a>{_NUMBER})\s*(?P<unit_a>{_UNIT})?"
+    rf"(?:\s*(?:-|–|—|to)\s*(?P<b>{_NUMBER}))?\s*(?P<unit>{_UNIT})(?![A-Za-z]))",
     re.IGNORECASE,
 )
 _RANGE_ONLY = re.compile(rf"^\s*(?P<a>{_NUMBER})\s*(?:-|–|—)\s*(?P<b>{_NUMBER})\s*$")

@@ -120,7 +120,7 @@ def find_refs(text: str, *, generic: bool = False) -> list[Ref]:
 
 @functools.lru_cache(maxsize=4096)
 def _find_refs(text: str, generic: bool) -> tuple[Ref, ...]:
-    refs = [r for r in (_unit_ref(text, m) for m in _UNIT_WORD.finditer(text)) if r]
+    refs = _unit_refs(text)
     refs.extend(_code_refs(text, generic))
     refs.extend(Ref((ALL_STORIES,), m.start(), m.end()) for m in _ALL_STORIES.finditer(text))
     refs.sort(key=lambda r: (r.start, -r.end))
@@ -147,6 +147,18 @@ def bare_ids(text: str) -> tuple[str, ...]:
         if end >= len(plain):
             return tuple(ids)
     return ids_in(plain, generic=True)
+
+
+def _unit_refs(text: str) -> list[Ref]:
+    """``Phase 1, Phase 2-4``: a unit word inside a list already read starts no list of its own
+    (reading it again would make a long list quadratic)."""
+    refs: list[Ref] = []
+    for word in _UNIT_WORD.finditer(text):
+        if refs and word.start() < refs[-1].end:
+            continue
+        if ref := _unit_ref(text, word):
+            refs.append(ref)
+    return refs
 
 
 def _unit_ref(text: str, word: re.Match[str]) -> Ref | None:

@@ -18,7 +18,7 @@ from datetime import date
 
 from mdplan.model import DurationStated, EdgeStated, Fact, Note, PhaseNamed, Pos, View
 from mdplan.parse.blocks import Block, Line
-from mdplan.parse.durations import MINUTES_PER_DAY, MINUTES_PER_WEEK
+from mdplan.parse.durations import MINUTES_PER_DAY, MINUTES_PER_WEEK, NUMBER
 from mdplan.parse.labels import label_facts
 from mdplan.parse.refs import parse_label
 
@@ -36,7 +36,7 @@ _NODE = re.compile(
 
 def read_mermaid(block: Block) -> list[Fact]:
     """Recognizer for code blocks fenced as ``mermaid``."""
-    if not block.lines or not is_mermaid(block):
+    if not block.lines or not block.is_mermaid:
         return []
     body = [line for line in block.lines if line.text.strip()]
     if not body:
@@ -47,11 +47,6 @@ def read_mermaid(block: Block) -> list[Fact]:
     if kind == "gantt":
         return _Gantt(block.view).read(body[1:])
     return []
-
-
-def is_mermaid(block: Block) -> bool:
-    words = block.info.split()
-    return bool(words) and words[0].lower().strip("{}") == "mermaid"
 
 
 def _slug(text: str) -> str:
@@ -150,7 +145,7 @@ _GANTT_SKIP = re.compile(
     re.IGNORECASE,
 )
 _TAGS = {"done", "active", "crit", "milestone"}
-_MERMAID_DURATION = re.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m|h|d|w)$")
+_MERMAID_DURATION = re.compile(rf"^(?P<n>{NUMBER})\s*(?P<unit>ms|s|m|h|d|w)$")
 _UNIT_MINUTES = {"ms": 1 / 60000, "s": 1 / 60, "m": 1.0, "h": 60.0, "d": MINUTES_PER_DAY, "w": MINUTES_PER_WEEK}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from mdplan.parse.durations import Minutes, parse_duration, parse_unitless_range, unit_minutes
+from mdplan.parse.durations import NUMBER, Minutes, parse_duration, parse_unitless_range, unit_minutes
 from mdplan.parse.ids import Ref, bare_ids, find_refs, ids_in, phase_label
 
 __all__ = ["Label", "Ref", "bare_ids", "find_refs", "ids_in", "parse_label", "phase_label", "strip_markup"]
@@ -157,7 +157,7 @@ def _plain_title(rest: str) -> str | None:
 
 
 _UNIT_WINDOW = re.compile(
-    r"^(?P<unit>weeks?|days?|hours?|tuần|ngày|giờ|第?周|天)\s*(?P<a>\d+(?:\.\d+)?)(?:\s*[-–]\s*(?P<b>\d+(?:\.\d+)?))?$",
+    rf"^(?P<unit>weeks?|days?|hours?|tuần|ngày|giờ|第?周|天)\s*(?P<a>{NUMBER})(?:\s*[-–]\s*(?P<b>{NUMBER}))?$",
     re.IGNORECASE,
 )
 

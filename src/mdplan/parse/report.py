@@ -46,11 +46,10 @@ from mdplan.model import (
 )
 from mdplan.parse.blocks import Block, split_blocks
 from mdplan.parse.claims import SUM, sum_terms, written_path
-from mdplan.parse.durations import parse_duration, unit_minutes
+from mdplan.parse.durations import NUMBER, parse_duration, unit_minutes
 from mdplan.parse.ids import label_id, phase_label
 
 TITLE_PREFIX = "Parallelization Report: "
-_SUMMARY_START = "mdplan read "
 _GRAPH_HEADING = re.compile(r"^(?P<name>Current|Optimized) Dependency Graph$")
 _FROM = re.compile(r'^From "(?P<title>.*)" \(line (?P<line>\d+)\):')
 _ID_IN_CELL = re.compile(r"^(?P<label>.*) \(`(?P<id>[^`]+)`\)$")
@@ -68,7 +67,7 @@ _PARTIAL = re.compile(r'^(?P<subject>.+?) needs only the "(?P<what>.*)" of (?P<p
 _TESTS = re.compile(r"^test commands run one after another: (?P<commands>.*)$")
 _COMMAND = re.compile(r"`(?P<command>[^`]*)` \((?P<time>[^()]*)\)")
 _STATED = re.compile(r"^(?P<dst>.+?) depends on (?P<src>.+?)(?P<soft> \(optional\))?$")
-_CLAIMED = re.compile(r"^(?P<approx>~)?(?P<bound>[<>])?(?P<a>\d+(?:\.\d+)?)(?:-(?P<b>\d+(?:\.\d+)?))?\s*(?P<unit>.*)$")
+_CLAIMED = re.compile(rf"^(?P<approx>~)?(?P<bound>[<>])?(?P<a>{NUMBER})(?:-(?P<b>{NUMBER}))?\s*(?P<unit>.*)$")
 _DENIAL_KINDS: dict[str, DenialKind] = {
     "blocks nothing": "no_successors",
     "depends on nothing": "no_predecessors",
@@ -76,11 +75,6 @@ _DENIAL_KINDS: dict[str, DenialKind] = {
     "runs in parallel with": "parallel",
 }
 _CLAIM_KINDS: set[str] = {"total", "percent", "saving", "steps", "path", "window", "sum"}
-
-
-def is_report(text: str) -> bool:
-    """Whether ``text`` is a report mdplan wrote (its own title and summary, as anyone sees them)."""
-    return text.startswith("# " + TITLE_PREFIX) and "\n## Executive Summary\n\n" + _SUMMARY_START in text
 
 
 def read_report(text: str, source: str, estimate: Estimate = "mid") -> Plan:

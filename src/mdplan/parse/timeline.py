@@ -12,11 +12,11 @@ import re
 
 from mdplan.model import ClaimStated, Fact, Pos, View, WindowStated
 from mdplan.parse.blocks import Block, Line
-from mdplan.parse.durations import unit_minutes
+from mdplan.parse.durations import NUMBER, unit_minutes
 from mdplan.parse.refs import find_refs, strip_markup
 
 _ROW_LEAD = re.compile(r"^\s*(?:[-*+]\s+)?(?:parallel\s+)?$", re.IGNORECASE)
-_NUMBER = r"\d+(?:\.\d+)?"
+_NUMBER = NUMBER
 _WINDOW = rf"(?P<a>{_NUMBER})\s*(?:-|–|to)\s*(?P<b>{_NUMBER})\s*(?P<unit>[^\W\d]+)?"
 _ROW_WINDOW = re.compile(rf"\s*:\s*{_WINDOW}\s*(?:\(.*\))?\s*$")
 _GROUP_ROW = re.compile(rf"^\s*\{{(?P<body>[^{{}}]*)\}}\s*[:=]\s*{_WINDOW}\s*(?:\(.*\))?\s*$")

@@ -5,15 +5,13 @@ Document text reaches templates only as data in the context, never as template s
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import re
-from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mdplan.analyze import Analysis
+from mdplan.render.canonical import normalize
 from mdplan.render.context import build_context
 
 if TYPE_CHECKING:
@@ -66,32 +64,4 @@ def render_report(analysis: Analysis, template_dir: Path | None = None) -> str:
     return normalize(template.render(build_context(analysis)))
 
 
-def normalize(markdown: str) -> str:
-    """mdformat with GFM tables: the report is stable under the formatter users run."""
-    import mdformat
-
-    with _tight_lists_remembered():
-        formatted: str = mdformat.text(markdown, extensions={"gfm"}, options={"number": True})
-    return formatted
-
-
-@contextlib.contextmanager
-def _tight_lists_remembered() -> Iterator[None]:
-    """mdformat asks, for every item of a list, whether the whole list is tight: quadratic in a
-    list's length (a 6,000-item list took minutes). The answer cannot change while one document
-    renders, so it is remembered per list for that render. mdformat's output is unchanged; if a
-    later mdformat moves the function, nothing is patched."""
-    from mdformat.renderer import _util
-
-    original = getattr(_util, "is_tight_list", None)
-    if original is None:
-        yield
-        return
-    _util.is_tight_list = functools.cache(original)
-    try:
-        yield
-    finally:
-        _util.is_tight_list = original
-
-
-__all__ = ["bundled_template_dir", "make_environment", "render_report"]
+__all__ = ["bundled_template_dir", "make_environment", "normalize", "render_report"]

@@ -1,0 +1,241 @@
+"""The report in mdformat's canonical form (GFM tables, consecutive list numbers), cheaply.
+
+mdformat is the authority: every report is stable under the formatter users run. On large
+plans formatting the whole report at once was most of the run and most of the memory, so the
+text is cut into sections that no Markdown block spans, and each section takes the cheapest
+path that gives mdformat's own text:
+
+- a fenced code block written as mdformat writes fences is kept as it is;
+- a table is padded here, with each cell's text as mdformat renders it (plain words need no
+  rendering; any other cell is rendered by mdformat, all of them in one small table);
+- anything else is formatted by mdformat.
+
+Tests hold the result equal to mdformat on the whole text, for the reports of every fixture
+and for generated tables and fences.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+from collections.abc import Iterator, Sequence
+
+FORMAT_OPTIONS = {"number": True}
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING = re.compile(r"#{1,6}(?: |$)")
+_DELIMITER_ROW = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+\s*$")
+_CELL = re.compile(r"((?:\\.|[^\\|])*)\|")
+# characters mdformat never escapes or rewrites in a table cell (with at least one letter or digit
+# in the cell, so no cell reads as a delimiter row); URLs and runs of spaces go the long way
+_PLAIN_PUNCTUATION = frozenset(" ,.;:()'\"/?%+=#→←–—-")
+
+
+BATCH = 64 * 1024  # characters of consecutive sections mdformat formats in one call
+
+
+def normalize(markdown: str) -> str:
+    """``markdown`` exactly as ``mdformat --extensions gfm --number`` writes it."""
+    parts: list[str] = []
+    pending: list[str] = []  # consecutive sections for mdformat: one call per batch, not per section
+
+    def flush() -> None:
+        if pending:
+            parts.append(_mdformat("".join(pending)))
+            pending.clear()
+
+    with _tight_lists_remembered():
+        for section in sections(markdown):
+            canonical = _canonical_fence(section) or _canonical_table(section)
+            if canonical is None and sum(map(len, pending)) + len(section) > BATCH:
+                flush()
+            if canonical is None:
+                pending.append(section)
+            else:
+                flush()
+                parts.append(canonical)
+        flush()
+    return "\n".join(part for part in parts if part)
+
+
+def _mdformat(markdown: str) -> str:
+    import mdformat
+
+    formatted: str = mdformat.text(markdown, extensions={"gfm"}, options=FORMAT_OPTIONS)
+    return formatted
+
+
+def sections(markdown: str) -> list[str]:
+    """``markdown`` cut where no block continues across the cut.
+
+    Cuts fall before each heading (``#`` to ``######`` flush left), before each fence and each
+    table that starts flush left after a blank line, and after such a table at the blank line
+    that ends it. A heading ends any paragraph, list or quote above it; a blank line and then a
+    flush-left line end any list item or quote. Text inside fences is never cut. Templates write
+    these blocks flush left and use no HTML blocks.
+    """
+    cutter = _Cutter()
+    for line in markdown.splitlines(keepends=True):
+        cutter.add(line)
+    return ["".join(lines) for lines in cutter.parts]
+
+
+class _Cutter:
+    """The state of :func:`sections` between lines: the parts so far, the open fence, whether a
+    table is running."""
+
+    def __init__(self) -> None:
+        self.parts: list[list[str]] = [[]]
+        self.fence = ""
+        self.in_table = False
+
+    def add(self, line: str) -> None:
+        if self._cuts_before(line) and self.parts[-1]:
+            self.parts.append([])
+        self.parts[-1].append(line)
+
+    def _cuts_before(self, line: str) -> bool:
+        opening = _FENCE.match(line)
+        after_blank = not self.parts[-1] or not self.parts[-1][-1].strip()
+        if self.fence:
+            if opening and _closes(opening, line, self.fence):
+                self.fence = ""
+            return False
+        if self.in_table and not line.startswith("|"):
+            self.in_table = False
+            if not line.strip():
+                return True  # else a heading ends the table, and a line of text is one more row
+        if opening:
+            self.fence = opening[1]
+            return line[0] in "`~" and after_blank
+        if line.startswith("|") and after_blank and not self.in_table:
+            self.in_table = True
+            return True
+        return bool(_HEADING.match(line))
+
+
+def _closes(opening: re.Match[str], line: str, fence: str) -> bool:
+    marker = opening[1]
+    return marker[0] == fence[0] and len(marker) >= len(fence) and not line[opening.end() :].strip()
+
+
+def _canonical_fence(section: str) -> str | None:
+    """A section that is one fenced code block already written as mdformat writes it (backticks,
+    one longer than any run inside, the info string trimmed, the body kept as it is)."""
+    lines = section.rstrip("\n").split("\n")
+    if len(lines) < 2 or "\x00" in section or "\r" in section:
+        return None
+    opening, body, closing = lines[0], lines[1:-1], lines[-1]
+    marker = opening[: len(opening) - len(opening.lstrip("`"))]
+    info = opening[len(marker) :]
+    longest = max((len(run) for run in re.findall(r"`+", "\n".join(body))), default=0)
+    if closing != marker or marker != "`" * max(3, longest + 1) or info != info.strip() or "`" in info:
+        return None
+    return section.rstrip("\n") + "\n"
+
+
+def _canonical_table(section: str) -> str | None:
+    """A section that is one GFM table, rows of equal width, nothing else: padded as
+    mdformat-gfm pads (wcwidth columns, at least 3 wide), cells as mdformat renders them."""
+    lines = section.rstrip("\n").split("\n")
+    if len(lines) < 2 or not _DELIMITER_ROW.match(lines[1]) or "\x00" in section or "\r" in section:
+        return None
+    rows = [row for row in map(_cells, lines) if row is not None]
+    if len(rows) != len(lines) or any(len(row) != len(rows[0]) for row in rows):
+        return None
+    header, delimiter, *body = rows
+    rendered = _rendered_cells([cell for row in (header, *body) for cell in row])
+    if rendered is None:
+        return None
+    aligns = [_alignment(cell) for cell in delimiter]
+    table = [[rendered[cell] for cell in row] for row in (header, *body)]
+    return "\n".join(_padded(table, aligns)) + "\n"
+
+
+def _cells(line: str) -> list[str] | None:
+    """The cells of ``| a | b \\| c |``, split at unescaped pipes as GFM splits them."""
+    line = line.rstrip()
+    if not line.startswith("|"):
+        return None
+    cells: list[str] = []
+    position = 1
+    while position < len(line):
+        match = _CELL.match(line, position)
+        if match is None:
+            return None
+        cells.append(match[1].strip())
+        position = match.end()
+    return cells if position == len(line) and cells else None
+
+
+def _alignment(delimiter: str) -> str:
+    left, right = delimiter.startswith(":"), delimiter.endswith(":")
+    return "^" if left and right else ">" if right else "<" if left else ""
+
+
+def _is_plain(cell: str) -> bool:
+    if not cell:
+        return True
+    if "  " in cell or "://" in cell or "www." in cell.lower():
+        return False
+    return all(c.isalnum() or c in _PLAIN_PUNCTUATION for c in cell) and any(c.isalnum() for c in cell)
+
+
+def _rendered_cells(cells: Sequence[str]) -> dict[str, str] | None:
+    """Each distinct cell's text as mdformat renders it in a table; None if mdformat's table
+    does not come back one row per cell."""
+    rendered = {cell: cell for cell in cells if _is_plain(cell)}
+    others = sorted({cell for cell in cells if cell not in rendered})
+    if not others:
+        return rendered
+    table = "| x |\n| --- |\n" + "".join(f"| {cell} |\n" for cell in others)
+    lines = _mdformat(table).split("\n")[2:-1]
+    if len(lines) != len(others) or not all(line.startswith("| ") and line.endswith(" |") for line in lines):
+        return None
+    rendered.update((cell, line[2:-2].rstrip(" ")) for cell, line in zip(others, lines, strict=True))
+    return rendered
+
+
+def _padded(table: list[list[str]], aligns: list[str]) -> list[str]:
+    from wcwidth import wcswidth
+
+    widths = [max(3, *(wcswidth(row[i]) for row in table)) for i in range(len(aligns))]
+
+    def pad(text: str, width: int, align: str) -> str:
+        room = max(0, width - wcswidth(text))
+        if align == ">":
+            return " " * room + text
+        if align == "^":
+            left = max(0, (width - wcswidth(text)) // 2)
+            return " " * left + text + " " * max(0, width - left - wcswidth(text))
+        return text + " " * room
+
+    def row(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(pad(c, w, a) for c, w, a in zip(cells, widths, aligns, strict=True)) + " |"
+
+    def delimiter(width: int, align: str) -> str:
+        text = (":" if align in ("<", "^") else "-") + "-" * max(0, width - 2)
+        text += ":" if align in (">", "^") else "-"
+        return ":-:" if text == "::" else text
+
+    rule = "| " + " | ".join(delimiter(w, a) for w, a in zip(widths, aligns, strict=True)) + " |"
+    return [row(table[0]), rule, *(row(cells) for cells in table[1:])]
+
+
+@contextlib.contextmanager
+def _tight_lists_remembered() -> Iterator[None]:
+    """mdformat asks, for every item of a list, whether the whole list is tight: quadratic in a
+    list's length (a 6,000-item list took minutes). The answer cannot change while one document
+    renders, so it is remembered per list for that render. mdformat's output is unchanged; if a
+    later mdformat moves the function, nothing is patched."""
+    from mdformat.renderer import _util
+
+    original = getattr(_util, "is_tight_list", None)
+    if original is None:
+        yield
+        return
+    _util.is_tight_list = functools.cache(original)
+    try:
+        yield
+    finally:
+        _util.is_tight_list = original
