@@ -214,3 +214,29 @@ def test_slack_is_zero_exactly_on_phases_of_some_longest_path(case: tuple[Plan, 
     for phase in scenario.phase_ids:
         on_a_longest_path = longest_to(phase) + longest_from(phase) == result.makespan
         assert (result.slack(phase) == 0) == on_a_longest_path
+
+
+@settings(max_examples=150, deadline=None)
+@given(dags(), st.booleans())
+def test_graph_core_agrees_with_networkx(dag: tuple[Plan, Scenario], with_cycle: bool) -> None:
+    import networkx as nx
+
+    from mdplan.graph import DiGraph, find_cycle, generations, lexicographic_order, transitive_reduction
+    from mdplan.model import natural_key
+
+    _, scenario = dag
+    pairs = [(e.src, e.dst) for e in scenario.edges]
+    if with_cycle and pairs:
+        pairs.append((pairs[0][1], pairs[0][0]))
+    ours = DiGraph(scenario.phase_ids, pairs)
+    reference: nx.DiGraph[str] = nx.DiGraph()
+    reference.add_nodes_from(scenario.phase_ids)
+    reference.add_edges_from(pairs)
+    assert (not find_cycle(ours)) == nx.is_directed_acyclic_graph(reference)
+    if find_cycle(ours):
+        cycle = find_cycle(ours)
+        assert all(reference.has_edge(a, b) for a, b in cycle) and cycle[0][0] == cycle[-1][1]
+        return
+    assert lexicographic_order(ours) == list(nx.lexicographical_topological_sort(reference, key=natural_key))
+    assert [sorted(w) for w in generations(ours)] == [sorted(w) for w in nx.topological_generations(reference)]
+    assert set(transitive_reduction(ours)) == set(nx.transitive_reduction(reference).edges())

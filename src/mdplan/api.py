@@ -24,9 +24,10 @@ def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan
 
         plan = read_report(text, source, estimate)
     else:
-        from mdplan.sync import find_regions, without_regions
+        if "mdplan:" in text:  # generated regions are output, not plan
+            from mdplan.sync import find_regions, without_regions
 
-        text = without_regions(text, find_regions(text, source))  # generated regions are output, not plan
+            text = without_regions(text, find_regions(text, source))
         title, facts = read_document(text)
         plan = merge(facts, source, title, estimate)
     if not plan.phases:

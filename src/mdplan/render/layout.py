@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mdplan.graph import DiGraph, find_cycle, lexicographic_order, transitive_reduction
 from mdplan.model import natural_key
 
 MAX_PHASES = 60
@@ -94,15 +95,11 @@ def draw_layers(
 
 
 def _layering(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, int] | None:
-    import networkx as nx
-
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from(edges)
-    if not nx.is_directed_acyclic_graph(graph):
+    graph = DiGraph(nodes, edges)
+    if find_cycle(graph):
         return None
     layer: dict[str, int] = {}
-    for node in nx.lexicographical_topological_sort(graph, key=natural_key):
+    for node in lexicographic_order(graph):
         layer[node] = max((layer[p] + 1 for p in graph.predecessors(node)), default=0)
     return layer
 
@@ -110,12 +107,7 @@ def _layering(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, int] 
 def _reduced(nodes: list[str], edges: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The edges no longer chain implies (transitive reduction): the picture shows the order,
     the phase table every stated dependency."""
-    import networkx as nx
-
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from(edges)
-    return list(nx.transitive_reduction(graph).edges())
+    return transitive_reduction(DiGraph(nodes, edges))
 
 
 def _with_dummies(
