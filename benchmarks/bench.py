@@ -6,7 +6,7 @@ Run by hand (standard library only, plus mdplan and mdformat installed in the en
     python benchmarks/bench.py --write-readme    # and writes it into README.md
 
 (a) start-up: ``mdplan check`` and ``mdformat --check`` on the reference plan, alternating, in
-one session; the median of each and their ratio.
+one session; the median of each and their ratio (both on a copy in a folder of its own).
 (b) scale: generated plans of N phases in three notations (headings with ``Depends on``, ASCII
 chains, a Mermaid flowchart); the time of a whole report (parse, analyze, render) in a fresh
 process against markdown-it-py's own parse of the same text (the floor); peak memory (maximum
@@ -106,16 +106,21 @@ def byte_compile() -> None:
 
 
 def startup(runs: int) -> tuple[float, float]:
-    commands = {
-        "mdplan": [str(BIN / "mdplan"), "check", str(REFERENCE)],
-        "mdformat": [str(BIN / "mdformat"), "--check", str(REFERENCE)],
-    }
-    times: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, command in commands.items():
-            start = time.perf_counter()
-            subprocess.run(command, capture_output=True, check=False)
-            times[name].append(time.perf_counter() - start)
+    """Both tools on a copy of the reference plan in a folder of its own, as in a user's
+    repository without configuration for either (this checkout's pyproject.toml names mdplan)."""
+    with tempfile.TemporaryDirectory() as folder:
+        plan = Path(folder) / REFERENCE.name
+        plan.write_bytes(REFERENCE.read_bytes())
+        commands = {
+            "mdplan": [str(BIN / "mdplan"), "check", str(plan)],
+            "mdformat": [str(BIN / "mdformat"), "--check", str(plan)],
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(runs):
+            for name, command in commands.items():
+                start = time.perf_counter()
+                subprocess.run(command, capture_output=True, check=False, cwd=folder)
+                times[name].append(time.perf_counter() - start)
     return statistics.median(times["mdplan"]), statistics.median(times["mdformat"])
 
 

@@ -25,8 +25,8 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
-from typing import Literal, TypeVar
+from dataclasses import replace
+from typing import Literal, NamedTuple, TypeVar
 
 from mdplan.model import (
     AliasStated,
@@ -288,8 +288,7 @@ def _first_line(ref: str, facts: Sequence[Fact]) -> int:
     return min(lines, default=1)
 
 
-@dataclass(frozen=True, slots=True)
-class _Value:
+class _Value(NamedTuple):
     low: float
     high: float
     line: int

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mdplan.model import natural_key
 
@@ -24,8 +24,7 @@ EPSILON = 1e-9
 LINEAR_UP_TO = 64
 
 
-@dataclass(frozen=True, slots=True)
-class WorkerRun:
+class WorkerRun(NamedTuple):
     k: int
     makespan: float
     start: dict[str, float]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from mdplan.model import ClaimKind, ClaimStated, Fact, Pos, ScenarioName, natural_key
 from mdplan.parse.blocks import Block, Line
@@ -85,6 +85,7 @@ _PATH_FILLER = re.compile(r"^[\s{},&*_`]*(?:and[\s{},&*_`]*)*$")
 
 
 MAX_CLAIM_LINE = 2_000
+_DIGIT = re.compile(r"\d")
 
 
 def read_claims(block: Block) -> list[Fact]:
@@ -98,8 +99,7 @@ def read_claims(block: Block) -> list[Fact]:
     return facts
 
 
-@dataclass(frozen=True, slots=True)
-class _Amount:
+class _Amount(NamedTuple):
     low: float
     high: float
     approx: bool
@@ -132,6 +132,9 @@ class _Line:
     taken: list[tuple[int, int]] = field(default_factory=list)
 
     def claims(self) -> Iterator[ClaimStated]:
+        if not _DIGIT.search(self.text):  # every amount is written in digits; only a path is not
+            yield from self._path()
+            return
         total = _TOTAL.search(self.text)
         yield from self._total(total)
         yield from self._baselines()

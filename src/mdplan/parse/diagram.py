@@ -106,7 +106,7 @@ def _contracted_edges(arrows: list[Arrow], grid: Grid, nodes: dict[int, Label | 
         successors[arrow.source].append(arrow)
     for arrow in _imports(arrows, grid, nodes):
         successors[arrow.source].append(arrow)
-        successors[arrow.target].remove(replace(arrow, source=arrow.target, target=arrow.source))
+        successors[arrow.target].remove(arrow._replace(source=arrow.target, target=arrow.source))
     facts: list[Fact] = []
     for start, label in sorted(nodes.items()):
         if label is not None:
@@ -130,7 +130,7 @@ def _imports(arrows: list[Arrow], grid: Grid, nodes: dict[int, Label | None]) ->
     for arrow in arrows:
         source, label = grid.runs[arrow.source], nodes[arrow.source]
         if label and _right_of(source, grid.runs[arrow.target]) and _IMPORTS.search(label.body):
-            found.append(replace(arrow, source=arrow.target, target=arrow.source))
+            found.append(arrow._replace(source=arrow.target, target=arrow.source))
     return found
 
 

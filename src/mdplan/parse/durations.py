@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MINUTES_PER_DAY = 8 * 60
 MINUTES_PER_WEEK = 5 * MINUTES_PER_DAY
@@ -34,8 +34,7 @@ _DURATION = re.compile(  # ``2h30`` first: otherwise its ``2h`` alone would read
 _RANGE_ONLY = re.compile(rf"^\s*(?P<a>{_NUMBER})\s*(?:-|–|—)\s*(?P<b>{_NUMBER})\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Minutes:
+class Minutes(NamedTuple):
     low: float
     high: float
     start: int  # span of the match in the text it was found in

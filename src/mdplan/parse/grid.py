@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from mdplan.parse.blocks import Line
 
@@ -21,8 +22,7 @@ OPPOSITE: dict[Direction, Direction] = {"N": "S", "S": "N", "E": "W", "W": "E"}
 TAB_STOP = 4
 
 
-@dataclass(frozen=True, slots=True)
-class Glyph:
+class Glyph(NamedTuple):
     ports: frozenset[Direction]
     points: Direction | None = None  # an arrowhead: the side it points to
     junction: bool = False  # a branch glyph that may take text on its left (``Phase 3 ├→``)
@@ -60,8 +60,9 @@ _ASCII_ARROW = re.compile(r"<?[-=]+>|<[-=]+")
 _LONE_HEAD = re.compile(r"^\s*[vV^](?:\s+[vV^|])*\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
+    """One column of a drawing (a tuple: a drawing has one per character, made in bulk)."""
+
     char: str
     line: int
     col: int  # 1-based source column
@@ -131,15 +132,18 @@ class Grid:
                 self._run_at[(r, c)] = run.index
 
     def _find_runs(self, r: int, row: list[Cell | None]) -> None:
-        start: int | None = None
-        for c in range(len(row) + 2):
-            is_text = _is_text(row, c) and (r, c) not in self._run_at
-            if is_text and start is None:
-                start = c
-            bridged = not is_text and _is_text(row, c + 1) and _is_space(row, c)
-            if start is not None and not is_text and not bridged:
-                self._add_run(r, row, start, c - 1)
-                start = None
+        """Text runs: text cells outside boxes, a single space joining two parts (the space
+        may lead to text inside a box, which ends the run after the space)."""
+        mask = "".join(self._mask(r, c, cell) for c, cell in enumerate(row))
+        for run in _TEXT_RUN.finditer(mask):
+            self._add_run(r, row, run.start(), run.end() - 1)
+
+    def _mask(self, r: int, c: int, cell: Cell | None) -> str:
+        if cell is None or cell.glyph is not None:
+            return "x"
+        if cell.char.isspace():
+            return " "
+        return "b" if (r, c) in self._run_at else "T"
 
     def _add_run(self, r: int, row: list[Cell | None], first: int, last: int) -> None:
         text = "".join(cell.char if cell else " " for cell in row[first : last + 1])
@@ -151,13 +155,14 @@ class Grid:
             self._run_at[(r, c)] = run.index
 
 
-@dataclass(frozen=True, slots=True)
-class Box:
+class Box(NamedTuple):
     top: int
     left: int
     bottom: int
     right: int
 
+
+_TEXT_RUN = re.compile(r"T(?:T| (?=[Tb]))*")  # over Grid._mask: T text, b text in a box, space
 
 _TOP_LEFT, _TOP_RIGHT, _BOTTOM_LEFT, _BOTTOM_RIGHT = "┌╭┏╔", "┐╮┓╗", "└╰┗╚", "┘╯┛╝"
 _BOX_HORIZONTAL = "─━═┬┴┼┯┷"
@@ -195,16 +200,6 @@ def _box_from(rows: list[list[Cell | None]], top: int, left: int) -> Box | None:
     sides = all(_is(rows, r, right, _BOX_VERTICAL) for r in range(top + 1, bottom))
     base = all(_is(rows, bottom, c, _BOX_HORIZONTAL) for c in range(left + 1, right))
     return Box(top, left, bottom, right) if sides and base and bottom > top + 1 else None
-
-
-def _is_text(row: list[Cell | None], c: int) -> bool:
-    cell = row[c] if 0 <= c < len(row) else None
-    return cell is not None and cell.glyph is None and not cell.char.isspace()
-
-
-def _is_space(row: list[Cell | None], c: int) -> bool:
-    cell = row[c] if 0 <= c < len(row) else None
-    return cell is not None and cell.char.isspace()
 
 
 @functools.lru_cache(maxsize=8192)

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
     key: str
     word: str  # regex of the unit's name, singular and plural
     prefix: str  # id prefix: "" for phases, "epic-" for epics, "US" for user stories
@@ -57,8 +56,7 @@ _RANGE_SEPARATOR = r"\s*(?:-|–|\bto\b|\bthrough\b)\s*"
 _IS_RANGE = re.compile(_RANGE_SEPARATOR, re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
+class Ref(NamedTuple):
     ids: tuple[str, ...]
     start: int
     end: int

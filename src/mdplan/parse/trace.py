@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from mdplan.parse.grid import OPPOSITE, STEP, Cell, Direction, Grid, Run
 
@@ -19,16 +20,14 @@ TOLERANCE = 3
 SIDE_GAP = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Arrow:
+class Arrow(NamedTuple):
     source: int  # run index
     target: int
     line: int  # where the arrowhead into the target is
     col: int
 
 
-@dataclass(frozen=True, slots=True)
-class Dangling:
+class Dangling(NamedTuple):
     """An arrowhead whose net reaches text on one side only."""
 
     line: int
@@ -36,8 +35,7 @@ class Dangling:
     runs: tuple[int, ...]  # the text it does reach
 
 
-@dataclass(frozen=True, slots=True)
-class Touch:
+class Touch(NamedTuple):
     run: int
     cell: tuple[int, int]
     side: Direction  # direction from the connector cell to the text
