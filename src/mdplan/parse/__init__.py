@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from mdplan.model import Fact, Note, Pos
+from mdplan.parse import ids, refs
 from mdplan.parse.blocks import Block, BlockKind, split_blocks
 from mdplan.parse.claims import read_claims
 from mdplan.parse.commands import read_test_runs
@@ -78,6 +79,21 @@ def read_facts(text: str) -> list[Fact]:
 
 def read_document(text: str) -> tuple[str | None, list[Fact]]:
     """The document's title (its first level-1 heading) and every fact it states."""
+    try:
+        return _read_document(text)
+    finally:
+        _forget_texts()
+
+
+def _forget_texts() -> None:
+    """Labels and references are memoized by text while one document is read (the block
+    splitter and the recognizers read the same lines); the memo is dropped after it, so a
+    large plan's texts do not stay in memory through the analysis and the report."""
+    ids.forget_texts()
+    refs.forget_texts()
+
+
+def _read_document(text: str) -> tuple[str | None, list[Fact]]:
     blocks = split_blocks(text)
     title = next((b.lines[0].text.strip() for b in blocks if b.kind == "heading" and b.level == 1), None)
     facts: list[Fact] = []

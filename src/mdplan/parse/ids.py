@@ -116,7 +116,7 @@ def find_refs(text: str, *, generic: bool = False) -> list[Ref]:
     return list(_find_refs(text, generic))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=32768)
 def _find_refs(text: str, generic: bool) -> tuple[Ref, ...]:
     refs = _unit_refs(text)
     refs.extend(_code_refs(text, generic))
@@ -127,6 +127,11 @@ def _find_refs(text: str, generic: bool) -> tuple[Ref, ...]:
         if not kept or ref.start >= kept[-1].end:
             kept.append(ref)
     return tuple(kept)
+
+
+def forget_texts() -> None:
+    """Drop the references memoized by text (see ``mdplan.parse.read_document``)."""
+    _find_refs.cache_clear()
 
 
 def ids_in(text: str, *, generic: bool = False) -> tuple[str, ...]:

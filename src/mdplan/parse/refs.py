@@ -55,7 +55,7 @@ class Label:
     named: bool = False  # ``Name (Phase 1)``: the name comes first
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=32768)
 def strip_markup(text: str) -> str:
     """Text without strong/emphasis markers; code spans are kept as written."""
     parts = _CODE_SPANS.split(text)
@@ -64,7 +64,13 @@ def strip_markup(text: str) -> str:
     return "".join(parts)
 
 
-@functools.lru_cache(maxsize=4096)
+def forget_texts() -> None:
+    """Drop the labels memoized by text (see ``mdplan.parse.read_document``)."""
+    parse_label.cache_clear()
+    strip_markup.cache_clear()
+
+
+@functools.lru_cache(maxsize=32768)
 def parse_label(text: str, *, strict: bool = True, generic: bool = False) -> Label | None:
     """Read ``text`` as a label, or None when it does not start by naming a phase.
 
