@@ -185,12 +185,22 @@ def test_formatting_section_by_section_equals_formatting_the_whole() -> None:
     raw = make_environment().get_template(REPORT_TEMPLATE).render(build_context(analysis))
     assert normalize(raw) == mdformat.text(raw, extensions={"gfm"}, options={"number": True})
     fenced = "# T\n\n```\n## not a heading\n```\n\n## A\n\ntext\n~~~~\n## B\n~~~\n~~~~\n## C\n"
-    assert [s.splitlines()[0] for s in _sections(fenced)] == ["# T", "```", "## A", "## C"]
+    assert [s.splitlines()[0] for s in _sections(fenced)] == ["# T", "```", "## A", "text", "## C"]
     assert [s.splitlines()[0] for s in _sections("# T\n###### x\n#######\n#7\n")] == ["# T", "###### x"]
     assert len(_sections("- item\n  ```\n  code\n  ```\ntext\n```\nx\n```\n")) == 1  # no blank line before
+    # two lists one after the other stay together (mdformat tells them apart by their bullets)
+    assert [s.splitlines()[0] for s in _sections("- a\n\n- b\n\n1. c\n\npara\n\n- d\n")] == ["- a", "para", "- d"]
 
 
 _CELL_TEXT = st.text(alphabet=st.sampled_from(list("ab Z09 .,:;()'\"/?%+=#→–-*_`[]<>&\\|!~{}é中\t")), max_size=12)
+
+
+_BLOCK = st.one_of(
+    st.lists(_CELL_TEXT.map(lambda text: f"- {text}"), min_size=1, max_size=4).map("\n".join),
+    st.lists(_CELL_TEXT, min_size=1, max_size=3).map(lambda texts: "\n".join(f"1. {t}" for t in texts)),
+    _CELL_TEXT.map(lambda text: f"Para {text}"),
+    st.sampled_from(["- [ ] task", "- a\n  - nested", "  - indented", "> quote", "- a\n\n  b", "---", "1. x"]),
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -198,9 +208,10 @@ _CELL_TEXT = st.text(alphabet=st.sampled_from(list("ab Z09 .,:;()'\"/?%+=#→–
     st.lists(st.tuples(_CELL_TEXT, _CELL_TEXT), min_size=1, max_size=5),
     st.sampled_from(["---", ":---", "---:", ":---:"]),
     st.text(alphabet=st.sampled_from(list("`~ab\n|-# ")), max_size=30),
+    st.lists(_BLOCK, max_size=6),
 )
-def test_canonical_tables_and_fences_are_what_mdformat_writes(
-    rows: list[tuple[str, str]], align: str, body: str
+def test_canonical_tables_fences_and_lists_are_what_mdformat_writes(
+    rows: list[tuple[str, str]], align: str, body: str, blocks: list[str]
 ) -> None:
     from mdplan.render import fence, table_cell
     from mdplan.render.canonical import normalize
@@ -208,6 +219,7 @@ def test_canonical_tables_and_fences_are_what_mdformat_writes(
     table = (
         "| A | B |\n| --- | " + align + " |\n" + "".join(f"| {table_cell(a)} | {table_cell(b)} |\n" for a, b in rows)
     )
-    document = f"# T\n\n{table}\n{fence(body, 'text')}\n\n## Next\n\n{table}"
+    between = "\n\n".join(blocks)
+    document = f"# T\n\n{table}\n{fence(body, 'text')}\n\n{between}\n\n## Next\n\n{table}\n{between}\n"
     expected = mdformat.text(document, extensions={"gfm"}, options={"number": True})
     assert normalize(document) == expected

@@ -24,6 +24,8 @@ from collections.abc import Iterator, Sequence
 FORMAT_OPTIONS = {"number": True}
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"#{1,6}(?: |$)")
+_LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_PLAIN_ITEM = re.compile(r"- ([^\W_].*)")
 _DELIMITER_ROW = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+\s*$")
 _CELL = re.compile(r"((?:\\.|[^\\|])*)\|")
 # characters mdformat never escapes or rewrites in a table cell (with at least one letter or digit
@@ -44,15 +46,19 @@ def normalize(markdown: str) -> str:
             parts.append(_mdformat("".join(pending)))
             pending.clear()
 
+    size = 0
     with _tight_lists_remembered():
         for section in sections(markdown):
-            canonical = _canonical_fence(section) or _canonical_table(section)
-            if canonical is None and sum(map(len, pending)) + len(section) > BATCH:
+            canonical = _canonical_fence(section) or _canonical_table(section) or _canonical_list(section)
+            if canonical is None and size + len(section) > BATCH:
                 flush()
+                size = 0
             if canonical is None:
                 pending.append(section)
+                size += len(section)
             else:
                 flush()
+                size = 0
                 parts.append(canonical)
         flush()
     return "\n".join(part for part in parts if part)
@@ -68,11 +74,11 @@ def _mdformat(markdown: str) -> str:
 def sections(markdown: str) -> list[str]:
     """``markdown`` cut where no block continues across the cut.
 
-    Cuts fall before each heading (``#`` to ``######`` flush left), before each fence and each
-    table that starts flush left after a blank line, and after such a table at the blank line
-    that ends it. A heading ends any paragraph, list or quote above it; a blank line and then a
-    flush-left line end any list item or quote. Text inside fences is never cut. Templates write
-    these blocks flush left and use no HTML blocks.
+    Cuts fall before each heading (``#`` to ``######`` flush left), before each flush-left line
+    that follows a blank line (unless it is a list item and a list is running: the same list
+    goes on), and after a table at the blank line that ends it. A heading ends any paragraph,
+    list or quote above it; a blank line and then a flush-left line start a new block. Text
+    inside fences is never cut. Templates write blocks flush left and use no HTML blocks.
     """
     cutter = _Cutter()
     for line in markdown.splitlines(keepends=True):
@@ -82,12 +88,13 @@ def sections(markdown: str) -> list[str]:
 
 class _Cutter:
     """The state of :func:`sections` between lines: the parts so far, the open fence, whether a
-    table is running."""
+    table or a list is running."""
 
     def __init__(self) -> None:
         self.parts: list[list[str]] = [[]]
         self.fence = ""
         self.in_table = False
+        self.in_list = False
 
     def add(self, line: str) -> None:
         if self._cuts_before(line) and self.parts[-1]:
@@ -105,13 +112,19 @@ class _Cutter:
             self.in_table = False
             if not line.strip():
                 return True  # else a heading ends the table, and a line of text is one more row
+        if not line.strip():
+            return False
         if opening:
             self.fence = opening[1]
-            return line[0] in "`~" and after_blank
+        flush_left = not line[0].isspace()
+        item = bool(_LIST_ITEM.match(line))
+        if _HEADING.match(line) or (flush_left and not item and after_blank):
+            self.in_list = False
+        cut = bool(_HEADING.match(line)) or (after_blank and flush_left and not (item and self.in_list))
+        self.in_list = self.in_list or item
         if line.startswith("|") and after_blank and not self.in_table:
             self.in_table = True
-            return True
-        return bool(_HEADING.match(line))
+        return cut
 
 
 def _closes(opening: re.Match[str], line: str, fence: str) -> bool:
@@ -150,6 +163,18 @@ def _canonical_table(section: str) -> str | None:
     aligns = [_alignment(cell) for cell in delimiter]
     table = [[rendered[cell] for cell in row] for row in (header, *body)]
     return "\n".join(_padded(table, aligns)) + "\n"
+
+
+def _canonical_list(section: str) -> str | None:
+    """A section that is one tight bullet list of one-line items in plain words, each starting
+    with a letter or digit (and no ``1.`` or ``1)``, which would nest an ordered list):
+    mdformat writes it as it is."""
+    lines = section.rstrip("\n").split("\n")
+    for line in lines:
+        item = _PLAIN_ITEM.fullmatch(line)
+        if item is None or not _is_plain(item[1]) or _LIST_ITEM.match(item[1]) or item[1] != item[1].strip():
+            return None
+    return section.rstrip("\n") + "\n"
 
 
 def _cells(line: str) -> list[str] | None:
