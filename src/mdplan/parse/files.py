@@ -71,6 +71,8 @@ def read_code_paths(block: Block) -> list[Fact]:
 
 def _task_line(line: Line) -> list[Fact]:
     """``Phase 2: Write to types.rs (…)``: a code line that opens with a phase label."""
+    if "/" not in line.text and "." not in line.text:
+        return []  # every path has one or the other
     label = parse_label(line.text)
     if label is None or len(label.ids) != 1 or not label.title:
         return []

@@ -134,16 +134,19 @@ class Grid:
     def _find_runs(self, r: int, row: list[Cell | None]) -> None:
         """Text runs: text cells outside boxes, a single space joining two parts (the space
         may lead to text inside a box, which ends the run after the space)."""
-        mask = "".join(self._mask(r, c, cell) for c, cell in enumerate(row))
+        boxed = self._run_at
+        mask = "".join(
+            "x"
+            if cell is None or cell.glyph is not None
+            else " "
+            if cell.char.isspace()
+            else "b"
+            if boxed and (r, c) in boxed
+            else "T"
+            for c, cell in enumerate(row)
+        )
         for run in _TEXT_RUN.finditer(mask):
             self._add_run(r, row, run.start(), run.end() - 1)
-
-    def _mask(self, r: int, c: int, cell: Cell | None) -> str:
-        if cell is None or cell.glyph is not None:
-            return "x"
-        if cell.char.isspace():
-            return " "
-        return "b" if (r, c) in self._run_at else "T"
 
     def _add_run(self, r: int, row: list[Cell | None], first: int, last: int) -> None:
         text = "".join(cell.char if cell else " " for cell in row[first : last + 1])
