@@ -128,3 +128,27 @@ def test_twenty_thousand_way_fan_out_is_checked_in_seconds(tmp_path: Path, capsy
     assert status == 0 and not err
     status, _, err = bounded(["fmt", "--check", str(plan)], capsys)
     assert status == 0 and not err
+
+
+def test_past_the_size_limits_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mdplan import api
+
+    plan = tmp_path / "huge.md"
+    plan.write_bytes(b"## Phase 1: A (5 min)\n" + b"x" * api.MAX_INPUT_BYTES)
+    status, _, err = bounded(["check", str(plan)], capsys)
+    assert status == 2 and "MP010" in err and "8 MiB" in err and len(err.strip().splitlines()) == 1
+    status, _, err = bounded(["fmt", str(plan)], capsys)
+    assert status == 2 and "MP010" in err
+    monkeypatch.setattr(api, "MAX_PHASES", 3)
+    plan.write_text("".join(f"## Phase {i}: Step (5 min)\n" for i in range(1, 5)), encoding="utf-8")
+    status, _, err = bounded(["check", str(plan)], capsys)
+    assert status == 2 and "MP010" in err and "4 phases" in err
+
+
+def test_a_five_megabyte_line_ends_in_seconds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = tmp_path / "line.md"
+    plan.write_text("## Phase 1: A (5 min)\n\n" + "Phase 1 " * 650_000 + "\n", encoding="utf-8")
+    status, _, err = bounded(["check", str(plan)], capsys)
+    assert status in (0, 1) and "Traceback" not in err

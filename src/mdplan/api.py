@@ -15,6 +15,9 @@ REPORT_TITLE = "# Parallelization Report: "
 REPORT_SUMMARY = "\n## Executive Summary\n\nmdplan read "
 
 STDIN = "-"
+TOO_LARGE = "MP010"
+MAX_INPUT_BYTES = 8 * 2**20  # a plan of 25,000 phases is about 3 MB
+MAX_PHASES = 25_000  # a report of 8,000 takes about 10 s; past this, minutes and gigabytes
 
 
 def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan:
@@ -32,6 +35,9 @@ def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan
         plan = merge(facts, source, title, estimate)
     if not plan.phases:
         raise UnusableInput(source, "MP002", "not a plan: no phase found")
+    if len(plan.phases) > MAX_PHASES:
+        message = f"too large: {len(plan.phases):,} phases; mdplan analyzes plans of up to {MAX_PHASES:,}"
+        raise UnusableInput(source, TOO_LARGE, message)
     return plan
 
 
@@ -73,6 +79,9 @@ def read_text(path: str) -> str:
 
 
 def decode(data: bytes, name: str) -> str:
+    if len(data) > MAX_INPUT_BYTES:
+        message = f"too large: {len(data):,} bytes; mdplan reads files of up to {MAX_INPUT_BYTES:,} bytes (8 MiB)"
+        raise UnusableInput(name, TOO_LARGE, message)
     if b"\x00" in data:
         raise UnusableInput(name, "MP001", "not text: the file contains NUL bytes")
     try:
