@@ -3,10 +3,10 @@
     pip install atheris
     python tests/fuzz_atheris.py -max_total_time=600 -max_len=4096 [corpus folder]
 
-Every input must end in a result or ``UnusableInput`` (``FormatRefused`` is one); any other
-exception is a crash, which libFuzzer saves as ``crash-*``. Each crash found becomes a case in
-``tests/test_hostile_inputs.py`` or ``tests/test_fuzz.py``. The bounded hypothesis fuzz in
-``tests/test_fuzz.py`` is what CI runs.
+Every input must end in a result or ``UnusableInput`` (``FormatRefused`` is one), the report
+must be mdformat-stable and fmt a fixed point; anything else is a crash, which libFuzzer saves
+as ``crash-*``. Each crash found becomes a case in ``tests/test_hostile_inputs.py`` or
+``tests/test_fuzz.py``. The bounded hypothesis fuzz in ``tests/test_fuzz.py`` is what CI runs.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import contextlib
 import sys
 
 import atheris
+import mdformat
 
 with atheris.instrument_imports():
     import mdplan
@@ -25,7 +26,9 @@ with atheris.instrument_imports():
 def one_input(data: bytes) -> None:
     text = data.decode("utf-8", errors="replace")
     with contextlib.suppress(UnusableInput):
-        mdplan.render_report(mdplan.analyze(mdplan.parse(text, "fuzz.md")))
+        report = mdplan.render_report(mdplan.analyze(mdplan.parse(text, "fuzz.md")))
+        if mdformat.text(report, extensions={"gfm"}) != report:
+            raise AssertionError("the report is not mdformat-stable")
     try:
         formatted = format_text(text, "fuzz.md")
     except UnusableInput:

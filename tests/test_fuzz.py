@@ -6,6 +6,7 @@ other exception fails. What is returned is deterministic (report), or a fixed po
 
 from __future__ import annotations
 
+import mdformat
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -118,6 +119,7 @@ def test_parse_analyze_render_returns_or_raises_unusable_input(text: str) -> Non
     first = _report(text)
     if first is not None:
         assert _report(text) == first  # deterministic
+        assert mdformat.text(first, extensions={"gfm"}) == first  # stable under plain mdformat
 
 
 @settings(max_examples=100, deadline=None)
