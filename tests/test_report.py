@@ -203,6 +203,13 @@ _BLOCK = st.one_of(
     st.lists(_CELL_TEXT, min_size=1, max_size=3).map(lambda texts: "\n".join(f"1. {t}" for t in texts)),
     _CELL_TEXT.map(lambda text: f"Para {text}"),
     st.sampled_from(["- [ ] task", "- a\n  - nested", "  - indented", "> quote", "- a\n\n  b", "---", "1. x"]),
+    st.sampled_from(
+        [
+            "<!--\nnote\n\n## not a heading\n\n- x\n-->",
+            "<pre>\na\n\n# b\n\n| c |\n|---|\n| d  |\n\n- e\n</pre>",
+            "<!-- one line -->",
+        ]
+    ),
 )
 
 

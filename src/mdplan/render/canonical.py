@@ -24,6 +24,18 @@ from collections.abc import Iterator, Sequence
 FORMAT_OPTIONS = {"number": True}
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"#{1,6}(?: |$)")
+_HTML_BLOCK = re.compile(
+    r" {0,3}(?:(?P<raw><(?:script|pre|style|textarea)(?=[\s>]|$))|(?P<comment><!--)|(?P<pi><\?)"
+    r"|(?P<cdata><!\[CDATA\[)|(?P<declaration><![A-Za-z]))",
+    re.IGNORECASE,
+)
+_HTML_ENDS = {
+    "raw": ("</script>", "</pre>", "</style>", "</textarea>"),
+    "comment": ("-->",),
+    "pi": ("?>",),
+    "cdata": ("]]>",),
+    "declaration": (">",),
+}
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _PLAIN_ITEM = re.compile(r"- ([^\W_].*)")
 _DELIMITER_ROW = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+\s*$")
@@ -78,7 +90,7 @@ def sections(markdown: str) -> list[str]:
     that follows a blank line (unless it is a list item and a list is running: the same list
     goes on), and after a table at the blank line that ends it. A heading ends any paragraph,
     list or quote above it; a blank line and then a flush-left line start a new block. Text
-    inside fences is never cut. Templates write blocks flush left and use no HTML blocks.
+    inside fences and HTML blocks that run over blank lines (comments, ``<pre>``) is never cut.
     """
     cutter = _Cutter()
     for line in markdown.splitlines(keepends=True):
@@ -95,6 +107,7 @@ class _Cutter:
         self.fence = ""
         self.in_table = False
         self.in_list = False
+        self.html_ends: tuple[str, ...] = ()  # an open HTML block that blank lines do not end
 
     def add(self, line: str) -> None:
         if self._cuts_before(line) and self.parts[-1]:
@@ -104,9 +117,7 @@ class _Cutter:
     def _cuts_before(self, line: str) -> bool:
         opening = _FENCE.match(line)
         after_blank = not self.parts[-1] or not self.parts[-1][-1].strip()
-        if self.fence:
-            if opening and _closes(opening, line, self.fence):
-                self.fence = ""
+        if self._inside_verbatim(line, opening):
             return False
         if self.in_table and not line.startswith("|"):
             self.in_table = False
@@ -124,7 +135,32 @@ class _Cutter:
         self.in_list = self.in_list or item
         if line.startswith("|") and after_blank and not self.in_table:
             self.in_table = True
+        self.html_ends = _open_html_block(line)
         return cut
+
+    def _inside_verbatim(self, line: str, opening: re.Match[str] | None) -> bool:
+        """Whether ``line`` is inside a fence or an HTML block opened above (its closing line
+        included); closes them where they end."""
+        if self.fence:
+            if opening and _closes(opening, line, self.fence):
+                self.fence = ""
+            return True
+        if self.html_ends:
+            if any(end in line.lower() for end in self.html_ends):
+                self.html_ends = ()
+            return True
+        return False
+
+
+def _open_html_block(line: str) -> tuple[str, ...]:
+    """The end markers of an HTML block (CommonMark kinds 1 to 5: raw text, comment, processing
+    instruction, declaration, CDATA) that ``line`` opens and does not close; else ()."""
+    opening = _HTML_BLOCK.match(line)
+    if opening is None or opening.lastgroup is None:
+        return ()
+    ends = _HTML_ENDS[opening.lastgroup]
+    rest = line[opening.end() :].lower()
+    return () if any(end in rest for end in ends) else ends
 
 
 def _closes(opening: re.Match[str], line: str, fence: str) -> bool:
