@@ -7,6 +7,7 @@ column so diagnostics point into the file.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -86,7 +87,9 @@ class Grid:
     def __init__(self, lines: Sequence[Line]) -> None:
         self.rows: list[list[Cell | None]] = [_row_cells(line) for line in lines]
         self.runs: list[Run] = []
-        self._run_at: dict[tuple[int, int], int] = {}
+        self._box_at: dict[tuple[int, int], int] = {}  # every cell of a boxed node (boxes are few)
+        self._spans: list[list[tuple[int, int, int]]] = [[] for _ in self.rows]  # per row: runs
+        self._firsts: list[list[int]] = [[] for _ in self.rows]  # per row: each run's first column
         for box in find_boxes(self.rows):
             self._add_box(box)
         for r, row in enumerate(self.rows):
@@ -100,20 +103,29 @@ class Grid:
     def glyph(self, r: int, c: int) -> Glyph | None:
         """The connector at a cell; None for text, space, and the border of a boxed node."""
         cell = self.cell(r, c)
-        if cell is None or (r, c) in self._run_at:
+        if cell is None or self._index_at(r, c) is not None:
             return None
         return cell.glyph
 
     def run_at(self, r: int, c: int) -> Run | None:
-        index = self._run_at.get((r, c))
+        index = self._index_at(r, c)
         return None if index is None else self.runs[index]
+
+    def _index_at(self, r: int, c: int) -> int | None:
+        """The run a cell belongs to: a text run of its row (found by bisection; a row's runs do
+        not overlap and come in column order), else the boxed node around it."""
+        if 0 <= r < len(self._spans) and self._spans[r]:
+            i = bisect.bisect_right(self._firsts[r], c) - 1
+            if i >= 0 and self._spans[r][i][1] >= c:
+                return self._spans[r][i][2]
+        return self._box_at.get((r, c)) if self._box_at else None
 
     def connectors(self) -> list[tuple[int, int, Cell]]:
         return [
             (r, c, cell)
             for r, row in enumerate(self.rows)
             for c, cell in enumerate(row)
-            if cell is not None and cell.glyph is not None and (r, c) not in self._run_at
+            if cell is not None and cell.glyph is not None and self._index_at(r, c) is None
         ]
 
     def _add_box(self, box: Box) -> None:
@@ -129,12 +141,12 @@ class Grid:
         self.runs.append(run)
         for r in range(box.top, box.bottom + 1):
             for c in range(box.left, box.right + 1):
-                self._run_at[(r, c)] = run.index
+                self._box_at[(r, c)] = run.index
 
     def _find_runs(self, r: int, row: list[Cell | None]) -> None:
         """Text runs: text cells outside boxes, a single space joining two parts (the space
         may lead to text inside a box, which ends the run after the space)."""
-        boxed = self._run_at
+        boxed = self._box_at
         mask = "".join(
             "x"
             if cell is None or cell.glyph is not None
@@ -154,8 +166,8 @@ class Grid:
         assert head is not None
         run = Run(len(self.runs), r, first, last, text.strip(), head.line, head.col)
         self.runs.append(run)
-        for c in range(first, last + 1):
-            self._run_at[(r, c)] = run.index
+        self._spans[r].append((first, last, run.index))
+        self._firsts[r].append(first)
 
 
 class Box(NamedTuple):
