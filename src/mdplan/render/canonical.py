@@ -50,30 +50,32 @@ BATCH = 64 * 1024  # characters of consecutive sections mdformat formats in one 
 
 def normalize(markdown: str) -> str:
     """``markdown`` exactly as ``mdformat --extensions gfm --number`` writes it."""
-    parts: list[str] = []
-    pending: list[str] = []  # consecutive sections for mdformat: one call per batch, not per section
-
-    def flush() -> None:
-        if pending:
-            parts.append(_mdformat("".join(pending)))
-            pending.clear()
-
-    size = 0
     with _tight_lists_remembered():
-        for section in sections(markdown):
-            canonical = _canonical_fence(section) or _canonical_table(section) or _canonical_list(section)
-            if canonical is None and size + len(section) > BATCH:
-                flush()
-                size = 0
-            if canonical is None:
-                pending.append(section)
-                size += len(section)
-            else:
-                flush()
-                size = 0
-                parts.append(canonical)
-        flush()
+        parts = [_canonical(group) for group in _groups(sections(markdown))]
     return "\n".join(part for part in parts if part)
+
+
+def _groups(parts: list[str]) -> Iterator[str | list[str]]:
+    """Each section already in canonical form (a str), and runs of consecutive other sections
+    of up to ``BATCH`` characters (a list): mdformat formats a run in one call."""
+    pending: list[str] = []
+    size = 0
+    for section in parts:
+        canonical = _canonical_fence(section) or _canonical_table(section) or _canonical_list(section)
+        if pending and (canonical is not None or size + len(section) > BATCH):
+            yield pending
+            pending, size = [], 0
+        if canonical is not None:
+            yield canonical
+        else:
+            pending.append(section)
+            size += len(section)
+    if pending:
+        yield pending
+
+
+def _canonical(group: str | list[str]) -> str:
+    return group if isinstance(group, str) else _mdformat("".join(group))
 
 
 def _mdformat(markdown: str) -> str:
@@ -258,29 +260,41 @@ def _rendered_cells(cells: Sequence[str]) -> dict[str, str] | None:
 
 
 def _padded(table: list[list[str]], aligns: list[str]) -> list[str]:
+    """The table's lines: columns as wide as their widest cell (at least 3), as wcwidth counts."""
     from wcwidth import wcswidth
 
     widths = [max(3, *(wcswidth(row[i]) for row in table)) for i in range(len(aligns))]
+    rows = [[_pad(cell, width, align) for cell, width, align in zip(row, widths, aligns, strict=True)] for row in table]
+    rule = [_delimiter(width, align) for width, align in zip(widths, aligns, strict=True)]
+    return ["| " + " | ".join(cells) + " |" for cells in (rows[0], rule, *rows[1:])]
 
-    def pad(text: str, width: int, align: str) -> str:
-        room = max(0, width - wcswidth(text))
-        if align == ">":
-            return " " * room + text
-        if align == "^":
-            left = max(0, (width - wcswidth(text)) // 2)
-            return " " * left + text + " " * max(0, width - left - wcswidth(text))
-        return text + " " * room
 
-    def row(cells: Sequence[str]) -> str:
-        return "| " + " | ".join(pad(c, w, a) for c, w, a in zip(cells, widths, aligns, strict=True)) + " |"
+def _pad(text: str, width: int, align: str) -> str:
+    """As mdformat-gfm pads, measured the same way (wcwidth gives -1 for control characters)."""
+    from wcwidth import wcswidth
 
-    def delimiter(width: int, align: str) -> str:
-        text = (":" if align in ("<", "^") else "-") + "-" * max(0, width - 2)
-        text += ":" if align in (">", "^") else "-"
-        return ":-:" if text == "::" else text
+    if align == ">":
+        return _before(text, width)
+    if align == "^":
+        return _after(_before(text, (width - wcswidth(text)) // 2 + wcswidth(text)), width)
+    return _after(text, width)
 
-    rule = "| " + " | ".join(delimiter(w, a) for w, a in zip(widths, aligns, strict=True)) + " |"
-    return [row(table[0]), rule, *(row(cells) for cells in table[1:])]
+
+def _before(text: str, width: int) -> str:
+    from wcwidth import wcswidth
+
+    return " " * max(0, width - wcswidth(text)) + text
+
+
+def _after(text: str, width: int) -> str:
+    from wcwidth import wcswidth
+
+    return text + " " * max(0, width - wcswidth(text))
+
+
+def _delimiter(width: int, align: str) -> str:
+    text = (":" if align in ("<", "^") else "-") + "-" * max(0, width - 2) + (":" if align in (">", "^") else "-")
+    return ":-:" if text == "::" else text
 
 
 @contextlib.contextmanager
