@@ -8,10 +8,11 @@ path that gives mdformat's own text:
 - a fenced code block written as mdformat writes fences is kept as it is;
 - a table is padded here, with each cell's text as mdformat renders it (plain words need no
   rendering; any other cell is rendered by mdformat, all of them in one small table);
-- anything else is formatted by mdformat.
+- a tight bullet list of plain one-line items is kept as it is;
+- anything else is formatted by mdformat, consecutive sections in one call.
 
-Tests hold the result equal to mdformat on the whole text, for the reports of every fixture
-and for generated tables and fences.
+Tests hold the result equal to mdformat on the whole text: the reference report, and a
+property over generated tables, fences, lists, quotes, paragraphs and HTML blocks.
 """
 
 from __future__ import annotations
