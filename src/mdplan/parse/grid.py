@@ -83,9 +83,31 @@ class Run:
     col: int
 
 
+class Row:
+    """One row of a drawing, kept as its characters and its connectors; a :class:`Cell` is made
+    when asked for (a drawing of 16,000 lines has 740,000 cells)."""
+
+    __slots__ = ("chars", "cols", "glyphs", "line")
+
+    def __init__(self, chars: list[str], glyphs: dict[int, Glyph], line: int, cols: Sequence[int]) -> None:
+        self.chars = chars  # one per display column: "" after a wide character, marks joined
+        self.glyphs = glyphs  # column -> connector
+        self.line = line
+        self.cols = cols  # column -> 1-based source column
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def __getitem__(self, c: int) -> Cell:
+        return Cell(self.chars[c], self.line, self.cols[c], self.glyphs.get(c))
+
+    def cells(self, first: int, stop: int) -> list[Cell]:
+        return [self[c] for c in range(max(0, first), min(stop, len(self.chars)))]
+
+
 class Grid:
     def __init__(self, lines: Sequence[Line]) -> None:
-        self.rows: list[list[Cell | None]] = [_row_cells(line) for line in lines]
+        self.rows: list[Row] = [_row(line) for line in lines]
         self.runs: list[Run] = []
         self._box_at: dict[tuple[int, int], int] = {}  # every cell of a boxed node (boxes are few)
         self._spans: list[list[tuple[int, int, int]]] = [[] for _ in self.rows]  # per row: runs
@@ -102,10 +124,10 @@ class Grid:
 
     def glyph(self, r: int, c: int) -> Glyph | None:
         """The connector at a cell; None for text, space, and the border of a boxed node."""
-        cell = self.cell(r, c)
-        if cell is None or self._index_at(r, c) is not None:
+        glyph = self.rows[r].glyphs.get(c) if 0 <= r < len(self.rows) else None
+        if glyph is None or self._index_at(r, c) is not None:
             return None
-        return cell.glyph
+        return glyph
 
     def run_at(self, r: int, c: int) -> Run | None:
         index = self._index_at(r, c)
@@ -121,18 +143,19 @@ class Grid:
         return self._box_at.get((r, c)) if self._box_at else None
 
     def connectors(self) -> list[tuple[int, int, Cell]]:
+        """Every connector outside a boxed node, row by row, left to right."""
         return [
-            (r, c, cell)
+            (r, c, row[c])
             for r, row in enumerate(self.rows)
-            for c, cell in enumerate(row)
-            if cell is not None and cell.glyph is not None and self._index_at(r, c) is None
+            for c in sorted(row.glyphs)
+            if self._index_at(r, c) is None
         ]
 
     def _add_box(self, box: Box) -> None:
         """A box drawn around text is one node: its border and inside belong to that node."""
-        inside = [self.rows[r][box.left + 1 : box.right] for r in range(box.top + 1, box.bottom)]
-        texts = ["".join(c.char if c else " " for c in row).strip() for row in inside]
-        first = next((c for row in inside for c in row if c and c.char.strip()), None)
+        inside = [self.rows[r].cells(box.left + 1, box.right) for r in range(box.top + 1, box.bottom)]
+        texts = ["".join(c.char for c in row).strip() for row in inside]
+        first = next((c for row in inside for c in row if c.char.strip()), None)
         if first is None:
             return
         run = Run(
@@ -143,28 +166,20 @@ class Grid:
             for c in range(box.left, box.right + 1):
                 self._box_at[(r, c)] = run.index
 
-    def _find_runs(self, r: int, row: list[Cell | None]) -> None:
+    def _find_runs(self, r: int, row: Row) -> None:
         """Text runs: text cells outside boxes, a single space joining two parts (the space
         may lead to text inside a box, which ends the run after the space)."""
-        boxed = self._box_at
+        boxed, glyphs = self._box_at, row.glyphs
         mask = "".join(
-            "x"
-            if cell is None or cell.glyph is not None
-            else " "
-            if cell.char.isspace()
-            else "b"
-            if boxed and (r, c) in boxed
-            else "T"
-            for c, cell in enumerate(row)
+            "x" if c in glyphs else " " if char.isspace() else "b" if boxed and (r, c) in boxed else "T"
+            for c, char in enumerate(row.chars)
         )
         for run in _TEXT_RUN.finditer(mask):
             self._add_run(r, row, run.start(), run.end() - 1)
 
-    def _add_run(self, r: int, row: list[Cell | None], first: int, last: int) -> None:
-        text = "".join(cell.char if cell else " " for cell in row[first : last + 1])
-        head = row[first]
-        assert head is not None
-        run = Run(len(self.runs), r, first, last, text.strip(), head.line, head.col)
+    def _add_run(self, r: int, row: Row, first: int, last: int) -> None:
+        text = "".join(row.chars[first : last + 1])
+        run = Run(len(self.runs), r, first, last, text.strip(), row.line, row.cols[first])
         self.runs.append(run)
         self._spans[r].append((first, last, run.index))
         self._firsts[r].append(first)
@@ -184,24 +199,24 @@ _BOX_HORIZONTAL = "─━═┬┴┼┯┷"
 _BOX_VERTICAL = "│┃║├┤┼┝┥"
 
 
-def find_boxes(rows: list[list[Cell | None]]) -> list[Box]:
+def find_boxes(rows: list[Row]) -> list[Box]:
     """Rectangles drawn with box corners: ``┌───┐ │ A │ └───┘``."""
     boxes = []
     for r, row in enumerate(rows):
-        for c, cell in enumerate(row):
-            if cell is not None and cell.char in _TOP_LEFT:
+        for c, char in enumerate(row.chars):
+            if char in _TOP_LEFT:
                 box = _box_from(rows, r, c)
                 if box:
                     boxes.append(box)
     return boxes
 
 
-def _is(rows: list[list[Cell | None]], r: int, c: int, chars: str) -> bool:
-    cell = rows[r][c] if 0 <= r < len(rows) and 0 <= c < len(rows[r]) else None
-    return cell is not None and len(cell.char) == 1 and cell.char in chars
+def _is(rows: list[Row], r: int, c: int, chars: str) -> bool:
+    char = rows[r].chars[c] if 0 <= r < len(rows) and 0 <= c < len(rows[r]) else ""
+    return len(char) == 1 and char in chars
 
 
-def _box_from(rows: list[list[Cell | None]], top: int, left: int) -> Box | None:
+def _box_from(rows: list[Row], top: int, left: int) -> Box | None:
     right = left + 1
     while _is(rows, top, right, _BOX_HORIZONTAL):
         right += 1
@@ -227,43 +242,49 @@ def _is_combining(char: str) -> bool:
     return bool(unicodedata.combining(char))
 
 
-def _row_cells(line: Line) -> list[Cell | None]:
-    if "\t" not in line.text and not any(_is_wide(c) or _is_combining(c) for c in set(line.text)):
-        narrow: list[Cell | None] = [
-            Cell(char, line.number, line.col + offset, GLYPHS.get(char)) for offset, char in enumerate(line.text)
-        ]
-        _mark_ascii(narrow)
-        return narrow
-    cells: list[Cell | None] = []
+def _row(line: Line) -> Row:
+    text = line.text
+    cols: Sequence[int]
+    if "\t" not in text and not any(_is_wide(c) or _is_combining(c) for c in set(text)):
+        chars, cols = list(text), range(line.col, line.col + len(text))
+    else:
+        chars, cols = _display_columns(line)
+    # a combining mark keeps the connector of the character it joins
+    glyphs = {c: glyph for c, char in enumerate(chars) if (glyph := GLYPHS.get(char[:1])) is not None}
+    _mark_ascii(chars, glyphs)
+    return Row(chars, glyphs, line.number, cols)
+
+
+def _display_columns(line: Line) -> tuple[list[str], list[int]]:
+    """Tabs to stops of 4, wide characters over two cells, combining marks on the cell before."""
+    chars: list[str] = []
+    cols: list[int] = []
     for offset, char in enumerate(line.text):
         col = line.col + offset
         if char == "\t":
-            cells.extend(Cell(" ", line.number, col, None) for _ in range(TAB_STOP - len(cells) % TAB_STOP))
-        elif _is_combining(char) and cells and cells[-1] is not None:
-            last = cells[-1]
-            cells[-1] = Cell(last.char + char, last.line, last.col, last.glyph)
+            width = TAB_STOP - len(chars) % TAB_STOP
+            chars.extend(" " * width)
+            cols.extend([col] * width)
+        elif _is_combining(char) and chars:
+            chars[-1] += char
         else:
-            cells.append(Cell(char, line.number, col, GLYPHS.get(char)))
+            chars.append(char)
+            cols.append(col)
             if _is_wide(char):
-                cells.append(Cell("", line.number, col, None))
-    _mark_ascii(cells)
-    return cells
+                chars.append("")
+                cols.append(col)
+    return chars, cols
 
 
-def _mark_ascii(cells: list[Cell | None]) -> None:
+def _mark_ascii(chars: list[str], glyphs: dict[int, Glyph]) -> None:
     """ASCII connectors: ``->``, ``-->``, ``==>``, ``<-``, ``|``, and lone ``v``/``^`` rows."""
-    flat = "".join((cell.char[:1] or "\0") if cell else " " for cell in cells)
+    flat = "".join(char[:1] or "\0" for char in chars)
     for arrow in _ASCII_ARROW.finditer(flat):
         for c in range(arrow.start(), arrow.end()):
-            head = {">": ASCII_RIGHT, "<": ASCII_LEFT}.get(flat[c], ASCII_HORIZONTAL)
-            cells[c] = _with_glyph(cells[c], head)
+            glyphs[c] = {">": ASCII_RIGHT, "<": ASCII_LEFT}.get(flat[c], ASCII_HORIZONTAL)
     lone_heads = bool(_LONE_HEAD.match(flat))
     for c, char in enumerate(flat):
         if char == "|":
-            cells[c] = _with_glyph(cells[c], ASCII_VERTICAL)
+            glyphs[c] = ASCII_VERTICAL
         elif lone_heads and char in "vV^":
-            cells[c] = _with_glyph(cells[c], ASCII_UP if char == "^" else ASCII_DOWN)
-
-
-def _with_glyph(cell: Cell | None, glyph: Glyph) -> Cell | None:
-    return Cell(cell.char, cell.line, cell.col, glyph) if cell else None
+            glyphs[c] = ASCII_UP if char == "^" else ASCII_DOWN
