@@ -100,13 +100,13 @@ def test_a_writer_that_loses_a_line_is_refused_and_the_file_is_untouched(
         "# Plan\n\n## Phase 1: Build (10 min)\n\n## Phase 2: Ship (5 min)\n- Depends on: Phase 1\n", "utf-8"
     )
     before = plan.read_bytes()
-    original = mdplan.fmt._mdformat
+    original = mdplan.fmt.mdformat_text
 
     def lossy(text: str) -> str:
         lines = original(text).splitlines(keepends=True)
         return "".join(line for line in lines if "Depends on" not in line)
 
-    monkeypatch.setattr(mdplan.fmt, "_mdformat", lossy)
+    monkeypatch.setattr(mdplan.fmt, "mdformat_text", lossy)
     assert run(["fmt", str(plan)]) == 1
     assert "MP008 fmt refused" in capsys.readouterr().err
     assert plan.read_bytes() == before

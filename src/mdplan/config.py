@@ -39,27 +39,30 @@ def _config_in(folder: Path) -> Config:
         if dotfile.is_file():
             return _validated(_load(dotfile), dotfile)
         pyproject = candidate / "pyproject.toml"
-        if _mentions_mdplan(pyproject):
-            table = _load(pyproject).get("tool", {}).get("mdplan")
+        data = _bytes_mentioning_mdplan(pyproject)
+        if data is not None:
+            table = _load(pyproject, data).get("tool", {}).get("mdplan")
             if table is not None:
                 return _validated(table, pyproject)
     return Config()
 
 
-def _mentions_mdplan(pyproject: Path) -> bool:
-    """A pyproject.toml that never says ``mdplan`` holds no ``[tool.mdplan]``: it is not parsed
-    (parsing TOML is most of a small check's start-up), and a fault in it is not ours to report."""
+def _bytes_mentioning_mdplan(pyproject: Path) -> bytes | None:
+    """The file, when it says ``mdplan``: a pyproject.toml that never does holds no
+    ``[tool.mdplan]``, so it is not parsed (parsing TOML is most of a small check's start-up),
+    and a fault in it is not ours to report."""
     try:
-        return b"mdplan" in pyproject.read_bytes()
+        data = pyproject.read_bytes()
     except OSError:
-        return False
+        return None
+    return data if b"mdplan" in data else None
 
 
-def _load(path: Path) -> dict[str, Any]:
+def _load(path: Path, data: bytes | None = None) -> dict[str, Any]:
     import tomllib
 
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads((path.read_bytes() if data is None else data).decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise UnusableInput(str(path), BAD_CONFIG, f"cannot read the configuration: {error}") from None
 

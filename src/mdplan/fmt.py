@@ -48,11 +48,13 @@ def _canonical(text: str) -> str:
     front = _FRONT_MATTER.match(text)
     head, body = (front.group(0), text[front.end() :]) if front else ("", text)
     newline = "\r\n" if "\r\n" in text else "\n"
-    normalized = _mdformat(body.replace("\r\n", "\n")) if body.strip() else body.replace("\r\n", "\n")
+    normalized = mdformat_text(body.replace("\r\n", "\n")) if body.strip() else body.replace("\r\n", "\n")
     return head + redraw_chains(normalized).replace("\n", newline)
 
 
-def _mdformat(text: str) -> str:
+def mdformat_text(text: str) -> str:
+    """mdformat with GFM and consecutive list numbers: the canonical form of ``mdplan fmt`` and,
+    section by section, of reports."""
     import mdformat
 
     formatted: str = mdformat.text(text, extensions={"gfm"}, options={"number": True})

@@ -23,15 +23,14 @@ UNIT_PATTERN = _UNIT  # every unit spelling, as a regex alternation
 # 8-hour days). A longer digit run is not read as a number at all, so no value can overflow later.
 MAX_NUMBER_DIGITS = 9
 NUMBER = rf"(?<![\d.])\d{{1,{MAX_NUMBER_DIGITS}}}(?:\.\d{{1,{MAX_NUMBER_DIGITS}}})?(?![\d.]\d)(?!\d)"
-_NUMBER = NUMBER
 _DURATION = re.compile(  # ``2h30`` first: otherwise its ``2h`` alone would read as a duration
     rf"(?P<approx>~|≈|about\s+|approx\.?\s+)?"
     rf"(?:(?<!\d)(?P<hh>\d{{1,{MAX_NUMBER_DIGITS}}})h(?P<mm>\d{{1,2}})(?![\dA-Za-z])"
-    rf"|(?P<a>{_NUMBER})\s*(?P<unit_a>{_UNIT})?"
-    rf"(?:\s*(?:-|–|—|to)\s*(?P<b>{_NUMBER}))?\s*(?P<unit>{_UNIT})(?![A-Za-z]))",
+    rf"|(?P<a>{NUMBER})\s*(?P<unit_a>{_UNIT})?"
+    rf"(?:\s*(?:-|–|—|to)\s*(?P<b>{NUMBER}))?\s*(?P<unit>{_UNIT})(?![A-Za-z]))",
     re.IGNORECASE,
 )
-_RANGE_ONLY = re.compile(rf"^\s*(?P<a>{_NUMBER})\s*(?:-|–|—)\s*(?P<b>{_NUMBER})\s*$")
+_RANGE_ONLY = re.compile(rf"^\s*(?P<a>{NUMBER})\s*(?:-|–|—)\s*(?P<b>{NUMBER})\s*$")
 
 
 class Minutes(NamedTuple):

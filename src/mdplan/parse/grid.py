@@ -192,7 +192,7 @@ class Box(NamedTuple):
     right: int
 
 
-_TEXT_RUN = re.compile(r"T(?:T| (?=[Tb]))*")  # over Grid._mask: T text, b text in a box, space
+_TEXT_RUN = re.compile(r"T(?:T| (?=[Tb]))*")  # over a row's mask: T text, b text in a box, space
 
 _TOP_LEFT, _TOP_RIGHT, _BOTTOM_LEFT, _BOTTOM_RIGHT = "┌╭┏╔", "┐╮┓╗", "└╰┗╚", "┘╯┛╝"
 _BOX_HORIZONTAL = "─━═┬┴┼┯┷"

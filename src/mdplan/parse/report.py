@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from mdplan.api import REPORT_TITLE
 from mdplan.audit import ARITHMETIC, CRITICAL_PATH, NOT_THE_PLAN, ONE_AFTER_ANOTHER, ROWS, WHOLE_PLAN
 from mdplan.merge import Estimate, denied_edges, planning_minutes
 from mdplan.model import (
@@ -49,7 +50,7 @@ from mdplan.parse.claims import SUM, sum_terms, written_path
 from mdplan.parse.durations import NUMBER, parse_duration, unit_minutes
 from mdplan.parse.ids import label_id, phase_label
 
-TITLE_PREFIX = "Parallelization Report: "
+TITLE_PREFIX = REPORT_TITLE.removeprefix("# ")
 _GRAPH_HEADING = re.compile(r"^(?P<name>Current|Optimized) Dependency Graph$")
 _FROM = re.compile(r'^From "(?P<title>.*)" \(line (?P<line>\d+)\):')
 _ID_IN_CELL = re.compile(r"^(?P<label>.*) \(`(?P<id>[^`]+)`\)$")

@@ -22,7 +22,8 @@ import functools
 import re
 from collections.abc import Iterator, Sequence
 
-FORMAT_OPTIONS = {"number": True}
+from mdplan.fmt import mdformat_text
+
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"#{1,6}(?: |$)")
 _HTML_BLOCK = re.compile(
@@ -62,7 +63,7 @@ def _groups(parts: list[str]) -> Iterator[str | list[str]]:
     pending: list[str] = []
     size = 0
     for section in parts:
-        canonical = _canonical_fence(section) or _canonical_table(section) or _canonical_list(section)
+        canonical = _canonical_form(section)
         if pending and (canonical is not None or size + len(section) > BATCH):
             yield pending
             pending, size = [], 0
@@ -76,14 +77,16 @@ def _groups(parts: list[str]) -> Iterator[str | list[str]]:
 
 
 def _canonical(group: str | list[str]) -> str:
-    return group if isinstance(group, str) else _mdformat("".join(group))
+    return group if isinstance(group, str) else mdformat_text("".join(group))
 
 
-def _mdformat(markdown: str) -> str:
-    import mdformat
-
-    formatted: str = mdformat.text(markdown, extensions={"gfm"}, options=FORMAT_OPTIONS)
-    return formatted
+def _canonical_form(section: str) -> str | None:
+    """The section as mdformat writes it, when it is a fence, a table or a plain list that can
+    be written here; None for anything else (mdformat formats it)."""
+    if "\x00" in section or "\r" in section:
+        return None
+    lines = section.rstrip("\n").split("\n")
+    return _canonical_fence(lines) or _canonical_table(lines) or _canonical_list(lines)
 
 
 def sections(markdown: str) -> list[str]:
@@ -171,11 +174,10 @@ def _closes(opening: re.Match[str], line: str, fence: str) -> bool:
     return marker[0] == fence[0] and len(marker) >= len(fence) and not line[opening.end() :].strip()
 
 
-def _canonical_fence(section: str) -> str | None:
-    """A section that is one fenced code block already written as mdformat writes it (backticks,
-    one longer than any run inside, the info string trimmed, the body kept as it is)."""
-    lines = section.rstrip("\n").split("\n")
-    if len(lines) < 2 or "\x00" in section or "\r" in section:
+def _canonical_fence(lines: list[str]) -> str | None:
+    """One fenced code block already written as mdformat writes it (backticks, one longer than
+    any run inside, the info string trimmed, the body kept as it is)."""
+    if len(lines) < 2:
         return None
     opening, body, closing = lines[0], lines[1:-1], lines[-1]
     marker = opening[: len(opening) - len(opening.lstrip("`"))]
@@ -183,14 +185,13 @@ def _canonical_fence(section: str) -> str | None:
     longest = max((len(run) for run in re.findall(r"`+", "\n".join(body))), default=0)
     if closing != marker or marker != "`" * max(3, longest + 1) or info != info.strip() or "`" in info:
         return None
-    return section.rstrip("\n") + "\n"
+    return "\n".join(lines) + "\n"
 
 
-def _canonical_table(section: str) -> str | None:
-    """A section that is one GFM table, rows of equal width, nothing else: padded as
-    mdformat-gfm pads (wcwidth columns, at least 3 wide), cells as mdformat renders them."""
-    lines = section.rstrip("\n").split("\n")
-    if len(lines) < 2 or not _DELIMITER_ROW.match(lines[1]) or "\x00" in section or "\r" in section:
+def _canonical_table(lines: list[str]) -> str | None:
+    """One GFM table, rows of equal width, nothing else: padded as mdformat-gfm pads (wcwidth
+    columns, at least 3 wide), cells as mdformat renders them."""
+    if len(lines) < 2 or not _DELIMITER_ROW.match(lines[1]):
         return None
     rows = [row for row in map(_cells, lines) if row is not None]
     if len(rows) != len(lines) or any(len(row) != len(rows[0]) for row in rows):
@@ -204,16 +205,15 @@ def _canonical_table(section: str) -> str | None:
     return "\n".join(_padded(table, aligns)) + "\n"
 
 
-def _canonical_list(section: str) -> str | None:
-    """A section that is one tight bullet list of one-line items in plain words, each starting
-    with a letter or digit (and no ``1.`` or ``1)``, which would nest an ordered list):
-    mdformat writes it as it is."""
-    lines = section.rstrip("\n").split("\n")
+def _canonical_list(lines: list[str]) -> str | None:
+    """One tight bullet list of one-line items in plain words, each starting with a letter or
+    digit (and no ``1.`` or ``1)``, which would nest an ordered list): mdformat writes it as it
+    is."""
     for line in lines:
         item = _PLAIN_ITEM.fullmatch(line)
         if item is None or not _is_plain(item[1]) or _LIST_ITEM.match(item[1]) or item[1] != item[1].strip():
             return None
-    return section.rstrip("\n") + "\n"
+    return "\n".join(lines) + "\n"
 
 
 def _cells(line: str) -> list[str] | None:
@@ -253,7 +253,7 @@ def _rendered_cells(cells: Sequence[str]) -> dict[str, str] | None:
     if not others:
         return rendered
     table = "| x |\n| --- |\n" + "".join(f"| {cell} |\n" for cell in others)
-    lines = _mdformat(table).split("\n")[2:-1]
+    lines = mdformat_text(table).split("\n")[2:-1]
     if len(lines) != len(others) or not all(line.startswith("| ") and line.endswith(" |") for line in lines):
         return None
     rendered.update((cell, line[2:-2].rstrip(" ")) for cell, line in zip(others, lines, strict=True))
