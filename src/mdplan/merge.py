@@ -48,13 +48,14 @@ from mdplan.model import (
     Pos,
     Scenario,
     ScenarioName,
+    Sequenced,
     TestRun,
     View,
     WindowStated,
     natural_key,
 )
 from mdplan.parse.durations import format_range
-from mdplan.parse.ids import ALL_STORIES, NAME_PREFIX, normalize_name, phase_label
+from mdplan.parse.ids import ALL_STORIES, NAME_PREFIX, OPEN_RANGE, normalize_name, phase_label
 
 Estimate = Literal["low", "mid", "high"]
 UNKNOWN_REFERENCE = "MP101"
@@ -62,11 +63,12 @@ AMBIGUOUS_ID = "MP102"
 DURATION_CONFLICT = "MP104"
 EDGE_DENIED = "MP105"
 EDGE_NOT_DRAWN = "MP109"
+UNRESOLVED = "MP115"
 UNSCOPED_TITLE = "Plan as written"
 
 
 def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estimate = "mid") -> Plan:
-    facts = _with_live_views(_resolve_aliases(facts))
+    facts = _with_live_views(_in_order(_resolve_aliases(facts)))
     diagnostics = [Diagnostic(source, n.pos.line, n.pos.col, n.severity, n.code, n.message) for n in _of(facts, Note)]
     known = _known_ids(facts)
     edges = _of(facts, EdgeStated)
@@ -103,7 +105,9 @@ _REF_FIELDS = ("ref", "src", "dst", "subject", "parent")
 
 
 def _resolve_aliases(facts: Sequence[Fact]) -> list[Fact]:
-    """``US1`` written for Phase 3 becomes ``3``; ``all user stories`` becomes each of them."""
+    """``US1`` written for Phase 3 becomes ``3``; ``all user stories`` becomes each of them;
+    a name (``schema-builder``) becomes the unit that goes by it; ``PR 4+`` becomes PR 4 and
+    every later PR. A dependency on a name no unit goes by is dropped with MP115."""
     names = _names(facts)
     aliases: dict[str, str] = {}
     for alias in _of(facts, AliasStated):
@@ -113,21 +117,46 @@ def _resolve_aliases(facts: Sequence[Fact]) -> list[Fact]:
     stories = tuple(sorted({ref for alias, ref in aliases.items() if alias.startswith("US")}, key=natural_key))
     if not stories:
         stories = tuple(sorted({i for f in facts for i in _refs_of(f) if _family(i) == "US"}, key=natural_key))
+    units = tuple(sorted({f.ref for f in _of(facts, PhaseNamed)}, key=natural_key))
     resolved: list[Fact] = []
     for fact in facts:
         if isinstance(fact, AliasStated):
             continue
-        needs = any(r in aliases or r.startswith(("@", NAME_PREFIX)) for r in _refs_of(fact))
-        resolved.extend(_rewritten(fact, aliases, stories, names) if needs else [fact])
+        needs = any(r in aliases or r.startswith(("@", NAME_PREFIX)) or r.endswith(OPEN_RANGE) for r in _refs_of(fact))
+        if not needs:
+            resolved.append(fact)
+            continue
+        resolved.extend(_rewritten(fact, aliases, _Expansions(stories, units, names)))
+        resolved.extend(_unresolved(fact, names))
     return resolved
 
 
+class _Expansions(NamedTuple):
+    stories: tuple[str, ...]
+    units: tuple[str, ...]  # every named unit, in their order
+    names: dict[str, str]
+
+
+def _unresolved(fact: Fact, names: dict[str, str]) -> list[Note]:
+    """A dependency statement naming what no unit goes by: never silently dropped."""
+    if not isinstance(fact, EdgeStated | DenialStated):
+        return []
+    missing = [r for r in _refs_of(fact) if r.startswith(NAME_PREFIX) and _by_name(r, names) is None]
+    return [
+        Note(
+            UNRESOLVED, "warning", f'unresolved reference "{r.removeprefix(NAME_PREFIX)}": no unit goes by it', fact.pos
+        )
+        for r in dict.fromkeys(missing)
+    ]
+
+
 def _names(facts: Sequence[Fact]) -> dict[str, str]:
-    """Titles as names of their units (``Setup`` for ``Phase 1: Setup (…)``); phases first."""
+    """Every name a unit goes by: its title (``Setup`` for ``Phase 1: Setup (…)``), its label
+    (``schema-builder``, ``Phase 2``) and its id; phases first, then the first unit named."""
     named = sorted(_of(facts, PhaseNamed), key=lambda f: (_family(f.ref) != "phase", f.pos.line))
     names: dict[str, str] = {}
     for fact in named:
-        for text in (fact.title or "", (fact.title or "").split("(")[0]):
+        for text in (fact.label, fact.ref, fact.title or "", (fact.title or "").split("(")[0]):
             if normalize_name(text):
                 names.setdefault(normalize_name(text), fact.ref)
     return names
@@ -144,11 +173,13 @@ def _refs_of(fact: Fact) -> list[str]:
     return found + list(getattr(fact, "refs", ()))
 
 
-def _rewritten(fact: Fact, aliases: dict[str, str], stories: tuple[str, ...], names: dict[str, str]) -> list[Fact]:
+def _rewritten(fact: Fact, aliases: dict[str, str], known: _Expansions) -> list[Fact]:
     def expand(value: str) -> tuple[str, ...]:
         if value == ALL_STORIES:
-            return stories
-        named = _by_name(value, names)
+            return known.stories
+        if value.endswith(OPEN_RANGE):
+            return _open_range(value.removesuffix(OPEN_RANGE), known.units)
+        named = _by_name(value, known.names)
         return (aliases.get(named, named),) if named else ()
 
     fields = [n for n in _REF_FIELDS if isinstance(getattr(fact, n, None), str)]
@@ -165,6 +196,45 @@ def _rewritten(fact: Fact, aliases: dict[str, str], stories: tuple[str, ...], na
             changes.update(label=phase_label(str(changes["ref"])), title=None)
         results.append(replace(fact, **changes))  # type: ignore[arg-type]
     return [f for f in results if not (isinstance(f, EdgeStated) and f.src == f.dst)]
+
+
+def _in_order(facts: list[Fact]) -> list[Fact]:
+    """Units listed under a heading that says they run in order (``## Merge Order``) wait each
+    for the one before it, of the same kind, unless prose says that one need not wait
+    (``doesn't depend on PR 2``, ``Depends on: none``)."""
+    groups: dict[int, list[Sequenced]] = defaultdict(list)
+    for fact in _of(facts, Sequenced):
+        groups[fact.group].append(fact)
+    free = _free_pairs(_of(facts, DenialStated))
+    chained: list[Fact] = []
+    for members in groups.values():
+        ordered = list({m.ref: m for m in sorted(members, key=lambda m: (m.pos.line, m.pos.col))}.values())
+        for before, after in itertools.pairwise(ordered):
+            if _family(before.ref) == _family(after.ref) and not _is_free(before.ref, after.ref, free):
+                chained.append(EdgeStated(before.ref, after.ref, "stated", after.pos, after.view))
+    return [f for f in facts if not isinstance(f, Sequenced)] + chained
+
+
+def _free_pairs(denials: list[DenialStated]) -> set[tuple[str, str]]:
+    """(a, b): b need not wait for a; (``*``, b): b waits for nothing."""
+    free: set[tuple[str, str]] = set()
+    for denial in denials:
+        if denial.kind == "no_predecessors":
+            free.add(("*", denial.subject))
+        elif denial.kind == "parallel":
+            free.update(pair for ref in denial.refs for pair in ((ref, denial.subject), (denial.subject, ref)))
+    return free
+
+
+def _is_free(before: str, after: str, free: set[tuple[str, str]]) -> bool:
+    return (before, after) in free or ("*", after) in free
+
+
+def _open_range(first: str, units: tuple[str, ...]) -> tuple[str, ...]:
+    """``PR 4+``: PR 4 and every later unit of its kind, in the units' own order."""
+    family = _family(first)
+    start = natural_key(first)
+    return tuple(u for u in units if _family(u) == family and natural_key(u) >= start) or (first,)
 
 
 def _with_live_views(facts: list[Fact]) -> list[Fact]:

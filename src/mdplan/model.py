@@ -177,6 +177,17 @@ class Mentioned:
 
 
 @dataclass(frozen=True, slots=True)
+class Sequenced:
+    """A unit listed under a heading that says its units run in order (``## Merge Order``);
+    ``group`` is that heading's line. The merge chains a group's units in document order."""
+
+    ref: str
+    group: int
+    pos: Pos
+    view: View | None
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
     """Something a recognizer could not read, reported as a diagnostic."""
 
@@ -198,6 +209,7 @@ Fact = (
     | TestRun
     | AliasStated
     | Mentioned
+    | Sequenced
     | Note
 )
 

@@ -10,13 +10,15 @@ columns), the *view* it belongs to (a heading or label such as ``Current Flow`` 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from mdplan.model import ScenarioName, View
-from mdplan.parse.refs import parse_label, strip_markup
+from mdplan.parse import cues
+from mdplan.parse.refs import Label, parse_label, section_label, strip_markup
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -41,6 +43,7 @@ _OPTIMIZED_WORDS = {
 _NUMBERING = re.compile(r"^(?:[^\w\s]\s*)*(?:\d+(?:\.\d+)*[.)]?\s+)?")
 _LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[[ xX]\][ \t]+)?")
 NUMBERED_CHECKLIST_ITEM = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(?P<n>\d{1,3})[.)]\s+(?P<title>\S.*)$")
+_SECTION_SCAN = 40  # lines under a heading searched for its own dependency field
 _CLOSING_FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*$")
 
 
@@ -63,6 +66,8 @@ class Block:
     source_first_line: str = ""  # the first source line as written, list marker included
     rows: tuple[tuple[Line, ...], ...] = ()  # table: header row first, one Line per cell
     section: str = ""  # the text of the nearest heading above
+    section_line: int = 0  # its line
+    sequence: int = 0  # the line of the heading this block is listed under when it says "in order"
 
     @property
     def text(self) -> str:
@@ -111,6 +116,8 @@ class _Heading:
     view: View | None
     owner: tuple[str, ...]
     text: str = ""
+    line: int = 0
+    in_order: bool = False  # ``## Merge Order``: the units listed under it run in that order
 
 
 @dataclass
@@ -124,7 +131,8 @@ class _Walker:
 
     def walk(self, tokens: Sequence[Token]) -> Iterator[Block]:
         for block in self._blocks(tokens):
-            yield replace(block, section=self.headings[-1].text if self.headings else "")
+            heading = self.headings[-1] if self.headings else None
+            yield replace(block, section=heading.text, section_line=heading.line) if heading else block
 
     def _blocks(self, tokens: Sequence[Token]) -> Iterator[Block]:
         for index, token in enumerate(tokens):
@@ -163,15 +171,35 @@ class _Walker:
         line = _first_line(token)
         level = int(token.tag[1])
         label = parse_label(inline.content, generic=True)
+        # a unit by its name owns its own section only: it holds no headings below it
+        named = None if label or level == 1 else self._section_label(inline.content, line)
         while self.headings and self.headings[-1].level >= level:
             self.headings.pop()
-        heading = _Heading(level, view_of(inline.content, line), label.ids if label else (), inline.content)
+        heading = _Heading(level, view_of(inline.content, line), label.ids if label else (), inline.content, line)
+        heading.in_order = not label and not named and bool(cues.SEQUENCE_HEADING.search(inline.content))
+        above = self.headings[-1] if self.headings else None
         self.headings.append(heading)
         self.paragraph_view = None
         parent = next((h.owner for h in reversed(self.headings[:-1]) if h.owner), ())
-        self.section_owner = label.ids if label else parent
+        self.section_owner = label.ids if label else named.ids if named else parent
         lines = (Line(line, 1, inline.content),)
-        return Block("heading", lines, self._view(), self.section_owner, level, parent=parent)
+        sequence = above.line if above and above.in_order else 0
+        return Block("heading", lines, self._view(), self.section_owner, level, parent=parent, sequence=sequence)
+
+    def _section_label(self, text: str, line: int) -> Label | None:
+        """A section that states its own dependencies is a unit, whatever its heading's shape:
+        ``### schema-builder`` over ``- Depends: none`` (units first; references find it by name)."""
+        for raw in itertools.islice(self.source_lines, line, line + _SECTION_SCAN):
+            if raw.lstrip().startswith("#"):
+                return None
+            prefix = _LINE_PREFIX.match(raw)
+            plain = strip_markup(raw[prefix.end() if prefix else 0 :]).strip()
+            field = cues.DEPENDS_FIELD.match(plain) or cues.BLOCKS_FIELD.match(plain)
+            if field and field["value"].strip():
+                return section_label(text)
+            if plain and parse_label(plain):  # a unit of its own owns what follows
+                return None
+        return None
 
     def _front_matter(self, token: Token) -> Block:
         start, end = token.map or (0, 0)
@@ -206,7 +234,11 @@ class _Walker:
             own = label.ids if label else ((f"task-{numbered['n']}",) if numbered else ())
             self.items[-1] = own
             raw = self.source_lines[lines[0].number - 1]
-            return Block("item", lines, self._view(), self._owner(), parent=parent, source_first_line=raw)
+            here = self.headings[-1] if self.headings else None
+            sequence = here.line if here and here.in_order and len(self.items) == 1 else 0
+            return Block(
+                "item", lines, self._view(), self._owner(), parent=parent, source_first_line=raw, sequence=sequence
+            )
         if not self.items:
             self._read_paragraph_context(inline.content, lines[0].number, label is not None)
             parent = self._heading_owner()

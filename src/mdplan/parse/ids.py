@@ -17,6 +17,8 @@ import functools
 import re
 from typing import NamedTuple
 
+from mdplan.parse import cues
+
 
 class Unit(NamedTuple):
     key: str
@@ -25,7 +27,7 @@ class Unit(NamedTuple):
     label: str
 
 
-UNITS = (
+_ENGLISH_UNITS = (
     Unit("phase", r"phases?", "", "Phase"),
     Unit("story", r"user\s+stor(?:y|ies)", "US", "US"),
     Unit("step", r"steps?", "step-", "Step"),
@@ -39,20 +41,40 @@ UNITS = (
     Unit("part", r"parts?", "part-", "Part"),
     Unit("feature", r"features?", "feature-", "Feature"),
 )
+
+
+def _in_every_language(unit: Unit) -> Unit:
+    """The unit's English words and its words in every cue table (``Fase``, ``阶段``)."""
+    words = [re.escape(w).replace(r"\ ", r"\s+") for w in cues.unit_words(unit.key)]
+    return unit._replace(word="|".join([unit.word, *words]))
+
+
+UNITS = tuple(_in_every_language(u) for u in _ENGLISH_UNITS)
 _PREFIXED = {u.prefix: u for u in UNITS if u.prefix.endswith("-")}
 
-_NUMBER_ID = r"\d+(?:\.\d+)*[a-zA-Z]?(?![\w])"
+_NUMBER_ID = r"\d+(?:\.\d+)*[a-zA-Z]?(?![A-Za-z0-9_])"  # ``Phase 1完了``: CJK may follow
 _TIME_AFTER = r"(?!\s*(?:%|min\b|mins\b|minutes?\b|h\b|hrs?\b|hours?\b|days?\b|d\b|weeks?\b|w\b|s\b|sec))"
-_UNIT_WORD = re.compile(r"\b(?P<word>" + "|".join(u.word for u in UNITS) + r")\s+(?=\d)", re.IGNORECASE)
+# ``Phase 2``, ``phase-1`` (``all phase-1 items``), ``阶段1`` (no space after a CJK word)
+_UNIT_WORD = re.compile(
+    r"\b(?P<word>" + "|".join(u.word for u in UNITS) + r")(?:\s+|-|(?<=[^\x00-\x7f])\s*)(?=\d)", re.IGNORECASE
+)
 _NUMBER_AT = re.compile(_NUMBER_ID + _TIME_AFTER, re.IGNORECASE)
 _SPEC_CODE = r"(?:T\d{3,}[a-z]?|US\d+)(?!\w)"
-_GENERIC_CODE = r"(?:[A-Z][A-Z0-9]*-(?:\d+[A-Za-z]?|[A-Z]{2,})(?:\.\d+)?|\d+[A-Z]{2,}\.\d+)(?![\w-])"
+# ``CORE-001``, ``PROMPT-GOV-001`` (every segment kept: never cut to ``GOV-001``), ``P01-11``, ``2TI.17``
+_GENERIC_CODE = (
+    r"(?:[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-(?:\d+[A-Za-z]?|[A-Z]{2,})(?:\.\d+)?|\d+[A-Z]{2,}\.\d+)(?![\w-])"
+)
 _CODE = {
-    False: re.compile(rf"(?<![\w/.])(?:{_SPEC_CODE})"),
-    True: re.compile(rf"(?<![\w/.])(?:{_SPEC_CODE}|{_GENERIC_CODE})"),
+    False: re.compile(rf"(?<![\w/.-])(?:{_SPEC_CODE})"),
+    True: re.compile(rf"(?<![\w/.-])(?:{_SPEC_CODE}|{_GENERIC_CODE})"),
 }
-_LIST_SEPARATOR = r"\s*(?:,|&|\+|/|\band\b|\bor\b)\s*"
-_RANGE_SEPARATOR = r"\s*(?:-|–|\bto\b|\bthrough\b)\s*"
+# the items after the first of a list (``T001-T003``): the separator may be a dash
+_CODE_ITEM = {
+    False: re.compile(rf"(?:{_SPEC_CODE})"),
+    True: re.compile(rf"(?:{_SPEC_CODE}|{_GENERIC_CODE})"),
+}
+_LIST_SEPARATOR = rf"\s*(?:,|&|\+|/|、|(?<!\w)(?:{cues.words('and_words')})(?!\w))\s*"
+_RANGE_SEPARATOR = rf"\s*(?:-|–|—|(?<!\w)(?:{cues.words('to_words')})(?!\w))\s*"
 _IS_RANGE = re.compile(_RANGE_SEPARATOR, re.IGNORECASE)
 
 
@@ -89,6 +111,17 @@ def label_id(label: str) -> str | None:
 
 
 ALL_STORIES = "@stories"
+OPEN_RANGE = "+"  # ``PR 4+``: the id, then every later unit of its kind (resolved by the merge)
+_OPEN_END = re.compile(r"\+(?![\w+])")
+
+
+def with_open_end(text: str, ref: Ref) -> tuple[str, ...]:
+    """The ids of ``ref``, the last marked open (``4+``) when ``text`` writes ``+`` after it."""
+    if ref.ids and _OPEN_END.match(text, ref.end):
+        return (*ref.ids[:-1], ref.ids[-1] + OPEN_RANGE)
+    return ref.ids
+
+
 NAME_PREFIX = "name:"
 
 
@@ -97,8 +130,54 @@ def name_ref(name: str) -> str:
     return NAME_PREFIX + normalize_name(name)
 
 
+def slug(name: str) -> str:
+    """The id of a unit known by its name only: ``Planning & Setup`` -> ``planning-setup``."""
+    return re.sub(r"[^\w]+", "-", name.lower()).strip("-")
+
+
 def normalize_name(name: str) -> str:
     return re.sub(r"[\W_]+", " ", name.lower()).strip()
+
+
+_ITEM_SPLIT = re.compile(rf"\s*(?:[,;、]|\s[&+]\s|\s(?:{cues.words('and_words')})\s)\s*", re.IGNORECASE)
+_ASIDE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]\(.*?\)|[`*_\"'“”‘’\[\]{}]")
+_DONE_WORDS = re.compile(
+    r"(?:\s+(?:is\s+|are\s+|to\s+be\s+)?(?:complete[ds]?|done|finished|merged|approved|ready|landed|output|"
+    r"results?|gate|passed?|green|signed\s+off|completion))+$|完了|完成|済み?$",
+    re.IGNORECASE,
+)
+_LEAD_WORDS = re.compile(r"^(?:(?:only|all\s+of|all|the|after|until|both|either)\s+)+", re.IGNORECASE)
+MAX_NAME_WORDS = 5
+
+
+def field_refs(value: str) -> tuple[str, ...]:
+    """The units a dependency field's value names: ids by their shape (``Phase 2``, ``E1``,
+    ``PROMPT-GOV-001``, ``#5``), and every other item as a name (``schema-builder``,
+    ``Setup``) that the merge resolves against the names units go by; a name it cannot
+    resolve is reported there, with this line."""
+    plain = _ASIDE.sub(" ", value)
+    refs = find_refs(plain, generic=True)  # lists by shape first: ``Phase 1,2,3``
+    found = dict.fromkeys(i for ref in refs for i in with_open_end(plain, ref))
+    start = 0
+    for separator in [*_ITEM_SPLIT.finditer(plain), None]:
+        end = separator.start() if separator else len(plain)
+        if not any(ref.start < end and start < ref.end for ref in refs):  # an item with no id: a name
+            found.update(dict.fromkeys(_item_refs(plain[start:end])))
+        start = separator.end() if separator else end
+    return tuple(found)
+
+
+def _item_refs(item: str) -> tuple[str, ...]:
+    plain = item.strip(" .:!?-–—")
+    if not plain or cues.NONE.fullmatch(plain):
+        return ()
+    plain = _DONE_WORDS.sub("", _LEAD_WORDS.sub("", plain)).strip()
+    if plain.startswith("#") and plain[1:].isdigit():
+        return (plain[1:],)
+    words = plain.split()
+    if not words or len(words) > MAX_NAME_WORDS or not re.search(r"[^\W\d_]", plain):
+        return ()
+    return (name_ref(plain),)
 
 
 _ALL_STORIES = re.compile(
@@ -177,7 +256,7 @@ def _code_refs(text: str, generic: bool) -> list[Ref]:
     refs: list[Ref] = []
     position = 0
     while match := pattern.search(text, position):
-        ids, end = _read_list(text, match.start(), None, pattern)
+        ids, end = _read_list(text, match.start(), None, _CODE_ITEM[generic])
         refs.append(Ref(tuple(dict.fromkeys(ids)), match.start(), end, code=True))
         position = end
     return refs

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 
-from mdplan.model import AliasStated, DurationStated, Fact, FileTouched, PhaseNamed, Pos, View, WindowStated
+from mdplan.model import AliasStated, DurationStated, Fact, FileTouched, PhaseNamed, Pos, Sequenced, View, WindowStated
 from mdplan.parse.blocks import NUMBERED_CHECKLIST_ITEM, Block
 from mdplan.parse.durations import find_durations
 from mdplan.parse.files import paths_in
 from mdplan.parse.ids import name_ref
 from mdplan.parse.prose import read_clause
-from mdplan.parse.refs import Label, find_refs, parse_label, phase_label, strip_markup
+from mdplan.parse.refs import Label, find_refs, parse_label, phase_label, section_label, strip_markup
 
 LABEL_RANK = 0
 
@@ -101,12 +101,23 @@ def read_duration_fields(block: Block) -> list[Fact]:
     return facts
 
 
+def _section_unit(block: Block) -> Label | None:
+    """A heading that the block walker made a unit (its section states its dependencies)."""
+    label = section_label(block.lines[0].text) if block.kind == "heading" and block.owner else None
+    return label if label and label.ids == block.owner else None
+
+
 def read_labels(block: Block) -> list[Fact]:
     """Recognizer for headings, list items and paragraphs that open with a phase label."""
     first = block.lines[0]
     label = parse_label(first.text, generic=block.kind != "paragraph") or _numbered_checklist_item(block)
+    label = label or _section_unit(block)
     if label and block.kind == "item" and _is_requirement(label):
         return []
     if label is None:
         return []
-    return label_facts(label, first.text, Pos(first.number, first.col), block.view, block.parent)
+    pos = Pos(first.number, first.col)
+    facts = label_facts(label, first.text, pos, block.view, block.parent)
+    if block.sequence and len(label.ids) == 1:
+        facts.append(Sequenced(label.ids[0], block.sequence, pos, block.view))
+    return facts

@@ -21,43 +21,40 @@ import re
 from collections.abc import Callable, Iterator
 
 from mdplan.model import DenialKind, DenialStated, DurationStated, EdgeStated, Fact, Mentioned, Pos, View
+from mdplan.parse import cues
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import parse_duration
-from mdplan.parse.ids import name_ref
+from mdplan.parse.ids import field_refs, name_ref, with_open_end
 from mdplan.parse.partial import partial_need
 from mdplan.parse.refs import find_refs, ids_in, parse_label, strip_markup
 
-_NEGATIVE = re.compile(
-    r"^\s*(?:none|nothing|no dependencies|no dependency|no prerequisites|n/a|independent|không|无|没有|ninguna|ninguno"
-    r"|—|-)(?![\w-])",
-    re.IGNORECASE,
-)
+_NEGATIVE = cues.NONE
 _ONLY = re.compile(r"\bonly\b", re.IGNORECASE)
 _OPTIONAL = re.compile(r"\boptional(?:ly)?\b|\bnice to have\b|\bsoft\b", re.IGNORECASE)
 _NEGATED = re.compile(
     r"\b(?:does\s+not|doesn't|do\s+not|don't|never|no\s+longer)\s+(?:depend|rely|wait)s?\s+(?:on|for)\s+(?P<value>.*)",
     re.IGNORECASE,
 )
-_INDEPENDENT_OF_EACH_OTHER = re.compile(r"^\s*(?:are|is)\s+(?:independent|parallel)\b", re.IGNORECASE)
-_DEPENDS_FIELD = re.compile(
-    r"^(?:dependencies|dependency|depends on|prerequisites?|requires|blocked by)\s*:\s*(?P<value>.*)",
-    re.IGNORECASE,
-)
-_BLOCKS_FIELD = re.compile(r"^blocks\s*:\s*(?P<value>.*)", re.IGNORECASE)
+_INDEPENDENT_OF_EACH_OTHER = re.compile(r"\s*(?:are|is)\s+(?:independent|parallel)\b", re.IGNORECASE)
+_DEPENDS_FIELD = cues.DEPENDS_FIELD
+_BLOCKS_FIELD = cues.BLOCKS_FIELD
 _WAITS = re.compile(r"\b(?:must\s+|should\s+)?waits?\s+for\s+(?:all\s+of\s+)?(?P<value>.*)", re.IGNORECASE)
 _AFTER = re.compile(
-    r"\b(?:must run|can run|can start|starts?|runs?|begins?)\s*:?\s*(?:immediately\s+)?after\s+"
+    r"\b(?:must run|can run|can start|starts?|runs?|begins?)\s*:?\s*(?:(?:immediately|only)\s+)*after\s+"
     r"(?P<value>.*)",
     re.IGNORECASE,
 )
 _BEFORE = re.compile(r"\b(?:complete[ds]?|finish(?:ed)?|done)\s+before\s+(?P<value>.*)", re.IGNORECASE)
-_PARALLEL = re.compile(
-    r"\b(?:(?:can\s+(?:be|run)\s+)?(?:run\s+)?in\s+parallel|parallel(?:ize|ise)?)\s+with\s*:?\s*(?P<value>.*)",
+_PARALLEL = cues.PARALLEL
+_SUBJECT_PARALLEL = re.compile(
+    r"\s*(?:\([^)]*\)\s*)?(?:(?:can|may|will|should|could)\s+)?(?:(?:be|is|are|runs?|executes?|happens?|goes)\s+)?"
+    r"(?:(?:done|run|executed|worked\s+on)\s+)?(?:" + cues.PARALLEL.pattern + ")",
     re.IGNORECASE,
 )
 _DEPENDS_PHRASE = re.compile(r"\b(?:depends?|relies|rely)\s+on\s+(?:all\s+of\s+)?(?P<value>.*)", re.IGNORECASE)
 _INVERSE_PHRASE = re.compile(
-    r"\b(?:consumed|needed|required|used|awaited)\s+(?:by|for)\s+(?P<value>.*)|\brequired\s+for\s+(?P<also>.*)",
+    r"\b(?:consumed|needed|required|used|awaited)\s+(?:by|for)\s+(?P<value>.*)|\brequired\s+for\s+(?P<also>.*)"
+    r"|\b(?:unused|not\s+(?:yet\s+)?(?:used|needed|required|called))\s+(?:until|before)\s+(?P<until>.*)",
     re.IGNORECASE,
 )
 _INDEPENDENT = re.compile(r"^\W*(?:independent|no dependencies)\W*$", re.IGNORECASE)
@@ -84,7 +81,7 @@ _SUBJECT_FORMS: tuple[tuple[re.Pattern[str], bool, bool], ...] = tuple(
             True,
             False,
         ),
-        (r"(?:comes|runs|goes|happens|precedes|blocks)\s+(?:before\s+)?", True, False),
+        (r"(?:(?:comes|runs|goes|happens)\s+before|precedes|blocks)\s+", True, False),
         (
             r"(?:provides|produces|creates|delivers)\s+" + _WORDS + r"(?:needed|required|used)\s+(?:by|for|in)",
             True,
@@ -144,7 +141,7 @@ def read_prose(block: Block) -> list[Fact]:
 _MAY_STATE_DEPENDENCY = re.compile(
     r"depend|wait|after|before|block|requir|need|parallel|only|independent|none|nothing|consum|prerequisite"
     r"|precede|rel(?:y|ies)|build|provid|produc|creat|deliver|come|run|start|begin|complete|finish|done|land|merge"
-    r"|không|无|没有|ningun",
+    r"|until|" + cues.ANY_CUE.pattern,
     re.IGNORECASE,
 )
 
@@ -160,7 +157,7 @@ def _depends_field(clause: str, owner: tuple[str, ...], pos: Pos, view: View | N
     if _NEGATIVE.match(value):
         yield from _denials(owner, "no_predecessors", (), text=clause, pos=pos, view=view)
         return
-    refs = _others(ids_in(value, generic=True), owner)
+    refs = _others(field_refs(value), owner)
     yield from _edges(refs, owner, pos, view, optional=bool(_OPTIONAL.search(value)))
     if refs and _ONLY.search(value):
         yield from _denials(owner, "only_predecessors", refs, text=clause, pos=pos, view=view)
@@ -174,7 +171,7 @@ def _blocks_field(clause: str, owner: tuple[str, ...], pos: Pos, view: View | No
         yield from _denials(owner, "no_successors", (), text=clause, pos=pos, view=view)
         return
     for subject in owner:
-        yield from _edges((subject,), _others(ids_in(match["value"]), owner), pos, view)
+        yield from _edges((subject,), _others(field_refs(match["value"]), owner), pos, view)
 
 
 def _after_phrases(clause: str, owner: tuple[str, ...], pos: Pos, view: View | None) -> Iterator[Fact]:
@@ -185,13 +182,17 @@ def _after_phrases(clause: str, owner: tuple[str, ...], pos: Pos, view: View | N
         if match:
             yield from _edges(_leading_ids(match["value"], owner), owner, pos, view)
             return
+    cue = cues.AFTER.search(clause)
+    refs = find_refs(cue["value"], generic=True) if cue else []
+    if refs and refs[0].start == 0:  # in any language: the cue, then a unit's id
+        yield from _edges(_others(refs[0].ids, owner), owner, pos, view)
 
 
 def _inverse_phrases(clause: str, owner: tuple[str, ...], pos: Pos, view: View | None) -> Iterator[Fact]:
     """``Consumed by Phase 5``, ``Required for Phase 3``, ``Complete before user stories``."""
     match = _INVERSE_PHRASE.search(clause) or _BEFORE.search(clause)
     if match:
-        value = match.groupdict().get("value") or match.groupdict().get("also") or ""
+        value = match.groupdict().get("value") or match.groupdict().get("also") or match.groupdict().get("until") or ""
         yield from _edges(owner, _leading_ids(value, owner), pos, view)
 
 
@@ -232,6 +233,11 @@ def _negations(clause: str, owner: tuple[str, ...], pos: Pos, view: View | None)
         yield from _denials(subject, "parallel", others, text=clause, pos=pos, view=view)
         return
     for ref in refs:
+        parallel = _SUBJECT_PARALLEL.match(clause, ref.end)
+        others = _others(_leading_ids(parallel["value"], ref.ids), ref.ids) if parallel else ()
+        if others:  # ``T006 runs parallel to T003–T005``: never an edge
+            yield from _denials(ref.ids, "parallel", others, text=clause, pos=pos, view=view)
+            return
         if len(ref.ids) > 1 and _INDEPENDENT_OF_EACH_OTHER.match(clause, ref.end):
             for one in ref.ids:
                 yield from _denials((one,), "parallel", _others(ref.ids, (one,)), text=clause, pos=pos, view=view)
@@ -266,11 +272,11 @@ def _leading_ids(value: str, owner: tuple[str, ...]) -> tuple[str, ...]:
     refs = find_refs(value, generic=True)
     if not refs or refs[0].start > _LEADING_REF_SPAN:
         return _named(value, owner)
-    ids = list(refs[0].ids)
+    ids = list(with_open_end(value, refs[0]))
     for before, ref in itertools.pairwise(refs):  # ``US1 & US2``, ``Phase 3 + Phase 4``: one list
         if not re.fullmatch(r"\s*(?:,|&|\+|/|and|or)\s*", value[before.end : ref.start]):
             break
-        ids.extend(ref.ids)
+        ids.extend(with_open_end(value, ref))
     return _others(tuple(ids), owner)
 
 

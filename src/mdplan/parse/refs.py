@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from mdplan.parse.durations import NUMBER, Minutes, parse_duration, parse_unitless_range, unit_minutes
-from mdplan.parse.ids import Ref, bare_ids, find_refs, ids_in, phase_label
+from mdplan.parse.ids import Ref, bare_ids, find_refs, ids_in, phase_label, slug
 
 __all__ = ["Label", "Ref", "bare_ids", "find_refs", "ids_in", "parse_label", "phase_label", "strip_markup"]
 
@@ -30,7 +30,7 @@ _DEPENDENCY_WORDS = re.compile(
 
 _LEAD = re.compile(
     r"^\s*(?:#{1,6}\s+)?(?:[-*+]\s+)?(?:\d{1,3}[a-z]?[.)]\s+|[A-Za-z][.)]\s+)?(?:\[[ xX]\]\s+)?"
-    r"(?:[^\w\s\[{(`*_~]\s*)*"  # emoji and symbols before the name
+    r"(?:[^\w\s\[{(`*_~#]\s*)*"  # emoji and symbols before the name
 )
 _STRONG = re.compile(r"(?<![\w*_/])(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?![\w*_.])")
 _EMPHASIS = re.compile(r"(?<![\w*_])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*_])")
@@ -38,7 +38,7 @@ _CODE_SPANS = re.compile(r"(`+[^`]*`+)")
 _PAREN = re.compile(r"\(([^()]*)\)")
 _BRACKET = re.compile(r"\[([^\[\]]*)\]")
 _TITLE_END = re.compile(r"\s+(?:\(|\[|-\s|–\s|—\s|←|\|)|\s*$")
-_SEPARATOR = re.compile(r"^\s*(?::|-\s|–\s|—\s|\(|\[|←|\.\s|\.$|,|$)")
+_SEPARATOR = re.compile(r"^\s*(?::|：|-\s|–\s|—\s|\(|\[|←|\.\s|\.$|,|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +84,8 @@ def parse_label(text: str, *, strict: bool = True, generic: bool = False) -> Lab
     if plain.startswith("{"):
         return _parse_group(plain)
     refs = find_refs(plain, generic=generic)
+    if generic and (not refs or refs[0].start != 0):
+        refs = _short_id(plain) or refs
     if not refs or refs[0].start != 0:
         return _parse_alias(plain, generic)
     first = refs[0]
@@ -93,6 +95,28 @@ def parse_label(text: str, *, strict: bool = True, generic: bool = False) -> Lab
     if first.code and (rest[:1].isalnum() or re.match(r"\s+[a-z]", rest)):
         return None  # ``T004 should run after T001``: a sentence about T004, not its label
     return _parse_rest(first.ids, rest, code=first.code)
+
+
+# ``E1: Schema``, ``P7 — Cache``, ``#5. Login``: a short id heads a label where ids are expected
+_SHORT_ID = re.compile(r"#?(?P<id>[A-Z]{1,4}\d{1,4}[a-z]?(?=\s*(?::|—|–|-\s|\.\s|\)|\(|$))|(?<=#)\d{1,5}(?!\w))")
+
+
+def _short_id(plain: str) -> list[Ref]:
+    match = _SHORT_ID.match(plain)
+    return [Ref((match["id"],), 0, match.end(), code=True)] if match else []
+
+
+MAX_SECTION_NAME_WORDS = 6
+
+
+def section_label(text: str) -> Label | None:
+    """A heading read as a unit by its name (``schema-builder (2 days)``): its slug is the id."""
+    plain = strip_markup(_LEAD.sub("", text, count=1)).strip()
+    name = _PAREN.sub(" ", plain).strip(" :-—–")
+    if not slug(name) or len(name.split()) > MAX_SECTION_NAME_WORDS:
+        return None
+    label = _parse_rest((slug(name),), plain[len(plain) - len(plain.lstrip()) :].removeprefix(name))
+    return Label(label.ids, name, label.durations, label.windows)
 
 
 _ALIAS = re.compile(r"^(?P<name>[^\s()][^()]{0,40}?)\s*\((?P<ref>[^()]+)\)\s*(?P<rest>(?::.*)?)$")
@@ -156,7 +180,7 @@ def _is_marker(text: str) -> bool:
 
 
 def _plain_title(rest: str) -> str | None:
-    text = re.split(r"\s(?:→|->|—|–)\s|\s-\s", rest)[0]
+    text = re.split(r"\s(?:→|->|—|–)\s|\s-\s", re.sub(r"^\s*(?:—|–|-)\s+", "", rest))[0]
     text = _BRACKET.sub(" ", text)
     text = _PAREN.sub(lambda m: m[0] if not parse_duration(m[1]) else " ", text)
     return re.sub(r"\s+", " ", text).strip(" :-—–") or None
@@ -195,7 +219,7 @@ def _classify_part(part: str) -> str:
 
 def _title_after_colon(rest: str) -> tuple[str | None, str | None]:
     """The title after ``:``, or, when what follows is a dependency field value, that value."""
-    match = re.match(r"^\s*:\s*(.+)", rest)
+    match = re.match(r"^\s*[:：]\s*(.+)", rest)
     if not match:
         return None, None
     body = match[1]

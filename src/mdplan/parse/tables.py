@@ -21,21 +21,23 @@ from mdplan.model import (
     View,
     WindowStated,
 )
+from mdplan.parse import cues
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import MINUTES_PER_WEEK, parse_duration
 from mdplan.parse.files import paths_in
+from mdplan.parse.ids import NAME_PREFIX, field_refs, normalize_name
 from mdplan.parse.prose import read_clause
 from mdplan.parse.refs import bare_ids, phase_label, strip_markup
 
 _COLUMNS: dict[str, re.Pattern[str]] = {
     "phase": re.compile(r"^(?:phases?|id|#|step|stage|wave|tasks?|epic|story|item)$|phase", re.IGNORECASE),
     "file": re.compile(r"module|file|path|component|location", re.IGNORECASE),
-    "depends": re.compile(r"depend|blocked by|prereq|^after$|requires|phụ thuộc|依赖|前置|dependencias", re.IGNORECASE),
+    "depends": cues.DEPENDS_COLUMN,
     "duration": re.compile(r"^(?:est\.?|estimate[sd]?|duration|time|effort|hours|days|size|t-shirt)\b", re.IGNORECASE),
     "title": re.compile(r"^(?:title|name|description|task|goal)$", re.IGNORECASE),
     "week": re.compile(r"^(?:weeks?|tuần|周|週)$", re.IGNORECASE),
 }
-_NONE = re.compile(r"^\s*(?:none|nothing|no|n/a|không|无|没有|ninguna|ninguno|-|—|–)?\s*$", re.IGNORECASE)
+_NONE = cues.NONE_CELL
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,7 @@ class _Row:
 def read_table(block: Block) -> list[Fact]:
     if len(block.rows) < 2:
         return []
-    columns = _columns([cell.text for cell in block.rows[0]])
+    columns = _unit_column(_columns([cell.text for cell in block.rows[0]]), block.rows[1:])
     if "phase" not in columns:
         return []
     facts: list[Fact] = []
@@ -68,6 +70,39 @@ def _columns(header: list[str]) -> dict[str, int]:
         if kind and kind not in columns:
             columns[kind] = index
     return columns
+
+
+def _unit_column(columns: dict[str, int], rows: tuple[tuple[Line, ...], ...]) -> dict[str, int]:
+    """The unit column is where the dependency column points: the column whose cells the
+    Depends cells name (``| schema-builder | … | Phase 1 | … | api-builder |``), whatever
+    its header; without a Depends column, or when it names no cell, the header decides."""
+    if "depends" not in columns:
+        return columns
+    wanted = {_ref_key(r) for row in rows for r in _depends_refs(row, columns)}
+    scores = {
+        index: sum(_cell_name(row[index].text) in wanted for row in rows if index < len(row))
+        for index in range(max(len(row) for row in rows))
+        if index != columns["depends"]
+    }
+    best = max(scores, key=lambda index: (scores[index], index == columns.get("phase")), default=None)
+    if best is None or scores[best] == 0 or best == columns.get("phase"):
+        return columns
+    return {kind: index for kind, index in columns.items() if index != best} | {"phase": best}
+
+
+def _depends_refs(row: tuple[Line, ...], columns: dict[str, int]) -> tuple[str, ...]:
+    index = columns["depends"]
+    return field_refs(row[index].text) if index < len(row) else ()
+
+
+def _ref_key(ref: str) -> str:
+    return normalize_name(ref.removeprefix(NAME_PREFIX)) if ref.startswith(NAME_PREFIX) else ref
+
+
+def _cell_name(text: str) -> str:
+    """A cell as a reference would name it: its id (``阶段 1`` -> ``1``), else its name."""
+    ids = bare_ids(text)
+    return ids[0] if len(ids) == 1 else normalize_name(strip_markup(text))
 
 
 def _row(cells: tuple[Line, ...], columns: dict[str, int], view: View | None) -> _Row:
@@ -122,8 +157,16 @@ def _depends(row: _Row, pos: Pos) -> list[Fact]:
     if _NONE.match(strip_markup(cell.text)):
         return [DenialStated(ref, "no_predecessors", (), cell.text, pos, row.view) for ref in row.ids]
     return [
-        EdgeStated(src, dst, "stated", pos, row.view) for src in bare_ids(cell.text) for dst in row.ids if src != dst
+        EdgeStated(src, dst, "stated", pos, row.view) for src in _cell_refs(cell.text) for dst in row.ids if src != dst
     ]
+
+
+def _cell_refs(text: str) -> tuple[str, ...]:
+    """``4a``, ``1, 2`` (bare numbers name phases in a dependency column), else the field's refs."""
+    plain = strip_markup(text).strip()
+    if re.fullmatch(r"[\d.,a-z\s&+-]+", plain) and re.search(r"\d", plain):
+        return bare_ids(plain)
+    return field_refs(text)
 
 
 def _week_window(row: _Row, pos: Pos) -> list[Fact]:

@@ -6,7 +6,8 @@ Templates only lay this out. Keys (documented in the README for ``--template-dir
 - ``scenarios``: one :class:`ScenarioView` per scenario (``current`` first)
 - ``comparisons``: makespan of each later scenario against ``current``
 - ``modules``: the files × phases matrix (:class:`ModuleMatrix`)
-- ``diagnostics``: every diagnostic, sorted by line; ``counts``: how many per severity
+- ``diagnostics``: every diagnostic, sorted by line; ``counts``: how many per severity;
+  ``unresolved``: how many names in dependency statements match no unit (MP115)
 - ``recommended``: the recommended plan (a :class:`ScenarioView`) or None
 - ``findings``: one :class:`FindingView` per finding; ``finding_counts``: how many per type
 - ``claims``: one :class:`ClaimView` per numeric claim; ``claim_counts``: how many per verdict
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from mdplan.analyze import Analysis, Schedule
 from mdplan.audit import ClaimCheck
 from mdplan.findings import RACE, REDUNDANT, Finding, format_duration, recommendation
+from mdplan.merge import UNRESOLVED
 from mdplan.model import Diagnostic, Edge, Phase, Plan, Scenario, natural_key
 from mdplan.parse.durations import format_number, format_span
 from mdplan.parse.ids import label_id, phase_label
@@ -191,6 +193,7 @@ def build_context(analysis: Analysis) -> dict[str, object]:
         "modules": _modules(plan.phases),
         "diagnostics": diagnostics,
         "counts": _counts(diagnostics),
+        "unresolved": sum(d.code == UNRESOLVED for d in diagnostics),
     }
 
 
