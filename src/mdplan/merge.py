@@ -70,7 +70,8 @@ UNSCOPED_TITLE = "Plan as written"
 def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estimate = "mid") -> Plan:
     facts = _with_live_views(_in_order(_resolve_aliases(facts)))
     diagnostics = [Diagnostic(source, n.pos.line, n.pos.col, n.severity, n.code, n.message) for n in _of(facts, Note)]
-    known = _known_ids(facts)
+    known = _at_stated_level(_known_ids(facts), facts)
+    facts = [f for f in facts if not isinstance(f, PhaseNamed) or f.ref in known]
     edges = _of(facts, EdgeStated)
     diagnostics.extend(_unknown_references(source, facts, edges))
     diagnostics.extend(_ambiguous_ids(source, facts))
@@ -274,6 +275,20 @@ def _known_ids(facts: Sequence[Fact]) -> set[str]:
     known.update(i for edge in _of(facts, EdgeStated) for i in (edge.src, edge.dst))
     known.update(m.ref for m in _of(facts, Mentioned))
     return known
+
+
+def _at_stated_level(known: set[str], facts: Sequence[Fact]) -> set[str]:
+    """Units are at the level the dependency statements name: where statements name only
+    phases, a numbered checklist of another kind (acceptance items, ``- [ ] 1. Login works``)
+    is no unit, unless it is timed or held by a unit; phases are always units."""
+    edges = _of(facts, EdgeStated)
+    stated = {_family(i) for e in edges for i in (e.src, e.dst)}
+    if not stated:
+        return known
+    kept = {i for e in edges for i in (e.src, e.dst)}
+    kept.update(f.ref for f in facts if isinstance(f, DurationStated | WindowStated | FileTouched))
+    kept.update(f.ref for f in _of(facts, PhaseNamed) if f.parent in known or _family(f.ref) in {*stated, "phase"})
+    return {ref for ref in known if ref in kept}
 
 
 @functools.lru_cache(maxsize=4096)

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 
-from mdplan.model import DenialKind, DenialStated, DurationStated, EdgeStated, Fact, Mentioned, Pos, View
+from mdplan.model import DenialKind, DenialStated, DurationStated, EdgeStated, Fact, Mentioned, Note, Pos, View
 from mdplan.parse import cues
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import parse_duration
@@ -157,7 +157,7 @@ def _depends_field(clause: str, owner: tuple[str, ...], pos: Pos, view: View | N
     if _NEGATIVE.match(value):
         yield from _denials(owner, "no_predecessors", (), text=clause, pos=pos, view=view)
         return
-    refs = _others(field_refs(value), owner)
+    refs = yield from _predecessors(field_refs(value), owner, pos)
     yield from _edges(refs, owner, pos, view, optional=bool(_OPTIONAL.search(value)))
     if refs and _ONLY.search(value):
         yield from _denials(owner, "only_predecessors", refs, text=clause, pos=pos, view=view)
@@ -180,12 +180,14 @@ def _after_phrases(clause: str, owner: tuple[str, ...], pos: Pos, view: View | N
     for pattern in (_WAITS, _AFTER, _DEPENDS_PHRASE):
         match = pattern.search(clause)
         if match:
-            yield from _edges(_leading_ids(match["value"], owner), owner, pos, view)
+            ids = yield from _predecessors(_leading_ids(match["value"], ()), owner, pos)
+            yield from _edges(ids, owner, pos, view)
             return
     cue = cues.AFTER.search(clause)
     refs = find_refs(cue["value"], generic=True) if cue else []
     if refs and refs[0].start == 0:  # in any language: the cue, then a unit's id
-        yield from _edges(_others(refs[0].ids, owner), owner, pos, view)
+        ids = yield from _predecessors(refs[0].ids, owner, pos)
+        yield from _edges(ids, owner, pos, view)
 
 
 def _inverse_phrases(clause: str, owner: tuple[str, ...], pos: Pos, view: View | None) -> Iterator[Fact]:
@@ -251,7 +253,9 @@ def _subject_sentences(clause: str, pos: Pos, view: View | None) -> Iterator[Fac
             if not match:
                 continue
             subject = ref.ids
-            refs = _others(_leading_ids(match["value"], subject), subject)
+            refs = _others(_leading_ids(match["value"], ()), subject)
+            if not subject_first:
+                refs = yield from _predecessors(_leading_ids(match["value"], ()), subject, pos)
             partial = partial_need(clause, subject, pos) if restrictive else None
             if partial:  # "only needs the schema from Phase 2": Phase 2, and only Phase 2
                 refs = (partial.predecessor,)
@@ -294,6 +298,21 @@ def _named(value: str, owner: tuple[str, ...]) -> tuple[str, ...]:
             return _others(refs[0].ids, owner)
     name = _NAME.match(value)
     return (name_ref(name["name"]),) if name else ()
+
+
+SELF_REFERENCE = "MP116"
+
+
+def _predecessors(ids: tuple[str, ...], owner: tuple[str, ...], pos: Pos) -> Generator[Fact, None, tuple[str, ...]]:
+    """What ``owner`` waits for; nothing when the list holds the owner itself among others
+    (``US2: best run after US1–US4``): the statement is about a group, and reading it unit by
+    unit would make every member wait for every other (a false cycle). Said, not guessed."""
+    others = _others(ids, owner)
+    if len(owner) == 1 and owner[0] in ids and others:
+        message = f"a dependency statement lists {owner[0]} among what {owner[0]} waits for; it was not read"
+        yield Note(SELF_REFERENCE, "warning", message, pos)
+        return ()
+    return others
 
 
 def _others(ids: tuple[str, ...], owner: tuple[str, ...]) -> tuple[str, ...]:
