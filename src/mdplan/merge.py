@@ -68,7 +68,7 @@ UNSCOPED_TITLE = "Plan as written"
 
 
 def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estimate = "mid") -> Plan:
-    facts = _with_live_views(_in_order(_resolve_aliases(facts)))
+    facts = _of_the_same_units(_with_live_views(_in_order(_resolve_aliases(facts))))
     diagnostics = [Diagnostic(source, n.pos.line, n.pos.col, n.severity, n.code, n.message) for n in _of(facts, Note)]
     known = _at_stated_level(_known_ids(facts), facts)
     facts = [f for f in facts if not isinstance(f, PhaseNamed) or f.ref in known]
@@ -244,6 +244,17 @@ def _with_live_views(facts: list[Fact]) -> list[Fact]:
         _view_name(f) for f in facts if isinstance(f, WindowStated) or (isinstance(f, EdgeStated) and f.kind == "drawn")
     }
     return [_unscoped(f) if _view_name(f) not in live else f for f in facts]
+
+
+def _of_the_same_units(facts: list[Fact]) -> list[Fact]:
+    """An optimized view is another plan of the same units; one that shares no unit with the
+    plan as written (``## Recommended Release Order`` over milestones, beside phases) is part
+    of the plan as written, not a scenario of its own."""
+    proposed = _members(facts, "optimized")
+    written = _members(facts, None) | _members(facts, "current")
+    if not proposed or not written or proposed & written:
+        return facts
+    return [_unscoped(f) if _view_name(f) == "optimized" else f for f in facts]
 
 
 def _view_name(fact: Fact) -> ScenarioName | None:
