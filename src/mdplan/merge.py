@@ -97,6 +97,24 @@ def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estim
     )
 
 
+def orders_or_times(facts: Iterable[Fact]) -> bool:
+    """Whether the facts make the units a document names a plan: something orders or times them.
+
+    A plan says what waits for what, or how long its units take. So it needs at least one
+    dependency statement: an edge drawn or stated (a diagram, a Mermaid edge, a gantt
+    ``after``, a depends column, field or front-matter key), a statement that rules edges out
+    (``Depends on: None``, ``Blocks: Nothing``, ``in parallel with``, a spec-kit ``[P]``), or
+    one whose subject is not known (``## Required for Epic 2``); or at least one timed unit (a
+    duration or a window). Units alone (a changelog's versions, the rows of a table of numbers, an API page's
+    sections) are not a plan, and neither are numbers about the whole document (claims).
+    """
+    return any(
+        isinstance(f, EdgeStated | DenialStated | Mentioned | DurationStated | WindowStated)
+        or (isinstance(f, PhaseNamed) and f.parallel)
+        for f in facts
+    )
+
+
 # --- aliases and views -------------------------------------------------------------------
 
 _REF_FIELDS = ("ref", "src", "dst", "subject", "parent")
