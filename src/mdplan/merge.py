@@ -98,15 +98,16 @@ def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estim
 
 
 def orders_or_times(facts: Iterable[Fact]) -> bool:
-    """Whether the facts make the units a document names a plan: something orders or times them.
+    """Whether the units a document names make a plan: something orders or times them.
 
     A plan says what waits for what, or how long its units take. So it needs at least one
     dependency statement: an edge drawn or stated (a diagram, a Mermaid edge, a gantt
     ``after``, a depends column, field or front-matter key), a statement that rules edges out
     (``Depends on: None``, ``Blocks: Nothing``, ``in parallel with``, a spec-kit ``[P]``), or
     one whose subject is not known (``## Required for Epic 2``); or at least one timed unit (a
-    duration or a window). Units alone (a changelog's versions, the rows of a table of numbers, an API page's
-    sections) are not a plan, and neither are numbers about the whole document (claims).
+    duration or a window). Units alone (a changelog's versions, an API page's sections, the
+    rows of a table of numbers) are not a plan, and neither are numbers about the whole
+    document (claims).
     """
     return any(
         isinstance(f, EdgeStated | DenialStated | Mentioned | DurationStated | WindowStated)

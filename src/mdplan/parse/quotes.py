@@ -65,24 +65,30 @@ def blank_quotes(text: str) -> str:
 
 def code_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, code) of each code span, as CommonMark pairs backtick runs: a run opens a
-    span closed by the next run of the same length (one pass: linear in the text)."""
+    span that the next run of the same length closes (linear in the text)."""
     runs = [(m.start(), m.end()) for m in _TICKS.finditer(text)]
+    closing = _next_of_same_length(runs)
+    spans = []
+    index = 0
+    while index < len(runs):
+        end = closing[index]
+        if end is None:
+            index += 1  # a run without its pair is literal text
+            continue
+        spans.append((runs[index][0], runs[end][1], text[runs[index][1] : runs[end][0]]))
+        index = end + 1
+    return spans
+
+
+def _next_of_same_length(runs: list[tuple[int, int]]) -> list[int | None]:
+    """For each run of backticks, the index of the next run as long as it, if any."""
     following: list[int | None] = [None] * len(runs)
     last: dict[int, int] = {}
     for index in range(len(runs) - 1, -1, -1):
         width = runs[index][1] - runs[index][0]
         following[index] = last.get(width)
         last[width] = index
-    spans = []
-    index = 0
-    while index < len(runs):
-        closing = following[index]
-        if closing is None:
-            index += 1
-            continue
-        spans.append((runs[index][0], runs[closing][1], text[runs[index][1] : runs[closing][0]]))
-        index = closing + 1
-    return spans
+    return following
 
 
 def _only_references(code: str) -> bool:
