@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import mdplan
@@ -12,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 REFERENCE = FIXTURES / "reference-multipart-plan.md"
 SHARED = ROOT.parent / "shared"
+CORPUS_EXPECTED = ROOT / "tests" / "corpus" / "expected"
 REPORT_SECTIONS = (
     "## Executive Summary",
     "## Current Dependency Graph",
@@ -26,6 +28,19 @@ REPORT_SECTIONS = (
     "## Success Metrics",
     "## Diagnostics",
 )
+
+
+def corpus_plans() -> list[Path]:
+    """The documents of ``../shared/corpus`` that are plans: their expectation (``tests/corpus/
+    expected``) does not say ``not_a_plan``; empty where ``../shared`` is absent."""
+    if not (SHARED / "corpus").is_dir():
+        return []
+    not_plans = set()
+    for path in CORPUS_EXPECTED.glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if "not_a_plan" in data:
+            not_plans.add(data["document"])
+    return sorted(p for p in (SHARED / "corpus").glob("*.md") if p.name not in not_plans)
 
 
 def _minutes(phase: mdplan.Phase) -> str:

@@ -52,6 +52,17 @@ def test_200k_box_drawing_characters_in_a_code_block() -> None:
     assert elapsed < BOUND_SECONDS
 
 
+@pytest.mark.parametrize(
+    "body",
+    ["".join("`" * k + "a" for k in range(1, 3_000)), "`a " * 300_000, "Phase 1 `Depends on `" * 50_000],
+    ids=["runs-of-every-length", "unclosed-spans", "spans-over-statements"],
+)
+def test_backtick_runs_pair_in_linear_time(body: str) -> None:
+    """Code spans are paired in one pass: a run of every length, each without its pair, stays cheap."""
+    _, elapsed = timed_parse(paragraph(body))
+    assert elapsed < BOUND_SECONDS
+
+
 def _list_item(i: int) -> str:
     depends = f"Phase {i - 1}" if i > 1 else "None"
     return f"- Phase {i}: Step (1 min)\n  - Depends on: {depends}"

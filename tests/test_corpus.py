@@ -3,7 +3,8 @@
 ``tests/corpus/expected/<document>.json`` holds, per document, the units, edges and durations
 a careful reader finds (written by reading the document, not by running mdplan), with notes
 on every judgment call. The documents themselves are never copied into the project; these
-tests skip where ../shared is absent.
+tests skip where ../shared is absent. A document whose expectation says ``not_a_plan`` states
+units that nothing orders or times: mdplan answers MP002 (exit 2) for it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ def plan_of(data: dict[str, Any]) -> mdplan.Plan:
     return mdplan.parse(document.read_text(encoding="utf-8"), document.name)
 
 
+PLANS = [p for p in EXPECTED if "not_a_plan" not in expectation(p)]
+NOT_PLANS = [p for p in EXPECTED if "not_a_plan" in expectation(p)]
+
+
 @needs_corpus
 def test_every_corpus_document_has_an_expectation() -> None:
     documents = sorted(p.name for p in CORPUS.glob("*.md"))
@@ -40,7 +45,7 @@ def test_every_corpus_document_has_an_expectation() -> None:
 
 
 @needs_corpus
-@pytest.mark.parametrize("path", EXPECTED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
 def test_graph_matches_the_hand_count(path: Path) -> None:
     data = expectation(path)
     plan = plan_of(data)
@@ -56,7 +61,7 @@ def test_graph_matches_the_hand_count(path: Path) -> None:
 
 
 @needs_corpus
-@pytest.mark.parametrize("path", EXPECTED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
 def test_durations_match_the_hand_count(path: Path) -> None:
     data = expectation(path)
     plan = plan_of(data)
@@ -65,7 +70,17 @@ def test_durations_match_the_hand_count(path: Path) -> None:
 
 
 @needs_corpus
-@pytest.mark.parametrize("path", EXPECTED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
 def test_graph_command_exits_0(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["graph", str(CORPUS / expectation(path)["document"])]) == 0
     assert json.loads(capsys.readouterr().out)["version"] == 1
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", NOT_PLANS, ids=lambda p: p.stem)
+def test_units_that_nothing_orders_or_times_are_not_a_plan(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(mdplan.UnusableInput) as raised:
+        plan_of(expectation(path))
+    assert raised.value.code == "MP002"
+    assert run(["check", str(CORPUS / expectation(path)["document"])]) == 2
+    assert "error MP002 not a plan" in capsys.readouterr().err

@@ -1,7 +1,7 @@
 """The report is a plan mdplan reads: same graph back, and a second report byte-identical.
 
 Properties on random plans in several notations, and the same on the reference plan and on
-every corpus document (skipped where ``../shared/`` is absent).
+every corpus document that is a plan (skipped where ``../shared/`` is absent).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 import mdplan
 from mdplan.render import render_report
 from mdplan.render.model_json import model_json
-from tests.helpers import REFERENCE, SHARED
+from tests.helpers import REFERENCE, corpus_plans
 from tests.test_notation_roundtrip import NOTATIONS, drawn_plans
 
-CORPUS = sorted((SHARED / "corpus").glob("*.md")) if (SHARED / "corpus").is_dir() else []
+CORPUS = corpus_plans()
 
 
 def graph(plan: mdplan.Plan) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from mdplan.errors import UnusableInput
-from mdplan.merge import Estimate, merge
+from mdplan.merge import Estimate, merge, orders_or_times
 from mdplan.model import Plan
 from mdplan.parse import read_document
 
@@ -15,13 +15,17 @@ REPORT_TITLE = "# Parallelization Report: "
 REPORT_SUMMARY = "\n## Executive Summary\n\nmdplan read "
 
 STDIN = "-"
+NOT_A_PLAN = "MP002"
 TOO_LARGE = "MP010"
 MAX_INPUT_BYTES = 8 * 2**20  # a plan of 25,000 phases is about 3 MB
 MAX_PHASES = 25_000  # a report of 8,000 takes about 10 s; past this, minutes and gigabytes
 
 
 def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan:
-    """The plan a Markdown document states. Raises :class:`UnusableInput` when it has no phase."""
+    """The plan a Markdown document states. Raises :class:`UnusableInput` when it is not a plan
+    (no unit, or units that nothing orders or times: ``merge.orders_or_times``) or too large.
+
+    A report mdplan wrote is a plan by construction: it is read back as one."""
     if is_report(text):
         from mdplan.parse.report import read_report
 
@@ -33,8 +37,11 @@ def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan
             text = without_regions(text, find_regions(text, source))
         title, facts = read_document(text)
         plan = merge(facts, source, title, estimate)
+        if plan.phases and not orders_or_times(facts):
+            units = f"{len(plan.phases):,} unit{'s' if len(plan.phases) != 1 else ''}"
+            raise UnusableInput(source, NOT_A_PLAN, f"not a plan: {units} named but no dependency and no duration")
     if not plan.phases:
-        raise UnusableInput(source, "MP002", "not a plan: no phase found")
+        raise UnusableInput(source, NOT_A_PLAN, "not a plan: no phase found")
     if len(plan.phases) > MAX_PHASES:
         message = f"too large: {len(plan.phases):,} phases; mdplan analyzes plans of up to {MAX_PHASES:,}"
         raise UnusableInput(source, TOO_LARGE, message)

@@ -56,6 +56,7 @@ from mdplan.model import (
 )
 from mdplan.parse.durations import format_range
 from mdplan.parse.ids import ALL_STORIES, NAME_PREFIX, OPEN_RANGE, normalize_name, phase_label
+from mdplan.parse.prose import SELF_REFERENCE
 
 Estimate = Literal["low", "mid", "high"]
 UNKNOWN_REFERENCE = "MP101"
@@ -97,6 +98,27 @@ def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estim
     denials = tuple(_of(facts, DenialStated))
     return Plan(
         source, title, phases, final, _sorted_unique(diagnostics), tuple(denied), stated, claims, denials, needs, runs
+    )
+
+
+def orders_or_times(facts: Iterable[Fact]) -> bool:
+    """Whether the units a document names make a plan: something orders or times them.
+
+    A plan says what waits for what, or how long its units take. So it needs at least one
+    dependency statement: an edge drawn or stated (a diagram, a Mermaid edge, a gantt
+    ``after``, a depends column, field or front-matter key), a statement that rules edges out
+    (``Depends on: None``, ``Blocks: Nothing``, ``in parallel with``, a spec-kit ``[P]``), or
+    one whose subject is not known (``## Required for Epic 2``), a heading that says its units
+    run in order, a statement that waits for its own subject (MP116); or at least one timed unit (a
+    duration or a window). Units alone (a changelog's versions, an API page's sections, the
+    rows of a table of numbers) are not a plan, and neither are numbers about the whole
+    document (claims).
+    """
+    return any(
+        isinstance(f, EdgeStated | DenialStated | Mentioned | DurationStated | WindowStated | Sequenced)
+        or (isinstance(f, PhaseNamed) and f.parallel)
+        or (isinstance(f, Note) and f.code == SELF_REFERENCE)
+        for f in facts
     )
 
 

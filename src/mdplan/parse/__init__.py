@@ -22,6 +22,7 @@ from mdplan.parse.labels import read_duration_fields, read_labels
 from mdplan.parse.obsidian import read_obsidian_tasks
 from mdplan.parse.partial import read_partial_needs
 from mdplan.parse.prose import read_prose, read_prose_durations
+from mdplan.parse.quotes import outside_code
 from mdplan.parse.tables import read_table
 from mdplan.parse.timeline import read_timeline
 
@@ -43,28 +44,38 @@ def _on_first_use(module: str, name: str) -> Recognizer:
 read_mermaid = _on_first_use("mermaid", "read_mermaid")
 read_front_matter = _on_first_use("frontmatter", "read_front_matter")
 
+# Statements are read outside quoted code spans (``parse/quotes.py``); labels and file fields
+# read the text as written (titles keep their code, paths are code spans).
+_prose = outside_code(read_prose)
+_timeline = outside_code(read_timeline)
+_prose_durations = outside_code(read_prose_durations)
+_duration_fields = outside_code(read_duration_fields)
+_obsidian_tasks = outside_code(read_obsidian_tasks)
+_claims = outside_code(read_claims)
+_partial_needs = outside_code(read_partial_needs)
+
 RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
-    "heading": (read_labels, read_prose),
+    "heading": (read_labels, _prose),
     "paragraph": (
         read_labels,
-        read_prose,
+        _prose,
         read_file_fields,
-        read_timeline,
-        read_prose_durations,
-        read_duration_fields,
-        read_claims,
-        read_partial_needs,
+        _timeline,
+        _prose_durations,
+        _duration_fields,
+        _claims,
+        _partial_needs,
     ),
     "item": (
         read_labels,
-        read_prose,
+        _prose,
         read_file_fields,
-        read_timeline,
-        read_prose_durations,
-        read_duration_fields,
-        read_obsidian_tasks,
-        read_claims,
-        read_partial_needs,
+        _timeline,
+        _prose_durations,
+        _duration_fields,
+        _obsidian_tasks,
+        _claims,
+        _partial_needs,
     ),
     "code": (read_mermaid, read_diagram, read_timeline, read_code_paths, read_claims, read_test_runs),
     "table": (read_table,),

@@ -429,7 +429,7 @@ BLOCKS_FIELD = re.compile(rf"^(?:{_alternation('blocks_fields')}){_COLON}(?P<val
 AFTER = re.compile(rf"(?<!\w)(?:{_alternation('after')})(?!\w)\s*[:：]?\s*(?P<value>.*)", re.IGNORECASE)
 PARALLEL = re.compile(rf"(?:{_alternation('parallel')})\s*[:：]?\s*(?P<value>.*)", re.IGNORECASE)
 NONE = re.compile(rf"^\s*(?:{_alternation('none')})(?![\w-])", re.IGNORECASE)
-NONE_CELL = re.compile(rf"^\s*(?:(?:{_alternation('none')})\b[^,;]*)?$", re.IGNORECASE)
+NONE_CELL = re.compile(rf"^\s*(?:(?:{_alternation('none')})(?![\w-])[^,;]*)?$", re.IGNORECASE)
 DEPENDS_COLUMN = re.compile(_alternation("columns"), re.IGNORECASE)
 SEQUENCE_HEADING = re.compile(rf"(?<!\w)(?:{_alternation('sequence')})(?!\w)", re.IGNORECASE)
 # every cue word: a line with none of them states no dependency (a cheap test before the rules)

@@ -2,7 +2,8 @@
 
 ``id`` (or ``plan`` with the number that opens ``phase``, as GSD plans write it: ``phase:
 04-oauth``, ``plan: 02`` -> ``04-02``), ``depends_on``/``dependencies``/``blocked_by``,
-``files_modified``/``files``, ``duration``/``estimate``, ``title``/``name``.
+``files_modified``/``files``, ``duration``/``estimate``, ``title``/``name``. A dependency key
+with no value (``depends_on: []``, ``none``) states that the unit waits for nothing.
 
 Read with a small reader of flat keys, scalars and lists: YAML loaders turn ``plan: 02`` into
 the number 2, and an id must stay as written.
@@ -12,13 +13,14 @@ from __future__ import annotations
 
 import re
 
-from mdplan.model import DurationStated, EdgeStated, Fact, FileTouched, PhaseNamed, Pos
+from mdplan.model import DenialStated, DurationStated, EdgeStated, Fact, FileTouched, PhaseNamed, Pos
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import find_durations
 
 _KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*)$")
 _ITEM = re.compile(r"^\s+-\s+(?P<value>.+)$")
 _DEPENDS = ("depends_on", "dependencies", "depends", "blocked_by", "after", "requires")
+_NOTHING = {"none", "null", "~", "[]"}
 _FILES = ("files_modified", "files", "files_touched")
 
 
@@ -30,7 +32,9 @@ def read_front_matter(block: Block) -> list[Fact]:
     pos = Pos(block.lines[0].number if block.lines else 1)
     title = _first(fields, ("title", "name"))
     facts: list[Fact] = [PhaseNamed(unit, unit, title, pos, None)]
-    facts.extend(EdgeStated(dep, unit, "stated", pos, None) for key in _DEPENDS for dep in fields.get(key, []))
+    depends = {key: [d for d in fields[key] if d.lower() not in _NOTHING] for key in _DEPENDS if key in fields}
+    facts.extend(EdgeStated(dep, unit, "stated", pos, None) for deps in depends.values() for dep in deps)
+    facts.extend(DenialStated(unit, "no_predecessors", (), f"{k}: []", pos, None) for k, v in depends.items() if not v)
     facts.extend(FileTouched(unit, path, pos) for key in _FILES for path in fields.get(key, []))
     duration = _first(fields, ("duration", "estimate", "effort"))
     found = find_durations(duration or "")

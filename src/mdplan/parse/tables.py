@@ -38,6 +38,8 @@ _COLUMNS: dict[str, re.Pattern[str]] = {
     "week": re.compile(r"^(?:weeks?|tuần|周|週)$", re.IGNORECASE),
 }
 _NONE = cues.NONE_CELL
+_PLURAL_UNITS = re.compile(r"^(?:phases|steps|stages|waves|tasks|epics|stories|items)$", re.IGNORECASE)
+_COUNT = re.compile(r"\s*(?:\d{1,3}(?:,\d{3})+|\d+)\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +56,10 @@ def read_table(block: Block) -> list[Fact]:
     columns = _unit_column(_columns([cell.text for cell in block.rows[0]]), block.rows[1:])
     if "phase" not in columns:
         return []
+    counts = _counts_units(block.rows[0][columns["phase"]].text, columns)
     facts: list[Fact] = []
     for cells in block.rows[1:]:
-        row = _row(cells, columns, block.view)
+        row = _row(cells, columns, block.view, counts)
         if row.ids:
             facts.extend(_row_facts(row))
     return facts
@@ -105,10 +108,21 @@ def _cell_name(text: str) -> str:
     return ids[0] if len(ids) == 1 else normalize_name(strip_markup(text))
 
 
-def _row(cells: tuple[Line, ...], columns: dict[str, int], view: View | None) -> _Row:
+def _counts_units(header: str, columns: dict[str, int]) -> bool:
+    """A unit column headed by a plural (``phases``) in a table that says nothing else about
+    units (no depends, duration, file, week or title column) is a measurement: its numbers
+    count units (a benchmark's ``| 100 |``), they are not ids. Lists (``1, 2``) stay ids."""
+    return bool(_PLURAL_UNITS.match(strip_markup(header).strip())) and columns.keys() == {"phase"}
+
+
+def _row(cells: tuple[Line, ...], columns: dict[str, int], view: View | None, counts: bool) -> _Row:
+    """``counts``: the unit column counts units (:func:`_counts_units`): a lone number names none."""
     named = {kind: cells[index] for kind, index in columns.items() if index < len(cells)}
     others = tuple(cell for index, cell in enumerate(cells) if index not in columns.values())
-    return _Row(_row_ids(named["phase"].text) if "phase" in named else (), named, others, view)
+    unit = named.get("phase")
+    if unit is None or (counts and _COUNT.fullmatch(strip_markup(unit.text))):
+        return _Row((), named, others, view)
+    return _Row(_row_ids(unit.text), named, others, view)
 
 
 def _row_ids(text: str) -> tuple[str, ...]:
