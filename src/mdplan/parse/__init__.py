@@ -16,7 +16,7 @@ from mdplan.parse import ids, refs
 from mdplan.parse.blocks import Block, BlockKind, split_blocks
 from mdplan.parse.claims import read_claims
 from mdplan.parse.commands import read_test_runs
-from mdplan.parse.diagram import read_diagram
+from mdplan.parse.diagram import read_chains, read_diagram
 from mdplan.parse.files import read_code_paths, read_file_fields
 from mdplan.parse.labels import read_duration_fields, read_labels
 from mdplan.parse.obsidian import read_obsidian_tasks
@@ -28,11 +28,14 @@ from mdplan.parse.timeline import read_timeline
 Recognizer = Callable[[Block], list[Fact]]
 
 
-def _on_first_use(module: str, name: str) -> Recognizer:
+def _on_first_use(module: str, name: str, wanted: Callable[[Block], bool] | None = None) -> Recognizer:
     """A recognizer whose module loads when a block first needs it: blocks most plans never
-    have (Mermaid, front matter) cost nothing at start-up."""
+    have (Mermaid, front matter, YAML and JSON) cost nothing at start-up. ``wanted`` says
+    cheaply which blocks it reads; any other gets nothing without the module loading."""
 
     def recognizer(block: Block) -> list[Fact]:
+        if wanted is not None and not wanted(block):
+            return []
         found: Recognizer = getattr(importlib.import_module(f"mdplan.parse.{module}"), name)
         return found(block)
 
@@ -42,11 +45,13 @@ def _on_first_use(module: str, name: str) -> Recognizer:
 
 read_mermaid = _on_first_use("mermaid", "read_mermaid")
 read_front_matter = _on_first_use("frontmatter", "read_front_matter")
+read_structured = _on_first_use("structured", "read_structured", lambda block: block.is_data)
 
 RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
     "heading": (read_labels, read_prose),
     "paragraph": (
         read_labels,
+        read_chains,
         read_prose,
         read_file_fields,
         read_timeline,
@@ -57,6 +62,7 @@ RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
     ),
     "item": (
         read_labels,
+        read_chains,
         read_prose,
         read_file_fields,
         read_timeline,
@@ -66,7 +72,7 @@ RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
         read_claims,
         read_partial_needs,
     ),
-    "code": (read_mermaid, read_diagram, read_timeline, read_code_paths, read_claims, read_test_runs),
+    "code": (read_mermaid, read_structured, read_diagram, read_timeline, read_code_paths, read_claims, read_test_runs),
     "table": (read_table,),
     "front_matter": (read_front_matter,),
 }
