@@ -25,7 +25,7 @@ TAB_STOP = 4
 
 class Glyph(NamedTuple):
     ports: frozenset[Direction]
-    points: Direction | None = None  # an arrowhead: the side it points to
+    points: str | None = None  # an arrowhead: the side it points to ("EW" for ``↔``: both)
     junction: bool = False  # a branch glyph that may take text on its left (``Phase 3 ├→``)
 
 
@@ -49,6 +49,8 @@ GLYPHS: dict[str, Glyph] = {
     **_glyphs("←◀◄⟵⇐⟸◂", "EW", points="W"),
     **_glyphs("↓▼⇓▾", "NS", points="S"),
     **_glyphs("↑▲⇑▴", "NS", points="N"),
+    **_glyphs("↔⇄⇆⟷⇔⟺", "EW", points="EW"),  # mutual: a contradiction, never an edge
+    **_glyphs("↕⇅⇵⇕", "NS", points="NS"),
 }
 ASCII_HORIZONTAL = Glyph(frozenset("EW"))
 ASCII_VERTICAL = Glyph(frozenset("NS"))

@@ -8,12 +8,14 @@ prose, and paths (``Phase 2: Write to types.rs``).
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from mdplan.model import AliasStated, DurationStated, Fact, FileTouched, PhaseNamed, Pos, View, WindowStated
-from mdplan.parse.blocks import NUMBERED_CHECKLIST_ITEM, Block
+from mdplan.parse.blocks import NUMBERED_CHECKLIST_ITEM, Block, Line
 from mdplan.parse.durations import find_durations
 from mdplan.parse.files import paths_in
+from mdplan.parse.grid import Glyph, Grid
 from mdplan.parse.ids import name_ref
 from mdplan.parse.prose import read_clause
 from mdplan.parse.refs import Label, find_refs, parse_label, phase_label, strip_markup
@@ -101,9 +103,41 @@ def read_duration_fields(block: Block) -> list[Fact]:
     return facts
 
 
+_ARROW_HINT = re.compile(r"[-=─━═]>|<[-=─━═]|[→▶►⟶➜➔➝➞⇒⟹←◀◄⟵⇐⟸↔⇄⇆⟷⇔⟺]")
+
+
+def is_chain(text: str) -> bool:
+    """A line of prose that is only unit labels joined by arrows: ``Phase 1 (10 min) -> Phase 2``.
+
+    Read on the same grid a drawing is read on: every text run a label (``strict``: a
+    sentence such as ``Phase 2 is quick`` is not one), and between each two runs, nothing but
+    horizontal connectors with an arrowhead among them. Runs joined by anything else, or an
+    arrow at either end (``Weeks →``), make the line prose.
+    """
+    if not _ARROW_HINT.search(text):
+        return False
+    grid = Grid((Line(1, 1, text),))
+    runs = grid.runs
+    if len(runs) < 2 or not all(parse_label(run.text) for run in runs):
+        return False
+    glyphs = grid.rows[0].glyphs
+    if any(c < runs[0].first or c > runs[-1].last for c in glyphs):
+        return False
+    return all(_joined(glyphs, left.last, right.first) for left, right in itertools.pairwise(runs))
+
+
+def _joined(glyphs: dict[int, Glyph], after: int, before: int) -> bool:
+    """Between two runs: horizontal connectors only, one of them an arrowhead."""
+    between = [glyph for c, glyph in glyphs.items() if after < c < before]
+    return bool(between) and all(g.ports == {"E", "W"} for g in between) and any(g.points for g in between)
+
+
 def read_labels(block: Block) -> list[Fact]:
-    """Recognizer for headings, list items and paragraphs that open with a phase label."""
+    """Recognizer for headings, list items and paragraphs that open with a phase label; a
+    line that is a chain of labels (``Phase 1 -> Phase 2``) is a drawing (``read_chains``)."""
     first = block.lines[0]
+    if block.kind != "heading" and is_chain(first.text):
+        return []
     label = parse_label(first.text, generic=block.kind != "paragraph") or _numbered_checklist_item(block)
     if label and block.kind == "item" and _is_requirement(label):
         return []
