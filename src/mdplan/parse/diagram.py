@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from mdplan.model import EdgeStated, Fact, Note, Pos, View
 from mdplan.parse.blocks import Block, Line
-from mdplan.parse.grid import Grid, Run
+from mdplan.parse.grid import MAX_COLUMNS, Grid, Run
 from mdplan.parse.labels import is_chain, label_facts
 from mdplan.parse.prose import read_clause
 from mdplan.parse.refs import Label, parse_label, phase_label
@@ -28,7 +28,6 @@ from mdplan.parse.trace import Arrow, Dangling, trace
 UNTRACED = "MP103"
 MUTUAL = "MP117"
 TOO_WIDE = "MP112"
-MAX_COLUMNS = 2000
 _TREE_ENTRY = re.compile(r"^[\s│|]*[├└]──")
 _AXIS = re.compile(r"^\s*[^\W\d_]+\s*[→↓←↑▶▼►]\s*[\d\s.,|]*$")
 

@@ -14,9 +14,10 @@ written. Every node keeps its 1-based line. It never raises; what it cannot read
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from mdplan.model import DurationStated, EdgeStated, Fact, FileTouched, PhaseNamed, Pos
@@ -84,11 +85,15 @@ class Seq:
 class Map:
     entries: tuple[tuple[str, int, Node], ...]  # key as written, its line, its value
     line: int
+    by_name: dict[str, tuple[str, Node]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name = {key_name(key): (key, value) for key, _, value in reversed(self.entries)}
+        object.__setattr__(self, "by_name", by_name)
 
     def get(self, keys: Sequence[str]) -> tuple[str, Node] | None:
         """The first of ``keys`` this mapping has (compared by :func:`key_name`), with its value."""
-        names = {key_name(key): (key, value) for key, _, value in reversed(self.entries)}
-        return next((names[k] for k in keys if k in names), None)
+        return next((self.by_name[k] for k in keys if k in self.by_name), None)
 
 
 Node = Scalar | Seq | Map
@@ -96,6 +101,7 @@ Node = Scalar | Seq | Map
 MAX_DEPTH = 32  # deeper nesting is skipped: no plan nests that deep, and reading stays linear
 
 
+@functools.lru_cache(maxsize=1024)
 def key_name(key: str) -> str:
     """A key compared by meaning: ``Depends-On``, ``depends on`` and ``depends_on`` are one key."""
     return re.sub(r"[\s-]+", "_", key.strip().lower())
@@ -119,7 +125,11 @@ class _Token(NamedTuple):
     value: str
 
 
-_KEY = re.compile(r"""^(?P<key>"(?:[^"\\]|\\.)*"|'[^']*'|[^\s#'"\[\]{},&*!|>%@`-][^#]*?|-[^\s#][^#]*?)\s*:(?:\s+|$)""")
+# A quoted scalar; one left open runs to the end. Possessive, so no quote is ever read twice.
+_QUOTED = r""""(?:[^"\\]|\\.)*+\\?(?:"|\Z)|'[^']*+(?:'|\Z)"""
+_QUOTED_KEY = re.compile(rf"^(?P<key>{_QUOTED})[ \t]*:(?:\s|$)")
+_KEY_END = re.compile(r":(?:\s|$)")
+_PLAIN_KEY = re.compile(r"^(?:[^\s#'\"\[\]{},&*!|>%@`-]|-\S)")
 _DASH = re.compile(r"^-(?:\s+|$)")
 _BLOCK_SCALAR = re.compile(r"^[|>][-+0-9]*\s*(?:#.*)?$")
 
@@ -156,14 +166,26 @@ def _line_tokens(indent: int, number: int, body: str) -> list[_Token]:
     tokens: list[_Token] = []
     while dash := _DASH.match(body):
         rest = body[dash.end() :]
-        if not rest or not (_DASH.match(rest) or _KEY.match(rest)):
+        if not rest or len(tokens) >= MAX_DEPTH or not (_DASH.match(rest) or key_at(rest)):
             return [*tokens, _Token(indent, number, None, rest)]
         tokens.append(_Token(indent, number, None, ""))
         indent, body = indent + dash.end(), rest
-    key = _KEY.match(body)
+    key = key_at(body)
     if key is None:
         return tokens  # a plain scalar over several lines: its later lines are not read
-    return [*tokens, _Token(indent, number, _unquote(key["key"]), body[key.end() :].strip())]
+    return [*tokens, _Token(indent, number, key[0], key[1].strip())]
+
+
+def key_at(text: str) -> tuple[str, str] | None:
+    """``key: value`` -> the key (unquoted) and what follows its colon; None for a scalar."""
+    if text[:1] in "\"'":
+        quoted = _QUOTED_KEY.match(text)
+        return (_unquote(quoted["key"]), text[quoted.end() :]) if quoted else None
+    end = _KEY_END.search(text)
+    key = text[: end.start()].rstrip() if end else ""
+    if not key or not _PLAIN_KEY.match(key) or " #" in key or "\t#" in key:
+        return None
+    return key, text[end.end() :] if end else ""
 
 
 def _block_scalar(lines: Sequence[Line], index: int, indent: int) -> tuple[int, str]:
@@ -181,8 +203,10 @@ def _block_scalar(lines: Sequence[Line], index: int, indent: int) -> tuple[int, 
 def _flow_lines(lines: Sequence[Line], index: int, value: str) -> tuple[int, str]:
     """A flow list or mapping that goes on over the next lines, until its brackets close."""
     parts = [value]
-    while index < len(lines) and _unbalanced(" ".join(parts)):
+    depth = _depth_after(value)
+    while index < len(lines) and depth > 0:
         parts.append(lines[index].text.strip())
+        depth += _depth_after(parts[-1])
         index += 1
     return index, " ".join(parts)
 
@@ -201,7 +225,7 @@ def _depth_after(text: str) -> int:
     return depth
 
 
-_QUOTED_OR_BRACKET = re.compile(r""""(?:[^"\\]|\\.)*"|'[^']*'|[\[\]{}]""")
+_QUOTED_OR_BRACKET = re.compile(rf"{_QUOTED}|[\[\]{{}}]")
 
 
 class _Reader:
@@ -272,13 +296,14 @@ def flow(text: str, line: int, depth: int = 0) -> Node:
 def _flow_entry(part: str, line: int, depth: int) -> tuple[str, int, Node]:
     """``key: value`` in a flow mapping; JSON writes ``"key":value`` with no space."""
     part = part.strip()
-    key = _KEY.match(part) or _QUOTED_KEY.match(part)
+    quoted = _FLOW_QUOTED_KEY.match(part)
+    key = (_unquote(quoted["key"]), part[quoted.end() :]) if quoted else key_at(part)
     if key is None:
         return _unquote(part), line, Scalar("", line)
-    return _unquote(key["key"]), line, flow(part[key.end() :], line, depth + 1)
+    return key[0], line, flow(key[1], line, depth + 1)
 
 
-_QUOTED_KEY = re.compile(r"""^(?P<key>"(?:[^"\\]|\\.)*"|'[^']*')\s*:""")
+_FLOW_QUOTED_KEY = re.compile(rf"^(?P<key>{_QUOTED})[ \t]*:")
 
 
 def _bracketed(text: str) -> str | None:
@@ -296,13 +321,16 @@ def _split_top(text: str) -> list[str]:
     """``a, [b, c], "d, e"`` -> ``a``, ``[b, c]``, ``"d, e"``: commas outside brackets and quotes."""
     parts: list[str] = []
     depth, start = 0, 0
-    for match in re.finditer(r""""(?:[^"\\]|\\.)*"|'[^']*'|[\[\]{},]""", text):
+    for match in _QUOTED_OR_SEPARATOR.finditer(text):
         part = match[0]
         if part == "," and depth == 0:
             parts.append(text[start : match.start()])
             start = match.end()
         depth += 1 if part in "[{" else -1 if part in "]}" else 0
     return [*parts, text[start:]]
+
+
+_QUOTED_OR_SEPARATOR = re.compile(rf"{_QUOTED}|[\[\]{{}},]")
 
 
 def _scalar(text: str) -> str:

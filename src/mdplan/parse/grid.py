@@ -21,6 +21,7 @@ Direction = str  # one of "N", "S", "E", "W"
 STEP: dict[Direction, tuple[int, int]] = {"N": (-1, 0), "S": (1, 0), "E": (0, 1), "W": (0, -1)}
 OPPOSITE: dict[Direction, Direction] = {"N": "S", "S": "N", "E": "W", "W": "E"}
 TAB_STOP = 4
+MAX_COLUMNS = 2000  # a wider line is data, not a drawing: it is not traced (MP112)
 
 
 class Glyph(NamedTuple):

@@ -15,7 +15,7 @@ from mdplan.model import AliasStated, DurationStated, Fact, FileTouched, PhaseNa
 from mdplan.parse.blocks import NUMBERED_CHECKLIST_ITEM, Block, Line
 from mdplan.parse.durations import find_durations
 from mdplan.parse.files import paths_in
-from mdplan.parse.grid import Glyph, Grid
+from mdplan.parse.grid import MAX_COLUMNS, Glyph, Grid
 from mdplan.parse.ids import name_ref
 from mdplan.parse.prose import read_clause
 from mdplan.parse.refs import Label, find_refs, parse_label, phase_label, strip_markup
@@ -112,9 +112,10 @@ def is_chain(text: str) -> bool:
     Read on the same grid a drawing is read on: every text run a label (``strict``: a
     sentence such as ``Phase 2 is quick`` is not one), and between each two runs, nothing but
     horizontal connectors with an arrowhead among them. Runs joined by anything else, or an
-    arrow at either end (``Weeks →``), make the line prose.
+    arrow at either end (``Weeks →``), make the line prose; so does a line wider than a
+    drawing may be (``MAX_COLUMNS``).
     """
-    if not _ARROW_HINT.search(text):
+    if len(text) > MAX_COLUMNS or not _ARROW_HINT.search(text):
         return False
     grid = Grid((Line(1, 1, text),))
     runs = grid.runs

@@ -25,19 +25,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from mdplan.model import DurationStated, EdgeStated, Fact, FileTouched, PhaseNamed, Pos, View
 from mdplan.parse.blocks import Block
 from mdplan.parse.durations import NUMBER, find_durations
 from mdplan.parse.frontmatter import MAX_DEPTH, Map, Node, Scalar, Seq, key_name, read_yaml, texts
-from mdplan.parse.ids import phase_label
+from mdplan.parse.ids import normalize_name, phase_label
 from mdplan.parse.refs import find_refs, parse_label
 
 DATA_LANGUAGES = frozenset({"yaml", "yml", "json"})
 
 _ID_KEYS = ("id", "key", "ref", "slug", "code", "task_id", "uid")
-_NAME_KEYS = ("name", "title", "task", "phase", "step", "milestone", "summary")
+_UNIT_WORDS = ("phase", "step", "stage", "wave", "milestone", "sprint", "epic", "task", "part", "feature")
+_NUMBERED = re.compile(r"\d+(?:\.\d+)*[a-z]?")  # ``step: 3``: a unit word's number
+_NAME_KEYS = ("name", "title", "task", "summary")
 _DEPENDS_KEYS = (
     "depends_on", "dependencies", "depends", "deps", "needs", "after", "blocked_by", "requires",
     "prerequisites", "predecessors", "waits_for",
@@ -60,51 +63,77 @@ def read_structured(block: Block) -> list[Fact]:
     if language not in DATA_LANGUAGES or not block.lines:
         return []
     root = _json(block) if language == "json" else read_yaml(block.lines)
-    facts: list[Fact] = []
-    for entries, parent in _task_lists(root, None, 0):
-        for line, unit, entry in entries:
-            facts.extend(_entry_facts(line, unit, entry, parent, block.view))
-    return facts
+    found = list(_task_lists(root, None, 0))
+    local = _Local.of(entry for entries, _ in found for entry in entries)
+    return [fact for entries, parent in found for entry in entries for fact in _facts(entry, parent, local, block.view)]
 
 
 # --- finding task lists ----------------------------------------------------------------------
 
-Entry = tuple[int, str, Map]  # line, unit id, the entry's mapping
+
+class _Entry(NamedTuple):
+    line: int
+    unit: str
+    names: tuple[str, ...]  # how the block refers to it: its id as written, its name
+    fields: Map
 
 
-def _task_lists(node: Node, parent: str | None, depth: int) -> Iterator[tuple[list[Entry], str | None]]:
+class _Local(dict[str, str]):
+    """The units of one block by the names it gives them (``T1``, ``1`` for ``step: 1``,
+    ``Build parser``), compared as :func:`~mdplan.parse.ids.normalize_name` compares names."""
+
+    @classmethod
+    def of(cls, entries: Iterable[_Entry]) -> _Local:
+        local = cls()
+        for entry in entries:
+            for name in entry.names:
+                local.setdefault(normalize_name(name), entry.unit)
+        return local
+
+    def refs(self, piece: str) -> list[str]:
+        """The units a reference names: one of the block's own, else what its text names."""
+        own = self.get(normalize_name(piece))
+        return [own] if own else _piece_refs(piece)
+
+
+def _task_lists(node: Node, parent: str | None, depth: int) -> Iterator[tuple[list[_Entry], str | None]]:
     """Every task list in ``node``, with the unit that holds it; then those inside its entries."""
     if depth > MAX_DEPTH or isinstance(node, Scalar):
         return
     entries = _listed(node) if isinstance(node, Seq) else _keyed(node)
     if entries:
         yield entries, parent
-        for _, unit, entry in entries:
-            for _, _, value in entry.entries:
-                yield from _task_lists(value, unit, depth + 1)
+        for entry in entries:
+            for _, _, value in entry.fields.entries:
+                yield from _task_lists(value, entry.unit, depth + 1)
         return
     children = node.items if isinstance(node, Seq) else tuple(value for _, _, value in node.entries)
     for child in children:
         yield from _task_lists(child, parent, depth + 1)
 
 
-def _listed(node: Seq) -> list[Entry]:
+def _listed(node: Seq) -> list[_Entry]:
     """``- id: T1 …``: every item a mapping that names its unit, some with a need or a duration."""
     maps = [item for item in node.items if isinstance(item, Map)]
     if not maps or len(maps) != len(node.items) or not _is_task_list(maps):
         return []
-    named = [(entry.line, _entry_unit(entry), entry) for entry in maps]
-    return [(line, unit, entry) for line, unit, entry in named if unit] if all(u for _, u, _ in named) else []
+    named = [(entry, _named(entry)) for entry in maps]
+    return [_Entry(entry.line, *name, entry) for entry, name in named if name] if all(n for _, n in named) else []
 
 
-def _keyed(node: Map) -> list[Entry]:
+def _keyed(node: Map) -> list[_Entry]:
     """``T1: {needs: [T0]}``: every value a mapping, and some entry needs another key of it."""
-    maps = [(line, _unit(key), value) for key, line, value in node.entries if isinstance(value, Map)]
-    if not maps or len(maps) != len(node.entries) or not _is_task_list([m for _, _, m in maps]):
+    entries = [
+        _Entry(line, _unit(key), (key, *_names(value)), value)
+        for key, line, value in node.entries
+        if isinstance(value, Map)
+    ]
+    if not entries or len(entries) != len(node.entries) or not _is_task_list([e.fields for e in entries]):
         return []
-    keys = {unit for _, unit, _ in maps}
-    needed = {ref for _, _, entry in maps for ref in _refs(entry, _DEPENDS_KEYS)}
-    return maps if needed & keys else []
+    local = _Local.of(entries)
+    units = {entry.unit for entry in entries}
+    needed = {ref for entry in entries for ref in _refs(entry.fields, _DEPENDS_KEYS, local)}
+    return entries if needed & units else []
 
 
 def _is_task_list(entries: list[Map]) -> bool:
@@ -113,34 +142,55 @@ def _is_task_list(entries: list[Map]) -> bool:
     return any(entry.get(_DEPENDS_KEYS + _DURATION_KEYS + tuple(_UNIT_KEYS)) for entry in entries)
 
 
-def _entry_unit(entry: Map) -> str | None:
-    found = entry.get(_ID_KEYS) or entry.get(_NAME_KEYS)
-    text = found[1].text.strip() if found and isinstance(found[1], Scalar) else ""
-    return _unit(text) if text else None
+def _named(entry: Map) -> tuple[str, tuple[str, ...]] | None:
+    """The entry's unit and names: an id key (``id: T1``), a numbered unit (``step: 3`` is
+    Step 3), else a name key (``name: Build parser``)."""
+    written = _text(entry, _ID_KEYS)
+    if written:
+        return _unit(written), (written, *_names(entry))
+    for word in _UNIT_WORDS:
+        number = _text(entry, (word,))
+        if _NUMBERED.fullmatch(number):
+            return _unit(f"{word} {number}"), (number, *_names(entry))
+    name = _text(entry, _NAME_KEYS)
+    return (_unit(name), (name,)) if name else None
+
+
+def _names(entry: Map) -> tuple[str, ...]:
+    return tuple(name for key in _NAME_KEYS if (name := _text(entry, (key,))) and not _NUMBERED.fullmatch(name))
+
+
+def _text(entry: Map, keys: tuple[str, ...]) -> str:
+    found = entry.get(keys)
+    return found[1].text.strip() if found and isinstance(found[1], Scalar) else ""
 
 
 # --- one entry -------------------------------------------------------------------------------
 
 
-def _entry_facts(line: int, unit: str, entry: Map, parent: str | None, view: View | None) -> list[Fact]:
-    pos = Pos(line)
-    facts: list[Fact] = [PhaseNamed(unit, phase_label(unit), _title(unit, entry), pos, view, parent)]
-    facts.extend(EdgeStated(ref, unit, "stated", pos, view) for ref in _refs(entry, _DEPENDS_KEYS) if ref != unit)
-    facts.extend(EdgeStated(unit, ref, "stated", pos, view) for ref in _refs(entry, _BLOCKS_KEYS) if ref != unit)
-    facts.extend(_duration(unit, entry, pos))
-    found = entry.get(_FILE_KEYS)
+def _facts(entry: _Entry, parent: str | None, local: _Local, view: View | None) -> list[Fact]:
+    unit, fields, pos = entry.unit, entry.fields, Pos(entry.line)
+    facts: list[Fact] = [PhaseNamed(unit, phase_label(unit), _title(unit, fields), pos, view, parent)]
+    facts.extend(
+        EdgeStated(ref, unit, "stated", pos, view) for ref in _refs(fields, _DEPENDS_KEYS, local) if ref != unit
+    )
+    facts.extend(
+        EdgeStated(unit, ref, "stated", pos, view) for ref in _refs(fields, _BLOCKS_KEYS, local) if ref != unit
+    )
+    facts.extend(_duration(unit, fields, pos))
+    found = fields.get(_FILE_KEYS)
     if found:
-        facts.extend(FileTouched(unit, path.strip(), pos) for path in _pieces(found[1]))
+        facts.extend(FileTouched(unit, path, pos) for path in _pieces(found[1]))
     return facts
 
 
 def _title(unit: str, entry: Map) -> str | None:
-    """A name beside the id (``id: T1``, ``name: Parse anchors``), or the name the id came from."""
-    for key in _NAME_KEYS:
-        found = entry.get((key,))
-        if found and isinstance(found[1], Scalar) and found[1].text and found[1].text != unit:
-            label = parse_label(found[1].text, generic=True)
-            return label.title if label and label.ids == (unit,) else found[1].text
+    """The entry's name (``name: Parse anchors``); the title of a label (``Phase 2: Setup``)."""
+    for name in _names(entry):
+        label = parse_label(name, generic=True)
+        title = label.title if label and label.ids == (unit,) else name
+        if title and title != unit:
+            return title
     return None
 
 
@@ -161,20 +211,20 @@ def _duration(unit: str, entry: Map, pos: Pos) -> list[Fact]:
     return [DurationStated(unit, minutes[0].low, minutes[0].high, 0, text, pos)] if minutes else []
 
 
-def _refs(entry: Map, keys: tuple[str, ...]) -> list[str]:
+def _refs(entry: Map, keys: tuple[str, ...], local: _Local) -> list[str]:
     """The units named under ``keys``: a list, or a comma string (``T1, T2``, ``Phases 1-3``)."""
     refs: list[str] = []
     for key in keys:
         found = entry.get((key,))
         if found:
-            refs.extend(ref for piece in _pieces(found[1]) for ref in _piece_refs(piece))
+            refs.extend(ref for piece in _pieces(found[1]) for ref in local.refs(piece))
     return list(dict.fromkeys(refs))
 
 
 def _pieces(node: Node) -> list[str]:
     pieces = [piece.strip() for text in texts(node) for piece in re.split(r"[,;]", text)]
     if isinstance(node, Seq):
-        pieces += [unit for item in node.items if isinstance(item, Map) and (unit := _entry_unit(item))]
+        pieces += [name[1][0] for item in node.items if isinstance(item, Map) and (name := _named(item))]
     return [piece for piece in pieces if piece.lower() not in _NONE]
 
 
