@@ -20,7 +20,7 @@ from dataclasses import replace
 from mdplan.model import EdgeStated, Fact, Note, Pos, View
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.grid import MAX_COLUMNS, Grid, Run
-from mdplan.parse.labels import is_chain, label_facts
+from mdplan.parse.labels import is_chain, label_facts, unescaped_arrows
 from mdplan.parse.prose import read_clause
 from mdplan.parse.refs import Label, parse_label, phase_label
 from mdplan.parse.trace import Arrow, Dangling, trace
@@ -57,7 +57,7 @@ def read_chains(block: Block) -> list[Fact]:
     facts: list[Fact] = []
     for line in block.lines:
         if is_chain(line.text):
-            facts.extend(_traced(block, (line,)))
+            facts.extend(_traced(block, (replace(line, text=unescaped_arrows(line.text)),)))
     return facts
 
 
