@@ -8,6 +8,7 @@ prose, and paths (``Phase 2: Write to types.rs``).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 
@@ -122,9 +123,13 @@ def is_chain(text: str) -> bool:
     if len(runs) < 2 or not all(parse_label(run.text) for run in runs):
         return False
     glyphs = grid.rows[0].glyphs
-    if any(c < runs[0].first or c > runs[-1].last for c in glyphs):
+    columns = sorted(glyphs)
+    if not columns or columns[0] < runs[0].first or columns[-1] > runs[-1].last:
         return False
-    return all(_joined(glyphs, left.last, right.first) for left, right in itertools.pairwise(runs))
+    gaps = [
+        columns[bisect.bisect(columns, a.last) : bisect.bisect(columns, b.first)] for a, b in itertools.pairwise(runs)
+    ]
+    return all(_joined([glyphs[c] for c in gap]) for gap in gaps)
 
 
 _ESCAPED_ARROW = re.compile(r"\\(?=[<>=-])")
@@ -136,9 +141,8 @@ def unescaped_arrows(text: str) -> str:
     return _ESCAPED_ARROW.sub(" ", text) if "\\" in text else text
 
 
-def _joined(glyphs: dict[int, Glyph], after: int, before: int) -> bool:
+def _joined(between: list[Glyph]) -> bool:
     """Between two runs: horizontal connectors only, one of them an arrowhead."""
-    between = [glyph for c, glyph in glyphs.items() if after < c < before]
     return bool(between) and all(g.ports == {"E", "W"} for g in between) and any(g.points for g in between)
 
 
