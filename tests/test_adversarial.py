@@ -97,3 +97,44 @@ def test_parse_time_is_roughly_linear() -> None:
     assert len(large.phases) == 3 * 4000
     # 8 times the input: linear is ~8x; quadratic would be ~64x. Allow 3x noise on linear.
     assert large_elapsed < 3 * 8 * small_elapsed + 1.0, (small_elapsed, large_elapsed)
+
+
+def _data(language: str, body: str) -> str:
+    return f"# Plan\n\n{FENCE}{language}\n{body}\n{FENCE}\n"
+
+
+HOSTILE_DATA = {
+    "escaped quotes": ("yaml", 'k: ["' + '\\"' * 9_000 + "]"),
+    "backslashes before a key colon": ("yaml", '"' + "\\" * 9_000 + '" x'),
+    "open quotes": ("yaml", "k: [" + '"a' * 9_000 + "]"),
+    "nested brackets": ("yaml", "k: " + "[" * 9_000 + "]" * 9_000),
+    "a flow list over 50k lines": ("yaml", "k: [\n" + "a,\n" * 50_000),
+    "dashes on one line": ("yaml", "- " * 9_000),
+    "spaces before no colon": ("yaml", "a" + " " * 19_000 + "b"),
+    "deep indentation": ("yaml", "".join(" " * i + f"k{i}:\n" for i in range(3_000))),
+    "deep JSON": ("json", "[" * 50_000 + "]" * 50_000),
+    "20k tasks": ("yaml", "".join(f"- id: T{i}\n  needs: [T{i - 1}]\n" for i in range(20_000))),
+}
+
+
+@pytest.mark.parametrize(("language", "body"), HOSTILE_DATA.values(), ids=HOSTILE_DATA.keys())
+def test_hostile_yaml_and_json_blocks(language: str, body: str) -> None:
+    _, elapsed = timed_parse(_data(language, body))
+    assert elapsed < BOUND_SECONDS
+
+
+def test_a_chain_wider_than_a_drawing_is_not_traced_in_prose() -> None:
+    plan, elapsed = timed_parse(paragraph("Phase 1 -> " * 100_000 + "Phase 2"))
+    assert elapsed < BOUND_SECONDS
+    assert plan is None or not any(s.edges for s in plan.scenarios)
+
+
+def test_structured_task_lists_read_in_linear_time() -> None:
+    def tasks(n: int) -> str:
+        return _data("yaml", "".join(f"- id: T{i}\n  estimate: 1h\n  needs: [T{i - 1}]\n" for i in range(1, n + 1)))
+
+    small, small_elapsed = timed_parse(tasks(1_000))
+    large, large_elapsed = timed_parse(tasks(8_000))
+    assert small is not None and large is not None
+    assert len(large.phases) == 8_001  # T0 is needed and never named
+    assert large_elapsed < 3 * 8 * small_elapsed + 1.0, (small_elapsed, large_elapsed)

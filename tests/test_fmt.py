@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from markdown_it.utils import read_fixture_file
 
 import mdplan.fmt
 from mdplan.cli import run
@@ -117,3 +118,13 @@ def test_a_document_without_a_plan_is_only_normalized(tmp_path: Path) -> None:
     notes.write_text("Notes\n=====\n\n* one\n", encoding="utf-8")
     assert run(["fmt", str(notes)]) == 0
     assert notes.read_text(encoding="utf-8") == "# Notes\n\n- one\n"
+
+
+STRUCTURED = [text for _, _, text, _ in read_fixture_file(FIXTURES / "notations" / "structured.md")]
+
+
+@pytest.mark.parametrize("text", STRUCTURED)
+def test_chains_in_prose_and_task_lists_in_data_blocks_format_and_keep_their_plan(text: str) -> None:
+    formatted = format_text(text, "plan.md")  # mdformat writes `<->` in prose as `\<->`
+    assert model(formatted) == model(text)
+    assert format_text(formatted, "plan.md") == formatted

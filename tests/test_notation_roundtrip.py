@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -120,6 +121,32 @@ def write_table(plan: Drawn) -> str:
     return _document([*header, *(_table_row(plan, i) for i in plan.phases)])
 
 
+def write_prose_chains(plan: Drawn) -> str:
+    minutes = plan.minutes_of
+    lines = [f"- Phase {a} ({minutes(a)} min) -> Phase {b} ({minutes(b)} min)" for a, b in plan.sorted_edges()]
+    return _document(lines)
+
+
+def _yaml_id(i: int) -> str:
+    return f"T{i}"
+
+
+def write_yaml_tasks(plan: Drawn) -> str:
+    entries: list[str] = []
+    for i in plan.phases:
+        needs = ", ".join(_yaml_id(a) for a in plan.predecessors(i))
+        entries += [f"  - id: {_yaml_id(i)}", f"    estimate: {plan.minutes_of(i)} min", f"    depends_on: [{needs}]"]
+    return _document([f"{FENCE}yaml", "tasks:", *entries, FENCE])
+
+
+def write_json_needs(plan: Drawn) -> str:
+    entries = {
+        f"P{i}": {"needs": [f"P{a}" for a in plan.predecessors(i)], "estimate": f"{plan.minutes_of(i)}m"}
+        for i in plan.phases
+    }
+    return _document([f"{FENCE}json", json.dumps(entries, indent=2), FENCE])
+
+
 @dataclass(frozen=True)
 class Notation:
     write: Callable[[Drawn], str]
@@ -136,6 +163,9 @@ NOTATIONS: dict[str, Notation] = {
     "mermaid-gantt": Notation(write_mermaid_gantt),
     "spec-kit": Notation(write_spec_kit, node_id=_task_id, has_minutes=False, holder="1"),
     "table": Notation(write_table),
+    "prose-chains": Notation(write_prose_chains, connected=True),
+    "yaml-tasks": Notation(write_yaml_tasks, node_id=_yaml_id),
+    "json-needs": Notation(write_json_needs, node_id=lambda i: f"P{i}", connected=True),
 }
 
 

@@ -54,6 +54,7 @@ from mdplan.model import (
     WindowStated,
     natural_key,
 )
+from mdplan.parse.diagram import MUTUAL
 from mdplan.parse.durations import format_range
 from mdplan.parse.ids import ALL_STORIES, NAME_PREFIX, OPEN_RANGE, normalize_name, phase_label
 from mdplan.parse.prose import SELF_REFERENCE
@@ -109,15 +110,15 @@ def orders_or_times(facts: Iterable[Fact]) -> bool:
     ``after``, a depends column, field or front-matter key), a statement that rules edges out
     (``Depends on: None``, ``Blocks: Nothing``, ``in parallel with``, a spec-kit ``[P]``), or
     one whose subject is not known (``## Required for Epic 2``), a heading that says its units
-    run in order, a statement that waits for its own subject (MP116); or at least one timed unit (a
-    duration or a window). Units alone (a changelog's versions, an API page's sections, the
+    run in order, a statement that waits for its own subject (MP116), a mutual arrow (MP117);
+    or at least one timed unit (a duration or a window). Units alone (a changelog's versions, an API page's sections, the
     rows of a table of numbers) are not a plan, and neither are numbers about the whole
     document (claims).
     """
     return any(
         isinstance(f, EdgeStated | DenialStated | Mentioned | DurationStated | WindowStated | Sequenced)
         or (isinstance(f, PhaseNamed) and f.parallel)
-        or (isinstance(f, Note) and f.code == SELF_REFERENCE)
+        or (isinstance(f, Note) and f.code in (SELF_REFERENCE, MUTUAL))
         for f in facts
     )
 

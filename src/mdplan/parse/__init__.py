@@ -16,7 +16,7 @@ from mdplan.parse import ids, refs
 from mdplan.parse.blocks import Block, BlockKind, split_blocks
 from mdplan.parse.claims import read_claims
 from mdplan.parse.commands import read_test_runs
-from mdplan.parse.diagram import read_diagram
+from mdplan.parse.diagram import read_chains, read_diagram
 from mdplan.parse.files import read_code_paths, read_file_fields
 from mdplan.parse.labels import read_duration_fields, read_labels
 from mdplan.parse.obsidian import read_obsidian_tasks
@@ -29,11 +29,14 @@ from mdplan.parse.timeline import read_timeline
 Recognizer = Callable[[Block], list[Fact]]
 
 
-def _on_first_use(module: str, name: str) -> Recognizer:
+def _on_first_use(module: str, name: str, wanted: Callable[[Block], bool] | None = None) -> Recognizer:
     """A recognizer whose module loads when a block first needs it: blocks most plans never
-    have (Mermaid, front matter) cost nothing at start-up."""
+    have (Mermaid, front matter, YAML and JSON) cost nothing at start-up. ``wanted`` says
+    cheaply which blocks it reads; any other gets nothing without the module loading."""
 
     def recognizer(block: Block) -> list[Fact]:
+        if wanted is not None and not wanted(block):
+            return []
         found: Recognizer = getattr(importlib.import_module(f"mdplan.parse.{module}"), name)
         return found(block)
 
@@ -43,6 +46,7 @@ def _on_first_use(module: str, name: str) -> Recognizer:
 
 read_mermaid = _on_first_use("mermaid", "read_mermaid")
 read_front_matter = _on_first_use("frontmatter", "read_front_matter")
+read_structured = _on_first_use("structured", "read_structured", lambda block: block.is_data)
 
 # Statements are read outside quoted code spans (``parse/quotes.py``); labels and file fields
 # read the text as written (titles keep their code, paths are code spans).
@@ -58,6 +62,7 @@ RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
     "heading": (read_labels, _prose),
     "paragraph": (
         read_labels,
+        read_chains,
         _prose,
         read_file_fields,
         _timeline,
@@ -68,6 +73,7 @@ RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
     ),
     "item": (
         read_labels,
+        read_chains,
         _prose,
         read_file_fields,
         _timeline,
@@ -77,7 +83,7 @@ RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
         _claims,
         _partial_needs,
     ),
-    "code": (read_mermaid, read_diagram, read_timeline, read_code_paths, read_claims, read_test_runs),
+    "code": (read_mermaid, read_structured, read_diagram, read_timeline, read_code_paths, read_claims, read_test_runs),
     "table": (read_table,),
     "front_matter": (read_front_matter,),
 }

@@ -79,6 +79,12 @@ class Block:
         words = self.info.split()
         return bool(words) and words[0].lower().strip("{}") == "mermaid"
 
+    @property
+    def is_data(self) -> bool:
+        """A fenced block whose info string names YAML or JSON (``yaml``, ``yml``, ``json``)."""
+        words = self.info.split()
+        return bool(words) and words[0].lower().strip("{}") in ("yaml", "yml", "json")
+
 
 def make_parser() -> MarkdownIt:
     """The one markdown-it configuration mdplan reads with: CommonMark, GFM tables, front matter.

@@ -6,6 +6,9 @@ group ``{Phase 2, Phase 3}``, each of them. Other nodes are *steps* (``Define mu
 types``, ``Total: 38 minutes``): arrows pass through them, so ``Phase 3 → step → Phase 5``
 is the edge 3 → 5. A note pointed at a phase from its right (``Phase 4 ← Waits for Phase 3``)
 is read as prose about that phase. An arrow that reaches text on one side only is a warning.
+An arrow both ways between units (``Phase 1 ↔ Phase 2``, ``<->``, ``⇄``) is a contradiction:
+a warning (MP117) and no edge. Outside code, a paragraph or list-item line that is a chain
+of unit labels joined by arrows is read the same way, as a one-row drawing.
 """
 
 from __future__ import annotations
@@ -16,15 +19,15 @@ from dataclasses import replace
 
 from mdplan.model import EdgeStated, Fact, Note, Pos, View
 from mdplan.parse.blocks import Block, Line
-from mdplan.parse.grid import Grid, Run
-from mdplan.parse.labels import label_facts
+from mdplan.parse.grid import MAX_COLUMNS, Grid, Run
+from mdplan.parse.labels import is_chain, label_facts, unescaped_arrows
 from mdplan.parse.prose import read_clause
-from mdplan.parse.refs import Label, parse_label
-from mdplan.parse.trace import Arrow, trace
+from mdplan.parse.refs import Label, parse_label, phase_label
+from mdplan.parse.trace import Arrow, Dangling, trace
 
 UNTRACED = "MP103"
+MUTUAL = "MP117"
 TOO_WIDE = "MP112"
-MAX_COLUMNS = 2000
 _TREE_ENTRY = re.compile(r"^[\s│|]*[├└]──")
 _AXIS = re.compile(r"^\s*[^\W\d_]+\s*[→↓←↑▶▼►]\s*[\d\s.,|]*$")
 
@@ -46,20 +49,28 @@ def read_diagram(block: Block) -> list[Fact]:
     return notes + _traced(block, lines) if lines else notes
 
 
+def read_chains(block: Block) -> list[Fact]:
+    """Recognizer for paragraphs and list items: a line that is a chain of unit labels joined
+    by arrows (``Phase 1 (10 min) -> Phase 2 (5 min)``, ``T001 → T002``) is the one-row drawing
+    it would be in a code block, and is read as one. Arrows with anything but a unit label on
+    a side (``72% → 85%``, ``FK → id``, `` `old` → `new` ``, ``Weeks →``) are prose."""
+    facts: list[Fact] = []
+    for line in block.lines:
+        if is_chain(line.text):
+            facts.extend(_traced(block, (replace(line, text=unescaped_arrows(line.text)),)))
+    return facts
+
+
 def _traced(block: Block, lines: tuple[Line, ...]) -> list[Fact]:
     grid = Grid(lines)
     arrows, dangling = trace(grid)
-    texts = {line.number: line.text for line in lines}
-    facts: list[Fact] = [
-        Note(UNTRACED, "warning", "arrow reaches no node on one side; it was not read", Pos(d.line, d.col))
-        for d in dangling
-        if not _AXIS.match(texts.get(d.line, ""))
-        and not _TREE_ENTRY.match(texts.get(d.line, ""))
-        and any(parse_label(grid.runs[i].text, strict=False) for i in d.runs)
-    ]  # axes (``Weeks →  1  2``), notes in file trees, arrows between plain words: no dependency
-    if not arrows:
-        return facts
+    mutual = [d for d in dangling if d.mutual and len(_labels(grid, d.runs)) > 1]
+    facts = _dangling_notes([d for d in dangling if d not in mutual], grid, lines)
+    facts.extend(_mutual_notes(mutual, grid))
     nodes = {i: parse_label(grid.runs[i].text, strict=False) for a in arrows for i in (a.source, a.target)}
+    nodes.update({i: parse_label(grid.runs[i].text, strict=False) for d in mutual for i in d.runs})
+    if not nodes:
+        return facts
     arrows, notes = _split_notes(arrows, grid, nodes)
     facts.extend(notes_facts(notes, grid, nodes, block.view))
     for index, label in sorted(nodes.items()):
@@ -67,6 +78,33 @@ def _traced(block: Block, lines: tuple[Line, ...]) -> list[Fact]:
             run = grid.runs[index]
             facts.extend(_as_drawn(label_facts(label, run.text, Pos(run.line, run.col), block.view)))
     facts.extend(_contracted_edges(arrows, grid, nodes, block.view))
+    return facts
+
+
+def _dangling_notes(dangling: list[Dangling], grid: Grid, lines: tuple[Line, ...]) -> list[Fact]:
+    """MP103 for an arrow that reaches a unit on one side only; axes (``Weeks →  1  2``), notes
+    in file trees and arrows between plain words are no dependency."""
+    texts = {line.number: line.text for line in lines}
+    return [
+        Note(UNTRACED, "warning", "arrow reaches no node on one side; it was not read", Pos(d.line, d.col))
+        for d in dangling
+        if not _AXIS.match(texts.get(d.line, ""))
+        and not _TREE_ENTRY.match(texts.get(d.line, ""))
+        and any(parse_label(grid.runs[i].text, strict=False) for i in d.runs)
+    ]
+
+
+def _labels(grid: Grid, runs: tuple[int, ...]) -> list[Label]:
+    return [label for i in runs if (label := parse_label(grid.runs[i].text, strict=False))]
+
+
+def _mutual_notes(mutual: list[Dangling], grid: Grid) -> list[Fact]:
+    """``Phase 1 ↔ Phase 2``: each waits for the other, which no schedule can do (MP117)."""
+    facts: list[Fact] = []
+    for arrow in mutual:
+        names = [", ".join(phase_label(ref) for ref in label.ids) for label in _labels(grid, arrow.runs)]
+        message = f"{' ↔ '.join(names)}: a mutual dependency; which comes first?"
+        facts.append(Note(MUTUAL, "warning", message, Pos(arrow.line, arrow.col)))
     return facts
 
 

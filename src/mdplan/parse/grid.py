@@ -21,11 +21,12 @@ Direction = str  # one of "N", "S", "E", "W"
 STEP: dict[Direction, tuple[int, int]] = {"N": (-1, 0), "S": (1, 0), "E": (0, 1), "W": (0, -1)}
 OPPOSITE: dict[Direction, Direction] = {"N": "S", "S": "N", "E": "W", "W": "E"}
 TAB_STOP = 4
+MAX_COLUMNS = 2000  # a wider line is data, not a drawing: it is not traced (MP112)
 
 
 class Glyph(NamedTuple):
     ports: frozenset[Direction]
-    points: Direction | None = None  # an arrowhead: the side it points to
+    points: str | None = None  # an arrowhead: the side it points to ("EW" for ``↔``: both)
     junction: bool = False  # a branch glyph that may take text on its left (``Phase 3 ├→``)
 
 
@@ -49,6 +50,8 @@ GLYPHS: dict[str, Glyph] = {
     **_glyphs("←◀◄⟵⇐⟸◂", "EW", points="W"),
     **_glyphs("↓▼⇓▾", "NS", points="S"),
     **_glyphs("↑▲⇑▴", "NS", points="N"),
+    **_glyphs("↔⇄⇆⟷⇔⟺", "EW", points="EW"),  # mutual: a contradiction, never an edge
+    **_glyphs("↕⇅⇵⇕", "NS", points="NS"),
 }
 ASCII_HORIZONTAL = Glyph(frozenset("EW"))
 ASCII_VERTICAL = Glyph(frozenset("NS"))

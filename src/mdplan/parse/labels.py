@@ -8,12 +8,15 @@ prose, and paths (``Phase 2: Write to types.rs``).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 
 from mdplan.model import AliasStated, DurationStated, Fact, FileTouched, PhaseNamed, Pos, Sequenced, View, WindowStated
-from mdplan.parse.blocks import NUMBERED_CHECKLIST_ITEM, Block
+from mdplan.parse.blocks import NUMBERED_CHECKLIST_ITEM, Block, Line
 from mdplan.parse.durations import find_durations
 from mdplan.parse.files import paths_in
+from mdplan.parse.grid import MAX_COLUMNS, Glyph, Grid
 from mdplan.parse.ids import name_ref
 from mdplan.parse.prose import read_clause
 from mdplan.parse.refs import Label, find_refs, parse_label, phase_label, section_label, strip_markup
@@ -107,9 +110,54 @@ def _section_unit(block: Block) -> Label | None:
     return label if label and label.ids == block.owner else None
 
 
+_ARROW_HINT = re.compile(r"[-=─━═]>|<[-=─━═]|[→▶►⟶➜➔➝➞⇒⟹←◀◄⟵⇐⟸↔⇄⇆⟷⇔⟺]")
+
+
+def is_chain(text: str) -> bool:
+    """A line of prose that is only unit labels joined by arrows: ``Phase 1 (10 min) -> Phase 2``.
+
+    Read on the same grid a drawing is read on: every text run a label (``strict``: a
+    sentence such as ``Phase 2 is quick`` is not one), and between each two runs, nothing but
+    horizontal connectors with an arrowhead among them. Runs joined by anything else, or an
+    arrow at either end (``Weeks →``), make the line prose; so does a line wider than a
+    drawing may be (``MAX_COLUMNS``).
+    """
+    if len(text) > MAX_COLUMNS or not _ARROW_HINT.search(text):
+        return False
+    grid = Grid((Line(1, 1, unescaped_arrows(text)),))
+    runs = grid.runs
+    if len(runs) < 2 or not all(parse_label(run.text) for run in runs):
+        return False
+    glyphs = grid.rows[0].glyphs
+    columns = sorted(glyphs)
+    if not columns or columns[0] < runs[0].first or columns[-1] > runs[-1].last:
+        return False
+    gaps = [
+        columns[bisect.bisect(columns, a.last) : bisect.bisect(columns, b.first)] for a, b in itertools.pairwise(runs)
+    ]
+    return all(_joined([glyphs[c] for c in gap]) for gap in gaps)
+
+
+_ESCAPED_ARROW = re.compile(r"\\(?=[<>=-])")
+
+
+def unescaped_arrows(text: str) -> str:
+    """``Phase 3 \\<-> Phase 4``, as mdformat writes ``<->`` in prose: the escape becomes a space,
+    so columns stay where they are."""
+    return _ESCAPED_ARROW.sub(" ", text) if "\\" in text else text
+
+
+def _joined(between: list[Glyph]) -> bool:
+    """Between two runs: horizontal connectors only, one of them an arrowhead."""
+    return bool(between) and all(g.ports == {"E", "W"} for g in between) and any(g.points for g in between)
+
+
 def read_labels(block: Block) -> list[Fact]:
-    """Recognizer for headings, list items and paragraphs that open with a phase label."""
+    """Recognizer for headings, list items and paragraphs that open with a phase label; a
+    line that is a chain of labels (``Phase 1 -> Phase 2``) is a drawing (``read_chains``)."""
     first = block.lines[0]
+    if block.kind != "heading" and is_chain(first.text):
+        return []
     label = parse_label(first.text, generic=block.kind != "paragraph") or _numbered_checklist_item(block)
     label = label or _section_unit(block)
     if label and block.kind == "item" and _is_requirement(label):

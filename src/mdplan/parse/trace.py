@@ -28,11 +28,13 @@ class Arrow(NamedTuple):
 
 
 class Dangling(NamedTuple):
-    """An arrowhead whose net reaches text on one side only."""
+    """An arrowhead whose net reaches text on one side only, or points at every text it reaches
+    (``Phase 1 ↔ Phase 2``, ``A <-> B``: ``mutual``, a dependency both ways)."""
 
     line: int
     col: int
     runs: tuple[int, ...]  # the text it does reach
+    mutual: bool = False
 
 
 class Touch(NamedTuple):
@@ -130,25 +132,24 @@ def _arrows(nets: _Nets, cells: dict[tuple[int, int], Cell]) -> tuple[list[Arrow
     arrows: list[Arrow] = []
     dangling: list[Dangling] = []
     for net, net_heads in sorted(heads.items()):
-        found = _net_arrows(by_net.get(net, []), cells)
+        targets, sources = _ends(by_net.get(net, []), cells)
+        found = [Arrow(s, t, head.line, head.col) for t, head in sorted(targets.items()) for s in sources]
         arrows.extend(found)
         if not found:
             first = cells[min(net_heads)]
-            reached = tuple(sorted({t.run for t in by_net.get(net, [])}))
-            dangling.append(Dangling(first.line, first.col, reached))
+            reached = tuple(sorted({*targets, *sources}))
+            dangling.append(Dangling(first.line, first.col, reached, len(targets) > 1 and not sources))
     return arrows, dangling
 
 
-def _net_arrows(touches: list[Touch], cells: dict[tuple[int, int], Cell]) -> list[Arrow]:
+def _ends(touches: list[Touch], cells: dict[tuple[int, int], Cell]) -> tuple[dict[int, Cell], list[int]]:
+    """The runs a net points at (with the arrowhead that reaches each) and the runs it leaves."""
     targets: dict[int, Cell] = {}
     for touch in touches:
         glyph = cells[touch.cell].glyph
-        if glyph is not None and glyph.points == touch.side:
+        if glyph is not None and glyph.points and touch.side in glyph.points:
             targets.setdefault(touch.run, cells[touch.cell])
-    sources = sorted({t.run for t in touches} - targets.keys())
-    return [
-        Arrow(source, target, head.line, head.col) for target, head in sorted(targets.items()) for source in sources
-    ]
+    return targets, sorted({t.run for t in touches} - targets.keys())
 
 
 def runs_of(grid: Grid, arrows: list[Arrow]) -> list[Run]:
