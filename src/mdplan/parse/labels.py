@@ -12,11 +12,11 @@ import re
 
 from mdplan.model import AliasStated, DurationStated, Fact, FileTouched, PhaseNamed, Pos, Sequenced, View, WindowStated
 from mdplan.parse.blocks import NUMBERED_CHECKLIST_ITEM, Block
-from mdplan.parse.durations import find_durations
+from mdplan.parse.durations import find_durations, names_estimates
 from mdplan.parse.files import paths_in
 from mdplan.parse.ids import name_ref
 from mdplan.parse.prose import read_clause
-from mdplan.parse.refs import Label, find_refs, parse_label, phase_label, section_label, strip_markup
+from mdplan.parse.refs import Label, find_refs, parse_label, phase_label, section_label, strip_markup, value_duration
 
 LABEL_RANK = 0
 
@@ -117,7 +117,22 @@ def read_labels(block: Block) -> list[Fact]:
     if label is None:
         return []
     pos = Pos(first.number, first.col)
-    facts = label_facts(label, first.text, pos, block.view, block.parent)
+    facts = label_facts(label, first.text, pos, block.view, block.parent) + _estimated(label, first.text, pos, block)
     if block.sequence and len(label.ids) == 1:
         facts.append(Sequenced(label.ids[0], block.sequence, pos, block.view))
     return facts
+
+
+def in_estimates(block: Block) -> bool:
+    """Under a heading such as ``## Durations`` or ``## Estimaciones`` that names no unit itself."""
+    return bool(block.section) and names_estimates(block.section) and parse_label(block.section) is None
+
+
+def _estimated(label: Label, text: str, pos: Pos, block: Block) -> list[Fact]:
+    """``- Phase 2: 10-15 min`` in a list of estimates: a duration range, not a timeline window."""
+    if len(label.ids) != 1 or label.durations or block.kind == "heading" or not in_estimates(block):
+        return []
+    minutes = value_duration(label.body)
+    if minutes is None:
+        return []
+    return [DurationStated(label.ids[0], minutes.low, minutes.high, LABEL_RANK, text.strip(), pos)]

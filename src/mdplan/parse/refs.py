@@ -16,7 +16,17 @@ from typing import TypeVar
 from mdplan.parse.durations import NUMBER, Minutes, parse_duration, parse_unitless_range, unit_minutes
 from mdplan.parse.ids import Ref, bare_ids, find_refs, ids_in, phase_label, slug
 
-__all__ = ["Label", "Ref", "bare_ids", "find_refs", "ids_in", "parse_label", "phase_label", "strip_markup"]
+__all__ = [
+    "Label",
+    "Ref",
+    "bare_ids",
+    "find_refs",
+    "ids_in",
+    "parse_label",
+    "phase_label",
+    "strip_markup",
+    "value_duration",
+]
 
 _T = TypeVar("_T")
 _DEPENDENCY_WORDS = re.compile(
@@ -154,10 +164,8 @@ def _parse_group(text: str) -> Label | None:
 def _parse_rest(ids: tuple[str, ...], rest: str, *, code: bool = False) -> Label:
     title, field_value = _title_after_colon(rest)
     brackets = [m[1].strip() for m in _BRACKET.finditer(rest)]
-    parts = [
-        (_classify_part(part), part) for paren in _PAREN.finditer(rest) for part in re.split(r"\s*[,;·]\s*", paren[1])
-    ]
-    durations = [_must(parse_duration(p)) for kind, p in parts if kind == "duration"]
+    parts = [(_classify_part(part), part) for paren in _PAREN.finditer(rest) for part in _paren_parts(paren[1])]
+    durations = [_must(parse_duration(p)) for kind, p in parts if kind == "duration"] + _value_duration(rest)
     windows = [
         _must(unit_window(p) if kind == "unit-window" else parse_unitless_range(p))
         for kind, p in parts
@@ -171,6 +179,38 @@ def _parse_rest(ids: tuple[str, ...], rest: str, *, code: bool = False) -> Label
         title = _plain_title(rest)
     markers = tuple(b for b in brackets if _is_marker(b))
     return Label(ids, title, tuple(durations), tuple(windows), tuple(annotations), rest, markers)
+
+
+_TITLE_THEN_TIME = re.compile(r"^(?P<title>.*\S)(?::|\s[-–—/])\s+(?P<time>\S.*)$")
+
+
+def _paren_parts(inner: str) -> list[str]:
+    """The parts of a parenthesis: ``(API, 2d)`` -> ``API``, ``2d``; a title and its time
+    after a dash, slash or colon are two parts too: ``(Foundations - 2 días)``,
+    ``(Backend – Week 2-3)``, ``(Setup: 30 min)``."""
+    parts: list[str] = []
+    for part in re.split(r"\s*[,;·]\s*", inner):
+        split = _TITLE_THEN_TIME.match(part)
+        timed = split is not None and (unit_window(split["time"]) or parse_duration(split["time"]))
+        parts.extend([split["title"], split["time"]] if split and timed else [part])
+    return parts
+
+
+_VALUE = re.compile(r"^\s*(?::|[-–—=])\s*(?P<time>[^()\[\]]+?)\s*(?:[(\[].*)?$")
+
+
+def value_duration(body: str) -> Minutes | None:
+    """The duration a label's body is the value of: ``: 15 min``, ``– 2 days``, ``: 10-15 min``."""
+    match = _VALUE.match(body)
+    return parse_duration(match["time"]) if match else None
+
+
+def _value_duration(rest: str) -> list[Minutes]:
+    """``Phase 1: 15 min``, ``Phase 2 – 2 days``: one length is the label's value, its duration.
+    A range there (``Phase 2: 10-15 min``) is a timeline window (``parse.timeline``), except in
+    a list of estimates (``parse.labels``)."""
+    minutes = value_duration(rest)
+    return [minutes] if minutes is not None and minutes.low == minutes.high else []
 
 
 def _is_marker(text: str) -> bool:
