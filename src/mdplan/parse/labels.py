@@ -12,9 +12,9 @@ import re
 
 from mdplan.model import AliasStated, DurationStated, Fact, FileTouched, PhaseNamed, Pos, Sequenced, View, WindowStated
 from mdplan.parse.blocks import NUMBERED_CHECKLIST_ITEM, Block
-from mdplan.parse.durations import find_durations, names_estimates
+from mdplan.parse.durations import find_durations, names_estimates, parse_duration
 from mdplan.parse.files import paths_in
-from mdplan.parse.ids import name_ref
+from mdplan.parse.ids import name_ref, normalize_name
 from mdplan.parse.prose import read_clause
 from mdplan.parse.refs import Label, find_refs, parse_label, phase_label, section_label, strip_markup, value_duration
 
@@ -115,7 +115,7 @@ def read_labels(block: Block) -> list[Fact]:
     if label and block.kind == "item" and _is_requirement(label):
         return []
     if label is None:
-        return []
+        return _named_estimate(block)
     pos = Pos(first.number, first.col)
     facts = label_facts(label, first.text, pos, block.view, block.parent) + _estimated(label, first.text, pos, block)
     if block.sequence and len(label.ids) == 1:
@@ -136,3 +136,24 @@ def _estimated(label: Label, text: str, pos: Pos, block: Block) -> list[Fact]:
     if minutes is None:
         return []
     return [DurationStated(label.ids[0], minutes.low, minutes.high, LABEL_RANK, text.strip(), pos)]
+
+
+_NAMED_ESTIMATE = re.compile(r"^\W*(?P<name>\w[^:=]*?)\s*(?::|=|\s[-–—])\s*(?P<time>[^()\[\]]+?)\s*(?:[(\[].*)?$")
+
+
+def _named_estimate(block: Block) -> list[Fact]:
+    """``- Setup: 15 min`` in a list of estimates: the duration of the unit named Setup (by its
+    title, or the label a diagram node or table row gives it); ``- Phase 2 = 30 min``,
+    ``- Phases 3-4: 1 h``: of each unit named."""
+    if block.kind != "item" or not in_estimates(block):
+        return []
+    first = block.lines[0]
+    match = _NAMED_ESTIMATE.match(strip_markup(first.text))
+    minutes = parse_duration(match["time"]) if match else None
+    if match is None or minutes is None or not normalize_name(match["name"]):
+        return []
+    refs = find_refs(match["name"])
+    whole = len(refs) == 1 and refs[0].start == 0 and refs[0].end == len(match["name"].strip())
+    ids = refs[0].ids if whole else (name_ref(match["name"]),)
+    pos = Pos(first.number, first.col)
+    return [DurationStated(ref, minutes.low, minutes.high, LABEL_RANK, first.text.strip(), pos) for ref in ids]

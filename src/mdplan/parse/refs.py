@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from mdplan.parse.durations import NUMBER, Minutes, parse_duration, parse_unitless_range, unit_minutes
+from mdplan.parse.durations import MINUTES_PER_DAY, NUMBER, Minutes, parse_duration, parse_unitless_range, unit_minutes
 from mdplan.parse.ids import Ref, bare_ids, find_refs, ids_in, phase_label, slug
 
 __all__ = [
@@ -162,15 +162,16 @@ def _parse_group(text: str) -> Label | None:
 
 
 def _parse_rest(ids: tuple[str, ...], rest: str, *, code: bool = False) -> Label:
-    title, field_value = _title_after_colon(rest)
+    value_durations, value_windows = _value_time(rest)
+    title, field_value = _title_after_colon(rest) if not value_windows else (None, None)
     brackets = [m[1].strip() for m in _BRACKET.finditer(rest)]
     parts = [(_classify_part(part), part) for paren in _PAREN.finditer(rest) for part in _paren_parts(paren[1])]
-    durations = [_must(parse_duration(p)) for kind, p in parts if kind == "duration"] + _value_duration(rest)
+    durations = [_must(parse_duration(p)) for kind, p in parts if kind == "duration"] + value_durations
     windows = [
         _must(unit_window(p) if kind == "unit-window" else parse_unitless_range(p))
         for kind, p in parts
         if kind in ("unit-window", "window")
-    ]
+    ] + value_windows
     annotations = [b for b in brackets if not _is_marker(b)] + ([field_value] if field_value else [])
     annotations += [p for kind, p in parts if kind == "annotation"] + _dash_annotations(rest)
     if title is None:
@@ -205,12 +206,19 @@ def value_duration(body: str) -> Minutes | None:
     return parse_duration(match["time"]) if match else None
 
 
-def _value_duration(rest: str) -> list[Minutes]:
-    """``Phase 1: 15 min``, ``Phase 2 – 2 days``: one length is the label's value, its duration.
-    A range there (``Phase 2: 10-15 min``) is a timeline window (``parse.timeline``), except in
-    a list of estimates (``parse.labels``)."""
-    minutes = value_duration(rest)
-    return [minutes] if minutes is not None and minutes.low == minutes.high else []
+def _value_time(rest: str) -> tuple[list[Minutes], list[tuple[float, float]]]:
+    """``Phase 1: 15 min``, ``Phase 2 – 2 days``: one length is the label's value, its duration;
+    ``Phase 3: D2 Hr 0 – D2 Hr 3``, ``Phase 4: Week 2-3``: a window. A range of lengths there
+    (``Phase 2: 10-15 min``) is a timeline window (``parse.timeline``), except in a list of
+    estimates (``parse.labels``)."""
+    match = _VALUE.match(rest)
+    if match is None:
+        return [], []
+    window = unit_window(match["time"])
+    if window is not None:
+        return [], [window]
+    minutes = parse_duration(match["time"])
+    return ([minutes] if minutes is not None and minutes.low == minutes.high else []), []
 
 
 def _is_marker(text: str) -> bool:
@@ -232,11 +240,34 @@ _UNIT_WINDOW = re.compile(
 )
 
 
-def unit_window(part: str) -> tuple[float, float] | None:
-    """``Week 2-3``, ``Day 1-2`` (ordinals: both ends included), ``Hour 0-1.5`` (offsets), in minutes."""
-    match = _UNIT_WINDOW.match(part.strip())
+_DAY = r"(?:d|day)\s*"
+_HOUR = r"[\s,]*(?:h|hr|hour)\s*"
+_HOUR_WINDOW = re.compile(
+    rf"^{_DAY}(?P<d1>\d{{1,4}}){_HOUR}(?P<h1>{NUMBER})\s*(?:-|–|—|to)\s*"
+    rf"(?:{_DAY}(?P<d2>\d{{1,4}}))?{_HOUR}(?P<h2>{NUMBER})$",
+    re.IGNORECASE,
+)
+
+
+def hour_window(part: str) -> tuple[float, float] | None:
+    """``D1 Hr 2 – D1 Hr 4``, ``Day 2 Hr 6 – Day 3 Hr 2``: hour offsets into numbered working
+    days of 8 hours, in minutes from the plan's start (day 1 hour 0)."""
+    match = _HOUR_WINDOW.match(part.strip())
     if not match:
         return None
+    first_day = int(match["d1"])
+    last_day = int(match["d2"] or first_day)
+    start = (first_day - 1) * MINUTES_PER_DAY + float(match["h1"]) * 60
+    end = (last_day - 1) * MINUTES_PER_DAY + float(match["h2"]) * 60
+    return (start, end) if first_day >= 1 and end > start else None
+
+
+def unit_window(part: str) -> tuple[float, float] | None:
+    """``Week 2-3``, ``Day 1-2`` (ordinals: both ends included), ``Hour 0-1.5`` (offsets), in minutes;
+    day-and-hour windows (``D1 Hr 2 – D1 Hr 4``, see ``hour_window``)."""
+    match = _UNIT_WINDOW.match(part.strip())
+    if not match:
+        return hour_window(part)
     scale = unit_minutes(match["unit"].rstrip("sS")) or unit_minutes(match["unit"]) or 1.0
     low = float(match["a"])
     high = float(match["b"] or match["a"])
