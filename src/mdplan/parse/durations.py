@@ -210,30 +210,28 @@ _NO_LETTER = r"(?![A-Za-zÀ-ɏḀ-ỿЀ-ӿ])"  # a unit word does not run on int
 
 
 def _alternation(spellings: list[str]) -> str:
-    return "|".join(sorted((re.escape(s) for s in spellings), key=len, reverse=True))
+    """One regex alternation, longest spelling first; one that matches nothing when empty."""
+    return "|".join(sorted((re.escape(s) for s in spellings), key=len, reverse=True)) or "(?!)"
 
 
-_UNIT = (
-    rf"(?:(?:{_alternation([s for s in _WORDS if not _CJK.search(s)])}){_NO_LETTER}"
-    rf"|{_alternation([s for s in _WORDS if _CJK.search(s)])}"
-    rf"|(?<=\d)(?:{_alternation(list(_LETTERS))}){_NO_LETTER})"
-)
+def _scripts(spellings: list[str]) -> tuple[str, str, str]:
+    """Alternations of the spellings written in letters (Latin, Cyrillic), in CJK or Hangul, and
+    in other signs: each script has its own rule for what may stand around it."""
+    cjk = [s for s in spellings if _CJK.search(s)]
+    letters = [s for s in spellings if s.isalpha() and s not in cjk]
+    signs = [s for s in spellings if s not in cjk and s not in letters]
+    return _alternation(letters), _alternation(cjk), _alternation(signs)
+
+
+_UNIT_WORDS, _UNIT_CJK, _ = _scripts(list(_WORDS))
+_UNIT = rf"(?:(?:{_UNIT_WORDS}){_NO_LETTER}|{_UNIT_CJK}|(?<=\d)(?:{_alternation(list(_LETTERS))}){_NO_LETTER})"
 UNIT_PATTERN = _UNIT  # every unit spelling of every language, as one regex group
-_RANGE_WORDS = sorted({w for language in LANGUAGES.values() for w in language.ranges})
-# Dashes with or without spaces; words between spaces (``2 à 3``); ``~`` only between digits (``2~3일``:
-# elsewhere it means "about"); other signs (``2〜3``, ``2到3``) with or without spaces.
-_RANGE = (
-    rf"(?:\s*[-–—]\s*"
-    rf"|\s+(?:{_alternation([w for w in _RANGE_WORDS if w.isalpha()])})\s+"
-    rf"|(?<=\d)~(?=\d)"
-    rf"|\s*(?:{_alternation([w for w in _RANGE_WORDS if not w.isalpha() and w != '~'])})\s*)"
-)
-_ESTIMATE_WORDS = sorted({w for language in LANGUAGES.values() for w in language.estimates})
-_ESTIMATES = re.compile(
-    rf"(?<![^\W\d_])(?:{_alternation([w for w in _ESTIMATE_WORDS if not _CJK.search(w)])})(?![^\W\d_])"
-    rf"|{_alternation([w for w in _ESTIMATE_WORDS if _CJK.search(w)])}",
-    re.IGNORECASE,
-)
+_RANGE_WORDS, _RANGE_CJK, _RANGE_SIGNS = _scripts(sorted({w for lang in LANGUAGES.values() for w in lang.ranges}))
+# Dashes with or without spaces; words between spaces (``2 à 3``); CJK signs with or without
+# spaces (``2〜3``, ``2 到 3``); other signs only between digits (``2~3일``: ``~2`` is "about 2").
+_RANGE = rf"(?:\s*[-–—]\s*|\s+(?:{_RANGE_WORDS})\s+|\s*(?:{_RANGE_CJK})\s*|(?<=\d)(?:{_RANGE_SIGNS})(?=\d))"
+_ESTIMATE_WORDS, _ESTIMATE_CJK, _ = _scripts(sorted({w for lang in LANGUAGES.values() for w in lang.estimates}))
+_ESTIMATES = re.compile(rf"(?<![^\W\d_])(?:{_ESTIMATE_WORDS})(?![^\W\d_])|{_ESTIMATE_CJK}", re.IGNORECASE)
 
 
 def names_estimates(heading: str) -> bool:

@@ -162,16 +162,16 @@ def _parse_group(text: str) -> Label | None:
 
 
 def _parse_rest(ids: tuple[str, ...], rest: str, *, code: bool = False) -> Label:
-    value_durations, value_windows = _value_time(rest)
-    title, field_value = _title_after_colon(rest) if not value_windows else (None, None)
+    written_durations, written_windows = _written_time(rest)
+    title, field_value = _title_after_colon(rest) if not _value_time(rest)[1] else (None, None)
     brackets = [m[1].strip() for m in _BRACKET.finditer(rest)]
     parts = [(_classify_part(part), part) for paren in _PAREN.finditer(rest) for part in _paren_parts(paren[1])]
-    durations = [_must(parse_duration(p)) for kind, p in parts if kind == "duration"] + value_durations
+    durations = [_must(parse_duration(p)) for kind, p in parts if kind == "duration"] + written_durations
     windows = [
         _must(unit_window(p) if kind == "unit-window" else parse_unitless_range(p))
         for kind, p in parts
         if kind in ("unit-window", "window")
-    ] + value_windows
+    ] + written_windows
     annotations = [b for b in brackets if not _is_marker(b)] + ([field_value] if field_value else [])
     annotations += [p for kind, p in parts if kind == "annotation"] + _dash_annotations(rest)
     if title is None:
@@ -180,6 +180,13 @@ def _parse_rest(ids: tuple[str, ...], rest: str, *, code: bool = False) -> Label
         title = _plain_title(rest)
     markers = tuple(b for b in brackets if _is_marker(b))
     return Label(ids, title, tuple(durations), tuple(windows), tuple(annotations), rest, markers)
+
+
+def _written_time(rest: str) -> tuple[list[Minutes], list[tuple[float, float]]]:
+    """Durations and windows written outside parentheses: as the value, or after the title."""
+    value_durations, value_windows = _value_time(rest)
+    titled_durations, titled_windows = _titled_time(rest)
+    return value_durations + titled_durations, value_windows + titled_windows
 
 
 _TITLE_THEN_TIME = re.compile(r"^(?P<title>.*\S)(?::|\s[-–—/])\s+(?P<time>\S.*)$")
@@ -219,6 +226,24 @@ def _value_time(rest: str) -> tuple[list[Minutes], list[tuple[float, float]]]:
         return [], [window]
     minutes = parse_duration(match["time"])
     return ([minutes] if minutes is not None and minutes.low == minutes.high else []), []
+
+
+_TITLED = re.compile(r"^\s*:\s*(?P<body>\S[^()\[\]]*?)\s*(?:[(\[].*)?$")
+_SPACED_DASH = re.compile(r"\s[-–—]\s+")
+
+
+def _titled_time(rest: str) -> tuple[list[Minutes], list[tuple[float, float]]]:
+    """``Phase 2: Backend – 3-5 days``, ``Phase 4: Docs – D3 Hr 2 – D3 Hr 3``: the time after the
+    title and a dash (the first dash after which the rest is one time)."""
+    match = _TITLED.match(rest)
+    body = match["body"] if match else ""
+    for dash in _SPACED_DASH.finditer(body):
+        time = body[dash.end() :]
+        window = unit_window(time)
+        minutes = parse_duration(time) if window is None else None
+        if window or minutes:
+            return ([minutes] if minutes else []), ([window] if window else [])
+    return [], []
 
 
 def _is_marker(text: str) -> bool:
