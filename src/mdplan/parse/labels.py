@@ -4,6 +4,11 @@
 ``**Phase 4b: Integration Tests (8-10 min)**``: each names a phase, maybe with a title, a
 duration (rank 0: the label on the phase itself), a timeline window, annotations read as
 prose, and paths (``Phase 2: Write to types.rs``).
+
+Under a heading that names estimates (``## Durations``, ``## Estimates``, ``## Estimaciones``:
+the words are data in ``parse.durations``), a list item ``- Phase 2: 10-15 min`` is a duration
+range, not a timeline window, and ``- Setup: 15 min`` gives the unit named Setup (by title, or
+by the label a diagram node, gantt task or table row gives it) its duration.
 """
 
 from __future__ import annotations

@@ -4,6 +4,13 @@ A *label* is text that names a phase as a thing of its own: ``Phase 4a: Unit Tes
 ``Phase 1 (Add Types)``, ``[Phase 4b: Integration Tests]``, ``{Phase 2, Phase 3}``. Its parts
 are split here: ids, title, durations, timeline windows, and annotations such as
 ``[serial, waits for Phase 2 & 3]`` that other recognizers read as prose.
+
+Times a label carries: in parentheses alone (``(3-5 min)``, ``(Week 2-3)``) or after a title
+(``(Foundations - 2 días)``, ``(API, 2d)``, ``(Setup: 30 min)``); as its value
+(``Phase 1: 15 min``; a range there, ``Phase 2: 10-15 min``, is a timeline window); after its
+title and a dash (``Phase 2: Backend – 3-5 days``). Windows: ordinal weeks and days
+(``Week 2-3``, ``Day 1-2``), hour offsets (``Hour 0-1.5``), hours of numbered working days of
+8 h (``D1 Hr 2 – D1 Hr 4``, ``Day 2 Hr 6 – Day 3 Hr 2``).
 """
 
 from __future__ import annotations

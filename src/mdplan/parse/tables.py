@@ -3,6 +3,17 @@
 Columns are found by their header: Phase/ID/Step/Task; Module/File/Path/Component; Depends/
 Dependencies/Blocked by/After/Requires; Est/Duration/Effort/Time; Title/Name/Description.
 Any other cell is read as prose about the row's phase (``Depends on Phase 3``).
+
+Schedules (``_scheduled``, one duration per row, the first of these that the row has):
+
+- a bare number in a column whose header names a unit: ``Days`` ``3``, ``Duration (hours)``
+  ``1.5`` (a cell with its own unit, ``2d``, is read as written);
+- Start and End columns (also Begin/From, Finish/Due/Until, ``… Date``): the working days from
+  start to end, Monday to Friday, both ends included, 8 h each (dates: ``parse.dates``);
+- PERT columns Optimistic / Most likely / Pessimistic (also Best / Likely / Worst, ``O``,
+  ``M``, ``P``): the row's own Expected (``TE``, ``E``) cell, else (O + 4M + P) / 6; numbers
+  take the unit of their header, or of any PERT header; with no unit anywhere, no duration;
+- a Window column, or a window in the duration column: ``D1 Hr 2 – D1 Hr 4``, ``Week 2-3``.
 """
 
 from __future__ import annotations
