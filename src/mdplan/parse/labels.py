@@ -143,7 +143,7 @@ def _estimated(label: Label, text: str, pos: Pos, block: Block) -> list[Fact]:
     return [DurationStated(label.ids[0], minutes.low, minutes.high, LABEL_RANK, text.strip(), pos)]
 
 
-_NAMED_ESTIMATE = re.compile(r"^\W*(?P<name>\w[^:=]*?)\s*(?::|=|\s[-–—])\s*(?P<time>[^()\[\]]+?)\s*(?:[(\[].*)?$")
+_ESTIMATE_SEPARATOR = re.compile(r":|=|\s[-–—]\s")
 
 
 def _named_estimate(block: Block) -> list[Fact]:
@@ -153,12 +153,16 @@ def _named_estimate(block: Block) -> list[Fact]:
     if block.kind != "item" or not in_estimates(block):
         return []
     first = block.lines[0]
-    match = _NAMED_ESTIMATE.match(strip_markup(first.text))
-    minutes = parse_duration(match["time"]) if match else None
-    if match is None or minutes is None or not normalize_name(match["name"]):
+    text = strip_markup(first.text)
+    separator = _ESTIMATE_SEPARATOR.search(text)
+    if separator is None:
         return []
-    refs = find_refs(match["name"])
-    whole = len(refs) == 1 and refs[0].start == 0 and refs[0].end == len(match["name"].strip())
-    ids = refs[0].ids if whole else (name_ref(match["name"]),)
+    name = re.sub(r"^\W+", "", text[: separator.start()]).strip()
+    minutes = parse_duration(re.split(r"[()\[\]]", text[separator.end() :])[0])
+    if minutes is None or not normalize_name(name):
+        return []
+    refs = find_refs(name)
+    whole = len(refs) == 1 and refs[0].start == 0 and refs[0].end == len(name)
+    ids = refs[0].ids if whole else (name_ref(name),)
     pos = Pos(first.number, first.col)
     return [DurationStated(ref, minutes.low, minutes.high, LABEL_RANK, first.text.strip(), pos) for ref in ids]

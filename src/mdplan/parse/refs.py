@@ -54,7 +54,7 @@ _EMPHASIS = re.compile(r"(?<![\w*_])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*_
 _CODE_SPANS = re.compile(r"(`+[^`]*`+)")
 _PAREN = re.compile(r"\(([^()]*)\)")
 _BRACKET = re.compile(r"\[([^\[\]]*)\]")
-_TITLE_END = re.compile(r"\s+(?:\(|\[|-\s|–\s|—\s|←|\|)|\s*$")
+_TITLE_END = re.compile(r"(?<!\s)(?:\s+(?:\(|\[|-\s|–\s|—\s|←|\|)|\s*$)")  # from a run's start: linear
 _SEPARATOR = re.compile(r"^\s*(?::|：|-\s|–\s|—\s|\(|\[|←|\.\s|\.$|,|$)")
 
 
@@ -211,13 +211,13 @@ def _paren_parts(inner: str) -> list[str]:
     return parts
 
 
-_VALUE = re.compile(r"^\s*(?::|[-–—=])\s*(?P<time>[^()\[\]]+?)\s*(?:[(\[].*)?$")
+_VALUE = re.compile(r"^\s*(?::|[-–—=])(?P<time>[^()\[\]]*)")  # greedy, then stripped: linear
 
 
 def value_duration(body: str) -> Minutes | None:
     """The duration a label's body is the value of: ``: 15 min``, ``– 2 days``, ``: 10-15 min``."""
     match = _VALUE.match(body)
-    return parse_duration(match["time"]) if match else None
+    return parse_duration(match["time"]) if match and match["time"].strip() else None
 
 
 def _value_time(rest: str) -> tuple[list[Minutes], list[tuple[float, float]]]:
@@ -226,7 +226,7 @@ def _value_time(rest: str) -> tuple[list[Minutes], list[tuple[float, float]]]:
     (``Phase 2: 10-15 min``) is a timeline window (``parse.timeline``), except in a list of
     estimates (``parse.labels``)."""
     match = _VALUE.match(rest)
-    if match is None:
+    if match is None or not match["time"].strip():
         return [], []
     window = unit_window(match["time"])
     if window is not None:
@@ -235,7 +235,7 @@ def _value_time(rest: str) -> tuple[list[Minutes], list[tuple[float, float]]]:
     return ([minutes] if minutes is not None and minutes.low == minutes.high else []), []
 
 
-_TITLED = re.compile(r"^\s*:\s*(?P<body>\S[^()\[\]]*?)\s*(?:[(\[].*)?$")
+_TITLED = re.compile(r"^\s*:(?P<body>[^()\[\]]*)")
 _SPACED_DASH = re.compile(r"\s[-–—]\s+")
 
 
@@ -243,7 +243,7 @@ def _titled_time(rest: str) -> tuple[list[Minutes], list[tuple[float, float]]]:
     """``Phase 2: Backend – 3-5 days``, ``Phase 4: Docs – D3 Hr 2 – D3 Hr 3``: the time after the
     title and a dash (the first dash after which the rest is one time)."""
     match = _TITLED.match(rest)
-    body = match["body"] if match else ""
+    body = match["body"].strip() if match else ""
     for dash in _SPACED_DASH.finditer(body):
         time = body[dash.end() :]
         window = unit_window(time)
