@@ -211,7 +211,7 @@ def _paren_parts(inner: str) -> list[str]:
     return parts
 
 
-_VALUE = re.compile(r"^\s*(?::|[-–—=])(?P<time>[^()\[\]]*)")  # greedy, then stripped: linear
+_VALUE = re.compile(r"^\s*(?:[:：]|[-–—=])(?P<time>[^()\[\]]*)")  # greedy, then stripped: linear
 
 
 def value_duration(body: str) -> Minutes | None:
@@ -235,7 +235,7 @@ def _value_time(rest: str) -> tuple[list[Minutes], list[tuple[float, float]]]:
     return ([minutes] if minutes is not None and minutes.low == minutes.high else []), []
 
 
-_TITLED = re.compile(r"^\s*:(?P<body>[^()\[\]]*)")
+_TITLED = re.compile(r"^\s*[:：](?P<body>[^()\[\]]*)")
 _SPACED_DASH = re.compile(r"\s[-–—]\s+")
 
 
