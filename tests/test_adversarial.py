@@ -138,3 +138,24 @@ def test_structured_task_lists_read_in_linear_time() -> None:
     assert small is not None and large is not None
     assert len(large.phases) == 8_001  # T0 is needed and never named
     assert large_elapsed < 3 * 8 * small_elapsed + 1.0, (small_elapsed, large_elapsed)
+
+
+LONG_RUN = 19_000  # just under the 20,000-character line limit (MP113)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"## Phase 1: a{' ' * LONG_RUN}b\n",
+        f"## Phase 1: a{' - x' * (LONG_RUN // 4)}\n",
+        f"## Phase 1 ({'a - ' * (LONG_RUN // 4)})\n",
+        f"## Estimates\n\n- Setup{' ' * LONG_RUN}x: 1 h\n",
+        f"## Estimates\n\n- {'a - ' * (LONG_RUN // 4)}\n",
+    ],
+    ids=["label-value-spaces", "label-dashes", "parenthesis-dashes", "estimate-spaces", "estimate-dashes"],
+)
+def test_long_runs_in_labels_and_estimates_parse_in_linear_time(text: str) -> None:
+    """Runs of spaces and dashes where a label's title, value or time is looked for (each was
+    once quadratic: seconds for one line)."""
+    _, elapsed = timed_parse(text)
+    assert elapsed < 2.0, elapsed

@@ -111,9 +111,9 @@ def orders_or_times(facts: Iterable[Fact]) -> bool:
     (``Depends on: None``, ``Blocks: Nothing``, ``in parallel with``, a spec-kit ``[P]``), or
     one whose subject is not known (``## Required for Epic 2``), a heading that says its units
     run in order, a statement that waits for its own subject (MP116), a mutual arrow (MP117);
-    or at least one timed unit (a duration or a window). Units alone (a changelog's versions, an API page's sections, the
-    rows of a table of numbers) are not a plan, and neither are numbers about the whole
-    document (claims).
+    or at least one timed unit (a duration or a window). Units alone (a changelog's versions,
+    an API page's sections, the rows of a table of numbers) are not a plan, and neither are
+    numbers about the whole document (claims).
     """
     return any(
         isinstance(f, EdgeStated | DenialStated | Mentioned | DurationStated | WindowStated | Sequenced)

@@ -20,6 +20,7 @@ from mdplan.parse.diagram import read_chains, read_diagram
 from mdplan.parse.files import read_code_paths, read_file_fields
 from mdplan.parse.labels import read_duration_fields, read_labels
 from mdplan.parse.obsidian import read_obsidian_tasks
+from mdplan.parse.outline import read_code_outline
 from mdplan.parse.partial import read_partial_needs
 from mdplan.parse.prose import read_prose, read_prose_durations
 from mdplan.parse.quotes import outside_code
@@ -83,7 +84,16 @@ RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
         _claims,
         _partial_needs,
     ),
-    "code": (read_mermaid, read_structured, read_diagram, read_timeline, read_code_paths, read_claims, read_test_runs),
+    "code": (
+        read_mermaid,
+        read_structured,
+        read_diagram,
+        read_code_outline,
+        read_timeline,
+        read_code_paths,
+        read_claims,
+        read_test_runs,
+    ),
     "table": (read_table,),
     "front_matter": (read_front_matter,),
 }

@@ -1,24 +1,244 @@
-"""Durations in every unit plans use, normalized to minutes (1 day = 8 h, 1 week = 5 days)."""
+"""Durations in every unit plans use, normalized to minutes (1 day = 8 h, 1 week = 5 days).
+
+Units are data: one table per language (``LANGUAGES``), each listing the spellings of the
+second, minute, hour, day and week, singular, plural and abbreviated. A language is added by
+adding one table. The spellings of every language are read everywhere, through one compiled
+alternation tried longest first:
+
+- words and symbols in Latin or Cyrillic script (``3 days``, ``2 Tage``, ``4 Std``,
+  ``3 jours``, ``2 días``, ``5 giorni``, ``6 uur``, ``2 часа``, ``8 giờ``, ``2 h``) may stand
+  after a space and must not run on into a word (``2 hours`` is no ``2 h``);
+- CJK and Hangul units follow the number with or without a space (``5分``, ``0.5 天``,
+  ``2時間``, ``3일``);
+- one-letter abbreviations of a language (``2j``, ``3g``, ``4u``) are read only directly
+  after a number: as words they are an article or a pronoun (``j'ai``, ``g``).
+
+Ranges join two numbers with a dash or the language's own word (``3 to 5 days``,
+``2 à 3 jours``, ``2 bis 3 Tage``, ``2~3일``). A spelling two languages share must mean the
+same length in both (``min``); the tables are checked for it when the module loads.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 MINUTES_PER_DAY = 8 * 60
 MINUTES_PER_WEEK = 5 * MINUTES_PER_DAY
 
-# unit spelling -> minutes; longest spellings are tried first by the regex below
-UNIT_MINUTES: dict[str, float] = {
-    **dict.fromkeys(["s", "sec", "secs", "second", "seconds", "秒"], 1 / 60),
-    **dict.fromkeys(["min", "mins", "minute", "minutes", "分钟", "分", "phút"], 1.0),
-    **dict.fromkeys(["h", "hr", "hrs", "hour", "hours", "小时", "小時", "giờ", "horas", "hora"], 60.0),
-    **dict.fromkeys(["d", "day", "days", "天", "日", "días", "dias", "día", "dia", "ngày"], MINUTES_PER_DAY),
-    **dict.fromkeys(["w", "wk", "wks", "week", "weeks", "周", "週", "semana", "semanas", "tuần"], MINUTES_PER_WEEK),
+# minutes per unit, by the unit's English name (the keys of every language table)
+UNIT_LENGTHS: Mapping[str, float] = {
+    "second": 1 / 60,
+    "minute": 1.0,
+    "hour": 60.0,
+    "day": float(MINUTES_PER_DAY),
+    "week": float(MINUTES_PER_WEEK),
 }
 
-_UNIT = "|".join(sorted((re.escape(u) for u in UNIT_MINUTES), key=len, reverse=True))
-UNIT_PATTERN = _UNIT  # every unit spelling, as a regex alternation
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """How one language writes durations: unit (a key of ``UNIT_LENGTHS``) -> spellings."""
+
+    units: Mapping[str, tuple[str, ...]]  # words, symbols and CJK characters
+    letters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # only right after a number: ``2j``
+    ranges: tuple[str, ...] = ()  # between the two ends of a range: ``à`` in ``2 à 3 jours``
+    estimates: tuple[str, ...] = ()  # words of a heading over a list of durations (``## Estimates``)
+
+
+LANGUAGES: Mapping[str, Language] = {
+    "en": Language(
+        {
+            "second": ("s", "sec", "secs", "second", "seconds"),
+            "minute": ("min", "mins", "minute", "minutes"),
+            "hour": ("h", "hr", "hrs", "hour", "hours"),
+            "day": ("d", "day", "days"),
+            "week": ("w", "wk", "wks", "week", "weeks"),
+        },
+        ranges=("to",),
+        estimates=("duration", "durations", "estimate", "estimates", "estimation", "effort", "time estimates"),
+    ),
+    "fr": Language(
+        {
+            "second": ("seconde", "secondes"),
+            "minute": ("minute", "minutes", "mn"),
+            "hour": ("heure", "heures"),
+            "day": ("jour", "jours", "jr", "jrs"),
+            "week": ("semaine", "semaines", "sem"),
+        },
+        letters={"day": ("j",)},
+        ranges=("à",),
+        estimates=("durée", "durées", "estimation", "estimations", "charge", "charges"),
+    ),
+    "de": Language(
+        {
+            "second": ("Sek", "Sekunde", "Sekunden"),
+            "minute": ("Minute", "Minuten"),
+            "hour": ("Std", "Stunde", "Stunden"),
+            "day": ("Tag", "Tage", "Tagen"),
+            "week": ("Wo", "Woche", "Wochen"),
+        },
+        ranges=("bis",),
+        estimates=("Dauer", "Aufwand", "Schätzung", "Schätzungen", "Zeitaufwand"),
+    ),
+    "es": Language(
+        {
+            "second": ("seg", "segundo", "segundos"),
+            "minute": ("minuto", "minutos"),
+            "hour": ("hora", "horas"),
+            "day": ("día", "días", "dia", "dias"),
+            "week": ("semana", "semanas", "sem"),
+        },
+        ranges=("a",),
+        estimates=("duración", "duraciones", "estimación", "estimaciones", "esfuerzo"),
+    ),
+    "pt": Language(
+        {
+            "second": ("seg", "segundo", "segundos"),
+            "minute": ("minuto", "minutos"),
+            "hour": ("hora", "horas"),
+            "day": ("dia", "dias"),
+            "week": ("semana", "semanas", "sem"),
+        },
+        ranges=("a",),
+        estimates=("duração", "durações", "estimativa", "estimativas", "esforço"),
+    ),
+    "it": Language(
+        {
+            "second": ("secondo", "secondi"),
+            "minute": ("minuto", "minuti"),
+            "hour": ("ora", "ore"),
+            "day": ("giorno", "giorni", "gg"),
+            "week": ("settimana", "settimane", "sett"),
+        },
+        letters={"day": ("g",)},
+        ranges=("a",),
+        estimates=("durata", "durate", "stima", "stime"),
+    ),
+    "nl": Language(
+        {
+            "second": ("seconde", "seconden"),
+            "minute": ("minuut", "minuten"),
+            "hour": ("uur", "uren"),
+            "day": ("dag", "dagen"),
+            "week": ("week", "weken"),
+        },
+        letters={"hour": ("u",)},
+        ranges=("tot",),
+        estimates=("duur", "schatting", "schattingen", "inspanning"),
+    ),
+    "ja": Language(
+        {
+            "second": ("秒",),
+            "minute": ("分", "分間"),
+            "hour": ("時間",),
+            "day": ("日", "日間"),
+            "week": ("週", "週間"),
+        },
+        ranges=("〜", "～"),
+        estimates=("所要時間", "見積もり", "見積り", "工数"),
+    ),
+    "zh": Language(
+        {
+            "second": ("秒", "秒钟", "秒鐘"),
+            "minute": ("分", "分钟", "分鐘"),
+            "hour": ("小时", "小時", "个小时", "個小時"),
+            "day": ("天", "日"),
+            "week": ("周", "週", "星期", "个星期", "個星期"),
+        },
+        ranges=("到", "至"),
+        estimates=("时长", "時長", "工期", "估算", "预估", "預估", "工作量"),
+    ),
+    "ko": Language(
+        {
+            "second": ("초",),
+            "minute": ("분",),
+            "hour": ("시간",),
+            "day": ("일",),
+            "week": ("주", "주일"),
+        },
+        ranges=("~",),
+        estimates=("소요 시간", "예상 시간", "추정"),
+    ),
+    "ru": Language(
+        {
+            "second": ("сек", "секунда", "секунды", "секунд"),
+            "minute": ("мин", "минута", "минуты", "минут", "минуту"),
+            "hour": ("ч", "час", "часа", "часов"),
+            "day": ("дн", "день", "дня", "дней"),
+            "week": ("нед", "неделя", "недели", "недель", "неделю"),
+        },
+        ranges=("до",),
+        estimates=("длительность", "оценка", "оценки", "трудоёмкость", "трудоемкость"),
+    ),
+    "vi": Language(
+        {
+            "second": ("giây",),
+            "minute": ("phút",),
+            "hour": ("giờ", "tiếng"),
+            "day": ("ngày",),
+            "week": ("tuần",),
+        },
+        ranges=("đến",),
+        estimates=("thời lượng", "ước tính"),
+    ),
+}
+
+
+def _spellings(languages: Mapping[str, Language]) -> tuple[dict[str, float], dict[str, float]]:
+    """Every language's words and letters -> minutes; a spelling two tables share must agree."""
+    words: dict[str, float] = {}
+    letters: dict[str, float] = {}
+    for name, language in languages.items():
+        for found, table in ((words, language.units), (letters, language.letters)):
+            for unit, spellings in table.items():
+                for spelling in spellings:
+                    minutes = UNIT_LENGTHS[unit]
+                    if {**words, **letters}.get(spelling.lower(), minutes) != minutes:
+                        raise ValueError(f"{name}: {spelling!r} is already another unit")
+                    found[spelling.lower()] = minutes
+    return words, letters
+
+
+_WORDS, _LETTERS = _spellings(LANGUAGES)
+# unit spelling (lower case) -> minutes, every language
+UNIT_MINUTES: Mapping[str, float] = {**_WORDS, **_LETTERS}
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_NO_LETTER = r"(?![A-Za-zÀ-ɏḀ-ỿЀ-ӿ])"  # a unit word does not run on into a word (Latin, Cyrillic)
+
+
+def _alternation(spellings: list[str]) -> str:
+    """One regex alternation, longest spelling first; one that matches nothing when empty."""
+    return "|".join(sorted((re.escape(s) for s in spellings), key=len, reverse=True)) or "(?!)"
+
+
+def _scripts(spellings: list[str]) -> tuple[str, str, str]:
+    """Alternations of the spellings written in letters (Latin, Cyrillic), in CJK or Hangul, and
+    in other signs: each script has its own rule for what may stand around it."""
+    cjk = [s for s in spellings if _CJK.search(s)]
+    letters = [s for s in spellings if s.isalpha() and s not in cjk]
+    signs = [s for s in spellings if s not in cjk and s not in letters]
+    return _alternation(letters), _alternation(cjk), _alternation(signs)
+
+
+_UNIT_WORDS, _UNIT_CJK, _ = _scripts(list(_WORDS))
+_UNIT = rf"(?:(?:{_UNIT_WORDS}){_NO_LETTER}|{_UNIT_CJK}|(?<=\d)(?:{_alternation(list(_LETTERS))}){_NO_LETTER})"
+UNIT_PATTERN = _UNIT  # every unit spelling of every language, as one regex group
+_RANGE_WORDS, _RANGE_CJK, _RANGE_SIGNS = _scripts(sorted({w for lang in LANGUAGES.values() for w in lang.ranges}))
+# Dashes with or without spaces; words between spaces (``2 à 3``); CJK signs with or without
+# spaces (``2〜3``, ``2 到 3``); other signs only between digits (``2~3일``: ``~2`` is "about 2").
+_RANGE = rf"(?:\s*[-–—]\s*|\s+(?:{_RANGE_WORDS})\s+|\s*(?:{_RANGE_CJK})\s*|(?<=\d)(?:{_RANGE_SIGNS})(?=\d))"
+_ESTIMATE_WORDS, _ESTIMATE_CJK, _ = _scripts(sorted({w for lang in LANGUAGES.values() for w in lang.estimates}))
+_ESTIMATES = re.compile(rf"(?<![^\W\d_])(?:{_ESTIMATE_WORDS})(?![^\W\d_])|{_ESTIMATE_CJK}", re.IGNORECASE)
+
+
+def names_estimates(heading: str) -> bool:
+    """``## Durations``, ``### Estimaciones``, ``## 見積もり``: a heading over a list of durations."""
+    return _ESTIMATES.search(heading) is not None
+
+
 # A number plans write: at most 9 digits before the point (a billion minutes is ~8,000 years of
 # 8-hour days). A longer digit run is not read as a number at all, so no value can overflow later.
 MAX_NUMBER_DIGITS = 9
@@ -27,7 +247,7 @@ _DURATION = re.compile(  # ``2h30`` first: otherwise its ``2h`` alone would read
     rf"(?P<approx>~|≈|about\s+|approx\.?\s+)?"
     rf"(?:(?<!\d)(?P<hh>\d{{1,{MAX_NUMBER_DIGITS}}})h(?P<mm>\d{{1,2}})(?![\dA-Za-z])"
     rf"|(?P<a>{NUMBER})\s*(?P<unit_a>{_UNIT})?"
-    rf"(?:\s*(?:-|–|—|to)\s*(?P<b>{NUMBER}))?\s*(?P<unit>{_UNIT})(?![A-Za-z]))",
+    rf"(?:{_RANGE}(?P<b>{NUMBER}))?\s*(?P<unit>{_UNIT}))",
     re.IGNORECASE,
 )
 _RANGE_ONLY = re.compile(rf"^\s*(?P<a>{NUMBER})\s*(?:-|–|—)\s*(?P<b>{NUMBER})\s*$")

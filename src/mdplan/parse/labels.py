@@ -4,6 +4,11 @@
 ``**Phase 4b: Integration Tests (8-10 min)**``: each names a phase, maybe with a title, a
 duration (rank 0: the label on the phase itself), a timeline window, annotations read as
 prose, and paths (``Phase 2: Write to types.rs``).
+
+Under a heading that names estimates (``## Durations``, ``## Estimates``, ``## Estimaciones``:
+the words are data in ``parse.durations``), a list item ``- Phase 2: 10-15 min`` is a duration
+range, not a timeline window, and ``- Setup: 15 min`` gives the unit named Setup (by title, or
+by the label a diagram node, gantt task or table row gives it) its duration.
 """
 
 from __future__ import annotations
@@ -14,12 +19,12 @@ import re
 
 from mdplan.model import AliasStated, DurationStated, Fact, FileTouched, PhaseNamed, Pos, Sequenced, View, WindowStated
 from mdplan.parse.blocks import NUMBERED_CHECKLIST_ITEM, Block, Line
-from mdplan.parse.durations import find_durations
+from mdplan.parse.durations import find_durations, names_estimates, parse_duration
 from mdplan.parse.files import paths_in
 from mdplan.parse.grid import MAX_COLUMNS, Glyph, Grid
-from mdplan.parse.ids import name_ref
+from mdplan.parse.ids import name_ref, normalize_name
 from mdplan.parse.prose import read_clause
-from mdplan.parse.refs import Label, find_refs, parse_label, phase_label, section_label, strip_markup
+from mdplan.parse.refs import Label, find_refs, parse_label, phase_label, section_label, strip_markup, value_duration
 
 LABEL_RANK = 0
 
@@ -163,9 +168,49 @@ def read_labels(block: Block) -> list[Fact]:
     if label and block.kind == "item" and _is_requirement(label):
         return []
     if label is None:
-        return []
+        return _named_estimate(block)
     pos = Pos(first.number, first.col)
-    facts = label_facts(label, first.text, pos, block.view, block.parent)
+    facts = label_facts(label, first.text, pos, block.view, block.parent) + _estimated(label, first.text, pos, block)
     if block.sequence and len(label.ids) == 1:
         facts.append(Sequenced(label.ids[0], block.sequence, pos, block.view))
     return facts
+
+
+def in_estimates(block: Block) -> bool:
+    """Under a heading such as ``## Durations`` or ``## Estimaciones`` that names no unit itself."""
+    return bool(block.section) and names_estimates(block.section) and parse_label(block.section) is None
+
+
+def _estimated(label: Label, text: str, pos: Pos, block: Block) -> list[Fact]:
+    """``- Phase 2: 10-15 min`` in a list of estimates: a duration range, not a timeline window."""
+    if len(label.ids) != 1 or label.durations or block.kind == "heading" or not in_estimates(block):
+        return []
+    minutes = value_duration(label.body)
+    if minutes is None:
+        return []
+    return [DurationStated(label.ids[0], minutes.low, minutes.high, LABEL_RANK, text.strip(), pos)]
+
+
+_ESTIMATE_SEPARATOR = re.compile(r":|=|\s[-–—]\s")
+
+
+def _named_estimate(block: Block) -> list[Fact]:
+    """``- Setup: 15 min`` in a list of estimates: the duration of the unit named Setup (by its
+    title, or the label a diagram node or table row gives it); ``- Phase 2 = 30 min``,
+    ``- Phases 3-4: 1 h``: of each unit named."""
+    if block.kind != "item" or not in_estimates(block):
+        return []
+    first = block.lines[0]
+    text = strip_markup(first.text)
+    separator = _ESTIMATE_SEPARATOR.search(text)
+    if separator is None:
+        return []
+    name = re.sub(r"^\W+", "", text[: separator.start()]).strip()
+    minutes = parse_duration(re.split(r"[()\[\]]", text[separator.end() :])[0])
+    if minutes is None or not normalize_name(name):
+        return []
+    refs = find_refs(name)
+    whole = len(refs) == 1 and refs[0].start == 0 and refs[0].end == len(name)
+    ids = refs[0].ids if whole else (name_ref(name),)
+    pos = Pos(first.number, first.col)
+    return [DurationStated(ref, minutes.low, minutes.high, LABEL_RANK, first.text.strip(), pos) for ref in ids]

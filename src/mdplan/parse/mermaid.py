@@ -5,8 +5,9 @@ Flowcharts: ``A --> B``, chains ``A --> B --> C``, ``A -->|label| B``, ``A -- te
 arrowhead (``---``, ``~~~``) are not dependencies. A node whose label names a unit
 (``A[Phase 1: Add types]``) is that unit; any other node keeps its Mermaid id.
 
-Gantt: ``Name :tags, id, start, end-or-duration``; ``after a b`` gives edges; durations
-``30m``, ``2h``, ``5d``, ``1w`` (working time: 1 d = 8 h); an end date gives calendar days.
+Gantt: ``Name :tags, id, start, end-or-duration``; ``after a b`` gives an edge from each of
+``a`` and ``b``; durations ``30m``, ``2h``, ``5d``, ``1w`` (working time: 1 d = 8 h, 1 w = 5 d);
+an end date gives calendar days.
 A task without a unit reference keeps its Mermaid id, or a slug of its name.
 """
 

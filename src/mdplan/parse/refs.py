@@ -4,6 +4,13 @@ A *label* is text that names a phase as a thing of its own: ``Phase 4a: Unit Tes
 ``Phase 1 (Add Types)``, ``[Phase 4b: Integration Tests]``, ``{Phase 2, Phase 3}``. Its parts
 are split here: ids, title, durations, timeline windows, and annotations such as
 ``[serial, waits for Phase 2 & 3]`` that other recognizers read as prose.
+
+Times a label carries: in parentheses alone (``(3-5 min)``, ``(Week 2-3)``) or after a title
+(``(Foundations - 2 días)``, ``(API, 2d)``, ``(Setup: 30 min)``); as its value
+(``Phase 1: 15 min``; a range there, ``Phase 2: 10-15 min``, is a timeline window); after its
+title and a dash (``Phase 2: Backend – 3-5 days``). Windows: ordinal weeks and days
+(``Week 2-3``, ``Day 1-2``), hour offsets (``Hour 0-1.5``), hours of numbered working days of
+8 h (``D1 Hr 2 – D1 Hr 4``, ``Day 2 Hr 6 – Day 3 Hr 2``).
 """
 
 from __future__ import annotations
@@ -13,10 +20,20 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from mdplan.parse.durations import NUMBER, Minutes, parse_duration, parse_unitless_range, unit_minutes
+from mdplan.parse.durations import MINUTES_PER_DAY, NUMBER, Minutes, parse_duration, parse_unitless_range, unit_minutes
 from mdplan.parse.ids import Ref, bare_ids, find_refs, ids_in, phase_label, slug
 
-__all__ = ["Label", "Ref", "bare_ids", "find_refs", "ids_in", "parse_label", "phase_label", "strip_markup"]
+__all__ = [
+    "Label",
+    "Ref",
+    "bare_ids",
+    "find_refs",
+    "ids_in",
+    "parse_label",
+    "phase_label",
+    "strip_markup",
+    "value_duration",
+]
 
 _T = TypeVar("_T")
 _DEPENDENCY_WORDS = re.compile(
@@ -37,7 +54,7 @@ _EMPHASIS = re.compile(r"(?<![\w*_])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*_
 _CODE_SPANS = re.compile(r"(`+[^`]*`+)")
 _PAREN = re.compile(r"\(([^()]*)\)")
 _BRACKET = re.compile(r"\[([^\[\]]*)\]")
-_TITLE_END = re.compile(r"\s+(?:\(|\[|-\s|–\s|—\s|←|\|)|\s*$")
+_TITLE_END = re.compile(r"(?<!\s)(?:\s+(?:\(|\[|-\s|–\s|—\s|←|\|)|\s*$)")  # from a run's start: linear
 _SEPARATOR = re.compile(r"^\s*(?::|：|-\s|–\s|—\s|\(|\[|←|\.\s|\.$|,|$)")
 
 
@@ -152,17 +169,16 @@ def _parse_group(text: str) -> Label | None:
 
 
 def _parse_rest(ids: tuple[str, ...], rest: str, *, code: bool = False) -> Label:
-    title, field_value = _title_after_colon(rest)
+    written_durations, written_windows = _written_time(rest)
+    title, field_value = _title_after_colon(rest) if not _value_time(rest)[1] else (None, None)
     brackets = [m[1].strip() for m in _BRACKET.finditer(rest)]
-    parts = [
-        (_classify_part(part), part) for paren in _PAREN.finditer(rest) for part in re.split(r"\s*[,;·]\s*", paren[1])
-    ]
-    durations = [_must(parse_duration(p)) for kind, p in parts if kind == "duration"]
+    parts = [(_classify_part(part), part) for paren in _PAREN.finditer(rest) for part in _paren_parts(paren[1])]
+    durations = [_must(parse_duration(p)) for kind, p in parts if kind == "duration"] + written_durations
     windows = [
         _must(unit_window(p) if kind == "unit-window" else parse_unitless_range(p))
         for kind, p in parts
         if kind in ("unit-window", "window")
-    ]
+    ] + written_windows
     annotations = [b for b in brackets if not _is_marker(b)] + ([field_value] if field_value else [])
     annotations += [p for kind, p in parts if kind == "annotation"] + _dash_annotations(rest)
     if title is None:
@@ -171,6 +187,70 @@ def _parse_rest(ids: tuple[str, ...], rest: str, *, code: bool = False) -> Label
         title = _plain_title(rest)
     markers = tuple(b for b in brackets if _is_marker(b))
     return Label(ids, title, tuple(durations), tuple(windows), tuple(annotations), rest, markers)
+
+
+def _written_time(rest: str) -> tuple[list[Minutes], list[tuple[float, float]]]:
+    """Durations and windows written outside parentheses: as the value, or after the title."""
+    value_durations, value_windows = _value_time(rest)
+    titled_durations, titled_windows = _titled_time(rest)
+    return value_durations + titled_durations, value_windows + titled_windows
+
+
+_TITLE_THEN_TIME = re.compile(r"^(?P<title>.*\S)(?::|\s[-–—/])\s+(?P<time>\S.*)$")
+
+
+def _paren_parts(inner: str) -> list[str]:
+    """The parts of a parenthesis: ``(API, 2d)`` -> ``API``, ``2d``; a title and its time
+    after a dash, slash or colon are two parts too: ``(Foundations - 2 días)``,
+    ``(Backend – Week 2-3)``, ``(Setup: 30 min)``."""
+    parts: list[str] = []
+    for part in re.split(r"\s*[,;·]\s*", inner):
+        split = _TITLE_THEN_TIME.match(part)
+        timed = split is not None and (unit_window(split["time"]) or parse_duration(split["time"]))
+        parts.extend([split["title"], split["time"]] if split and timed else [part])
+    return parts
+
+
+_VALUE = re.compile(r"^\s*(?:[:：]|[-–—=])(?P<time>[^()\[\]]*)")  # greedy, then stripped: linear
+
+
+def value_duration(body: str) -> Minutes | None:
+    """The duration a label's body is the value of: ``: 15 min``, ``– 2 days``, ``: 10-15 min``."""
+    match = _VALUE.match(body)
+    return parse_duration(match["time"]) if match and match["time"].strip() else None
+
+
+def _value_time(rest: str) -> tuple[list[Minutes], list[tuple[float, float]]]:
+    """``Phase 1: 15 min``, ``Phase 2 – 2 days``: one length is the label's value, its duration;
+    ``Phase 3: D2 Hr 0 – D2 Hr 3``, ``Phase 4: Week 2-3``: a window. A range of lengths there
+    (``Phase 2: 10-15 min``) is a timeline window (``parse.timeline``), except in a list of
+    estimates (``parse.labels``)."""
+    match = _VALUE.match(rest)
+    if match is None or not match["time"].strip():
+        return [], []
+    window = unit_window(match["time"])
+    if window is not None:
+        return [], [window]
+    minutes = parse_duration(match["time"])
+    return ([minutes] if minutes is not None and minutes.low == minutes.high else []), []
+
+
+_TITLED = re.compile(r"^\s*[:：](?P<body>[^()\[\]]*)")
+_SPACED_DASH = re.compile(r"\s[-–—]\s+")
+
+
+def _titled_time(rest: str) -> tuple[list[Minutes], list[tuple[float, float]]]:
+    """``Phase 2: Backend – 3-5 days``, ``Phase 4: Docs – D3 Hr 2 – D3 Hr 3``: the time after the
+    title and a dash (the first dash after which the rest is one time)."""
+    match = _TITLED.match(rest)
+    body = match["body"].strip() if match else ""
+    for dash in _SPACED_DASH.finditer(body):
+        time = body[dash.end() :]
+        window = unit_window(time)
+        minutes = parse_duration(time) if window is None else None
+        if window or minutes:
+            return ([minutes] if minutes else []), ([window] if window else [])
+    return [], []
 
 
 def _is_marker(text: str) -> bool:
@@ -192,11 +272,34 @@ _UNIT_WINDOW = re.compile(
 )
 
 
-def unit_window(part: str) -> tuple[float, float] | None:
-    """``Week 2-3``, ``Day 1-2`` (ordinals: both ends included), ``Hour 0-1.5`` (offsets), in minutes."""
-    match = _UNIT_WINDOW.match(part.strip())
+_DAY = r"(?:d|day)\s*"
+_HOUR = r"[\s,]*(?:h|hr|hour)\s*"
+_HOUR_WINDOW = re.compile(
+    rf"^{_DAY}(?P<d1>\d{{1,4}}){_HOUR}(?P<h1>{NUMBER})\s*(?:-|–|—|to)\s*"
+    rf"(?:{_DAY}(?P<d2>\d{{1,4}}))?{_HOUR}(?P<h2>{NUMBER})$",
+    re.IGNORECASE,
+)
+
+
+def hour_window(part: str) -> tuple[float, float] | None:
+    """``D1 Hr 2 – D1 Hr 4``, ``Day 2 Hr 6 – Day 3 Hr 2``: hour offsets into numbered working
+    days of 8 hours, in minutes from the plan's start (day 1 hour 0)."""
+    match = _HOUR_WINDOW.match(part.strip())
     if not match:
         return None
+    first_day = int(match["d1"])
+    last_day = int(match["d2"] or first_day)
+    start = (first_day - 1) * MINUTES_PER_DAY + float(match["h1"]) * 60
+    end = (last_day - 1) * MINUTES_PER_DAY + float(match["h2"]) * 60
+    return (start, end) if first_day >= 1 and end > start else None
+
+
+def unit_window(part: str) -> tuple[float, float] | None:
+    """``Week 2-3``, ``Day 1-2`` (ordinals: both ends included), ``Hour 0-1.5`` (offsets), in minutes;
+    day-and-hour windows (``D1 Hr 2 – D1 Hr 4``, see ``hour_window``)."""
+    match = _UNIT_WINDOW.match(part.strip())
+    if not match:
+        return hour_window(part)
     scale = unit_minutes(match["unit"].rstrip("sS")) or unit_minutes(match["unit"]) or 1.0
     low = float(match["a"])
     high = float(match["b"] or match["a"])

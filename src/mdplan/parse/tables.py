@@ -3,6 +3,17 @@
 Columns are found by their header: Phase/ID/Step/Task; Module/File/Path/Component; Depends/
 Dependencies/Blocked by/After/Requires; Est/Duration/Effort/Time; Title/Name/Description.
 Any other cell is read as prose about the row's phase (``Depends on Phase 3``).
+
+Schedules (``_scheduled``, one duration per row, the first of these that the row has):
+
+- a bare number in a column whose header names a unit: ``Days`` ``3``, ``Duration (hours)``
+  ``1.5`` (a cell with its own unit, ``2d``, is read as written);
+- Start and End columns (also Begin/From, Finish/Due/Until, ``… Date``): the working days from
+  start to end, Monday to Friday, both ends included, 8 h each (dates: ``parse.dates``);
+- PERT columns Optimistic / Most likely / Pessimistic (also Best / Likely / Worst, ``O``,
+  ``M``, ``P``): the row's own Expected (``TE``, ``E``) cell, else (O + 4M + P) / 6; numbers
+  take the unit of their header, or of any PERT header; with no unit anywhere, no duration;
+- a Window column, or a window in the duration column: ``D1 Hr 2 – D1 Hr 4``, ``Week 2-3``.
 """
 
 from __future__ import annotations
@@ -23,12 +34,14 @@ from mdplan.model import (
 )
 from mdplan.parse import cues
 from mdplan.parse.blocks import Block, Line
-from mdplan.parse.durations import MINUTES_PER_WEEK, parse_duration
+from mdplan.parse.dates import read_date, to_date, working_days, year_of
+from mdplan.parse.durations import MINUTES_PER_DAY, MINUTES_PER_WEEK, NUMBER, UNIT_PATTERN, parse_duration, unit_minutes
 from mdplan.parse.files import paths_in
 from mdplan.parse.ids import NAME_PREFIX, field_refs, normalize_name
 from mdplan.parse.prose import read_clause
-from mdplan.parse.refs import bare_ids, phase_label, strip_markup
+from mdplan.parse.refs import bare_ids, phase_label, strip_markup, unit_window
 
+_UNIT_NOTE = r"(?:\s*\([^()]*\))?"  # ``Optimistic (days)``
 _COLUMNS: dict[str, re.Pattern[str]] = {
     "phase": re.compile(r"^(?:phases?|id|#|step|stage|wave|tasks?|epic|story|item)$|phase", re.IGNORECASE),
     "file": re.compile(r"module|file|path|component|location", re.IGNORECASE),
@@ -36,6 +49,14 @@ _COLUMNS: dict[str, re.Pattern[str]] = {
     "duration": re.compile(r"^(?:est\.?|estimate[sd]?|duration|time|effort|hours|days|size|t-shirt)\b", re.IGNORECASE),
     "title": re.compile(r"^(?:title|name|description|task|goal)$", re.IGNORECASE),
     "week": re.compile(r"^(?:weeks?|tuần|周|週)$", re.IGNORECASE),
+    # schedules: dates, PERT estimates, hour windows (``_scheduled``)
+    "start": re.compile(rf"^(?:start|starts|begin|begins|from)(?:\s+date)?{_UNIT_NOTE}$", re.IGNORECASE),
+    "end": re.compile(rf"^(?:end|ends|finish|finishes|due|until)(?:\s+date)?{_UNIT_NOTE}$", re.IGNORECASE),
+    "optimistic": re.compile(rf"^(?:optimistic|best(?:[\s-]case)?|o){_UNIT_NOTE}$", re.IGNORECASE),
+    "likely": re.compile(rf"^(?:most[\s-]likely|likely|realistic|nominal|m){_UNIT_NOTE}$", re.IGNORECASE),
+    "pessimistic": re.compile(rf"^(?:pessimistic|worst(?:[\s-]case)?|p){_UNIT_NOTE}$", re.IGNORECASE),
+    "expected": re.compile(rf"^(?:expected(?:\s+(?:duration|time|effort))?|te|e){_UNIT_NOTE}$", re.IGNORECASE),
+    "window": re.compile(r"^(?:window|slot|schedule|when)$", re.IGNORECASE),
 }
 _NONE = cues.NONE_CELL
 _PLURAL_UNITS = re.compile(r"^(?:phases|steps|stages|waves|tasks|epics|stories|items)$", re.IGNORECASE)
@@ -58,10 +79,12 @@ def read_table(block: Block) -> list[Fact]:
         return []
     counts = _counts_units(block.rows[0][columns["phase"]].text, columns)
     facts: list[Fact] = []
+    schedule = _Schedule.of(block.rows, columns)
     for cells in block.rows[1:]:
         row = _row(cells, columns, block.view, counts)
         if row.ids:
             facts.extend(_row_facts(row))
+            facts.extend(_scheduled(row, schedule))
     return facts
 
 
@@ -208,3 +231,109 @@ def _duration(row: _Row, pos: Pos) -> list[Fact]:
     if minutes is None or len(row.ids) != 1 or cell is None:
         return []
     return [DurationStated(row.ids[0], minutes.low, minutes.high, 0, cell.text.strip(), pos)]
+
+
+# --- schedules: units from headers, Start/End dates, PERT, windows -----------------------
+
+_PERT = ("optimistic", "likely", "pessimistic")
+_HEADER_UNIT = re.compile(rf"(?<![^\W\d_])(?P<unit>{UNIT_PATTERN})", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Schedule:
+    """What a table's header and date cells say once for all its rows."""
+
+    units: dict[str, float]  # column kind -> minutes per bare number, from its header
+    year: int  # for dates written without one
+
+    @classmethod
+    def of(cls, rows: tuple[tuple[Line, ...], ...], columns: dict[str, int]) -> _Schedule:
+        header = rows[0]
+        units = {kind: _header_unit(header[index].text) for kind, index in columns.items() if index < len(header)}
+        shared = next((u for kind in (*_PERT, "expected") if (u := units.get(kind)) is not None), None)
+        found = {
+            kind: shared if unit is None and kind in (*_PERT, "expected") else unit for kind, unit in units.items()
+        }
+        dates = [
+            written
+            for row in rows[1:]
+            for kind in ("start", "end")
+            if kind in columns and columns[kind] < len(row) and (written := read_date(row[columns[kind]].text))
+        ]
+        return cls({kind: unit for kind, unit in found.items() if unit is not None}, year_of(dates))
+
+
+def _header_unit(text: str) -> float | None:
+    """``Days``, ``Duration (days)``, ``Est. (h)``, ``Optimistic (hours)``: the unit of bare numbers."""
+    match = _HEADER_UNIT.search(strip_markup(text))
+    return unit_minutes(match["unit"]) if match else None
+
+
+def _scheduled(row: _Row, schedule: _Schedule) -> list[Fact]:
+    """Durations a table states through its header or several cells (one unit per row)."""
+    if len(row.ids) != 1:
+        return []
+    pos = Pos(row.cells["phase"].number, 1)
+    for reader in (_bare_duration, _dated, _pert, _window):
+        facts = reader(row, schedule, pos)
+        if facts:
+            return facts
+    return []
+
+
+def _cell_minutes(row: _Row, kind: str, schedule: _Schedule) -> float | None:
+    """A cell's length: ``2d`` as written, a bare ``2`` in the unit of its header."""
+    cell = row.cells.get(kind)
+    text = strip_markup(cell.text).strip() if cell else ""
+    written = parse_duration(text)
+    if written is not None:
+        return (written.low + written.high) / 2
+    unit = schedule.units.get(kind)
+    return float(text) * unit if unit is not None and re.fullmatch(NUMBER, text) else None
+
+
+def _bare_duration(row: _Row, schedule: _Schedule, pos: Pos) -> list[Fact]:
+    """``| Task | Days |`` with ``3``: three days (a cell with its own unit is ``_duration``'s)."""
+    cell = row.cells.get("duration")
+    if cell is None or parse_duration(strip_markup(cell.text).strip()) is not None:
+        return []
+    minutes = _cell_minutes(row, "duration", schedule)
+    return [DurationStated(row.ids[0], minutes, minutes, 0, cell.text.strip(), pos)] if minutes is not None else []
+
+
+def _dated(row: _Row, schedule: _Schedule, pos: Pos) -> list[Fact]:
+    """``| T1 | 2026-03-02 | 2026-03-06 |``: working days from start to end, both included."""
+    start, end = row.cells.get("start"), row.cells.get("end")
+    first = read_date(start.text) if start else None
+    last = read_date(end.text) if end else None
+    if first is None or last is None or "duration" in row.cells:
+        return []
+    begins, ends = to_date(first, schedule.year), to_date(last, schedule.year)
+    days = working_days(begins, ends) if begins and ends else 0
+    if days == 0:
+        return []
+    written = f"{start.text.strip()} – {end.text.strip()}" if start and end else ""
+    return [DurationStated(row.ids[0], days * MINUTES_PER_DAY, days * MINUTES_PER_DAY, 0, written, pos)]
+
+
+def _pert(row: _Row, schedule: _Schedule, pos: Pos) -> list[Fact]:
+    """Optimistic / Most likely / Pessimistic: the row's Expected cell, else (O + 4M + P) / 6."""
+    if "duration" in row.cells or not all(kind in row.cells for kind in _PERT):
+        return []
+    expected = _cell_minutes(row, "expected", schedule)
+    if expected is None:
+        o, m, p = (_cell_minutes(row, kind, schedule) for kind in _PERT)
+        expected = (o + 4 * m + p) / 6 if o is not None and m is not None and p is not None else None
+    if expected is None:
+        return []
+    written = " / ".join(row.cells[kind].text.strip() for kind in _PERT)
+    return [DurationStated(row.ids[0], expected, expected, 0, written, pos)]
+
+
+def _window(row: _Row, schedule: _Schedule, pos: Pos) -> list[Fact]:
+    """A Window column, or a time window in the duration column: ``D1 Hr 2 – D1 Hr 4``, ``Week 2-3``."""
+    cell = row.cells.get("window") or row.cells.get("duration")
+    window = unit_window(strip_markup(cell.text)) if cell else None
+    if cell is None or window is None:
+        return []
+    return [WindowStated(row.ids[0], window[0], window[1], cell.text.strip(), pos, row.view)]

@@ -13,6 +13,7 @@ import re
 from mdplan.model import ClaimStated, Fact, Pos, View, WindowStated
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import NUMBER, unit_minutes
+from mdplan.parse.labels import in_estimates
 from mdplan.parse.refs import find_refs, strip_markup
 
 _ROW_LEAD = re.compile(r"^\s*(?:[-*+]\s+)?(?:parallel\s+)?$", re.IGNORECASE)
@@ -27,7 +28,10 @@ _RANGE_ANYWHERE = re.compile(r"\d\s*(?:-|–|to)\s*\d")
 
 
 def read_timeline(block: Block) -> list[Fact]:
-    """Recognizer for code blocks, paragraphs and list items."""
+    """Recognizer for code blocks, paragraphs and list items; not in a list of estimates
+    (``## Durations``), where ``Phase 2: 10-15 min`` is a duration (``parse.labels``)."""
+    if in_estimates(block):
+        return []
     facts: list[Fact] = []
     for line in block.lines:
         if _RANGE_ANYWHERE.search(line.text):
