@@ -34,6 +34,7 @@ class Cues(NamedTuple):
     none: tuple[str, ...]
     columns: tuple[str, ...]
     sequence: tuple[str, ...] = ()  # a heading word saying its units run in order: ``Merge order``
+    durations: tuple[str, ...] = ()  # a field or column of a unit's length: ``Durée :``, ``| Aufwand |``
     and_words: tuple[str, ...] = ()  # joins a list: ``Fase 2 y 3``
     to_words: tuple[str, ...] = ()  # makes a range: ``Phases 1 à 5``
 
@@ -114,6 +115,25 @@ LANGUAGES: dict[str, Cues] = {
             "waits for",
         ),
         sequence=("sequence", "order", "merge order", "execution order", "rollout order", "sequencing"),
+        durations=(
+            "duration",
+            "estimate",
+            "estimated",
+            "estimates",
+            "estimated effort",
+            "estimated time",
+            "estimated duration",
+            "time estimate",
+            "effort",
+            "est",
+            "est.",
+            "time",
+            "size",
+            "budget",
+            "timebox",
+            "hours",
+            "days",
+        ),
         and_words=("and", "or"),
         to_words=("to", "through", "thru"),
     ),
@@ -147,6 +167,7 @@ LANGUAGES: dict[str, Cues] = {
         none=("aucune", "aucun", "rien", "néant", "indépendant", "indépendante"),
         columns=("dépend", "dépendance", "prérequis", "bloqué par", "après"),
         sequence=("ordre", "séquence", "séquencement"),
+        durations=("durée", "durée estimée", "estimation", "estimé", "charge", "effort", "temps", "temps estimé"),
         and_words=("et", "ou"),
         to_words=("à", "a"),
     ),
@@ -179,6 +200,7 @@ LANGUAGES: dict[str, Cues] = {
         none=("keine", "kein", "nichts", "unabhängig"),
         columns=("abhängig", "voraussetzung", "blockiert durch", "nach"),
         sequence=("reihenfolge", "abfolge"),
+        durations=("dauer", "aufwand", "schätzung", "geschätzte dauer", "geschätzter aufwand", "zeitaufwand", "zeit"),
         and_words=("und", "oder"),
         to_words=("bis",),
     ),
@@ -211,6 +233,7 @@ LANGUAGES: dict[str, Cues] = {
         none=("ninguna", "ninguno", "nada", "independiente", "sin dependencias"),
         columns=("depende", "dependencias", "dependencia", "requisitos", "bloqueado por"),
         sequence=("orden", "secuencia"),
+        durations=("duración", "estimación", "esfuerzo", "tiempo", "tiempo estimado", "duración estimada"),
         and_words=("y", "e", "o"),
         to_words=("a", "hasta"),
     ),
@@ -240,6 +263,7 @@ LANGUAGES: dict[str, Cues] = {
         none=("nenhuma", "nenhum", "nada", "independente", "sem dependências"),
         columns=("depende", "dependência", "dependências", "pré-requisito", "bloqueado por"),
         sequence=("ordem", "sequência"),
+        durations=("duração", "estimativa", "esforço", "tempo", "tempo estimado", "duração estimada"),
         and_words=("e", "ou"),
         to_words=("a", "até"),
     ),
@@ -269,6 +293,7 @@ LANGUAGES: dict[str, Cues] = {
         none=("nessuna", "nessuno", "niente", "indipendente"),
         columns=("dipende", "dipendenze", "dipendenza", "prerequisiti", "bloccato da"),
         sequence=("ordine", "sequenza"),
+        durations=("durata", "stima", "sforzo", "tempo", "tempo stimato", "durata stimata"),
         and_words=("e", "o"),
         to_words=("a", "fino a"),
     ),
@@ -295,6 +320,7 @@ LANGUAGES: dict[str, Cues] = {
         none=("geen", "niets", "onafhankelijk"),
         columns=("afhankelijk", "vereisten", "geblokkeerd door"),
         sequence=("volgorde",),
+        durations=("duur", "schatting", "inspanning", "tijd", "geschatte duur"),
         and_words=("en",),
         to_words=("tot", "t/m"),
     ),
@@ -315,6 +341,7 @@ LANGUAGES: dict[str, Cues] = {
         none=("なし", "無し", "ない"),
         columns=("依存", "依存関係", "前提", "先行"),
         sequence=("順序", "順番", "実行順"),
+        durations=("所要時間", "所要", "見積もり", "見積", "工数", "期間", "予定工数"),
         and_words=("と", "、"),
         to_words=("〜", "～"),
     ),
@@ -335,6 +362,7 @@ LANGUAGES: dict[str, Cues] = {
         none=("无", "没有", "無"),
         columns=("依赖", "依賴", "前置"),
         sequence=("顺序", "執行順序", "执行顺序"),
+        durations=("时长", "预计时间", "工期", "工时", "预计工时", "估时", "耗时", "预估"),
         and_words=("和", "与", "及", "、"),
         to_words=("至", "到", "〜", "～"),
     ),
@@ -354,6 +382,7 @@ LANGUAGES: dict[str, Cues] = {
         none=("없음", "없다"),
         columns=("의존", "의존성", "선행"),
         sequence=("순서",),
+        durations=("기간", "소요 시간", "예상 시간", "공수", "소요"),
         and_words=("및", "와", "과"),
         to_words=("~", "〜"),
     ),
@@ -373,6 +402,7 @@ LANGUAGES: dict[str, Cues] = {
         none=("нет", "отсутствуют", "независимо"),
         columns=("зависит", "зависимости", "предусловия"),
         sequence=("порядок", "последовательность"),
+        durations=("длительность", "оценка", "срок", "трудозатраты", "время"),
         and_words=("и", "или"),
         to_words=("по", "до"),
     ),
@@ -391,6 +421,7 @@ LANGUAGES: dict[str, Cues] = {
         none=("không", "không có"),
         columns=("phụ thuộc", "tiên quyết"),
         sequence=("thứ tự", "trình tự"),
+        durations=("thời gian", "ước tính", "thời lượng"),
         and_words=("và", "hoặc"),
         to_words=("đến", "tới"),
     ),
@@ -431,6 +462,9 @@ PARALLEL = re.compile(rf"(?:{_alternation('parallel')})\s*[:：]?\s*(?P<value>.*
 NONE = re.compile(rf"^\s*(?:{_alternation('none')})(?![\w-])", re.IGNORECASE)
 NONE_CELL = re.compile(rf"^\s*(?:(?:{_alternation('none')})(?![\w-])[^,;]*)?$", re.IGNORECASE)
 DEPENDS_COLUMN = re.compile(_alternation("columns"), re.IGNORECASE)
+# ``**Durée estimée :** 3 jours``, ``- Size: 3 weeks``; a table column ``| Aufwand (Tage) |``
+DURATION_FIELD = re.compile(rf"^\W*(?:{_alternation('durations')}|timeline){_COLON}(?P<value>.+)", re.IGNORECASE)
+DURATION_COLUMN = re.compile(rf"^(?:{_alternation('durations')}|t-shirt)(?![^\W\d_])", re.IGNORECASE)
 SEQUENCE_HEADING = re.compile(rf"(?<!\w)(?:{_alternation('sequence')})(?!\w)", re.IGNORECASE)
 # every cue word: a line with none of them states no dependency (a cheap test before the rules)
 ANY_CUE = re.compile(

@@ -243,11 +243,17 @@ def names_estimates(heading: str) -> bool:
 # 8-hour days). A longer digit run is not read as a number at all, so no value can overflow later.
 MAX_NUMBER_DIGITS = 9
 NUMBER = rf"(?<![\d.])\d{{1,{MAX_NUMBER_DIGITS}}}(?:\.\d{{1,{MAX_NUMBER_DIGITS}}})?(?![\d.]\d)(?!\d)"
+# ``1,5 jours``, ``0,5 Tage``: a decimal comma, as most languages write it, right before a unit
+# (``Phase 1,2`` stays a list: no unit follows it)
+_DECIMAL_COMMA = rf"(?<![\d.,])\d{{1,{MAX_NUMBER_DIGITS}}},\d{{1,2}}(?![\d,])(?=\s*(?:{_UNIT}|[-–—~]))"
+# ``10,000 hours``: thousands; a number never starts inside another one (``1,5`` is not ``5``)
+_THOUSANDS = r"(?<![\d.,])\d{1,3}(?:,\d{3}){1,2}(?![\d,])"  # nine digits at most, as NUMBER
+_AMOUNT = rf"(?:{_DECIMAL_COMMA}|{_THOUSANDS}|(?<!\d,){NUMBER})"
 _DURATION = re.compile(  # ``2h30`` first: otherwise its ``2h`` alone would read as a duration
     rf"(?P<approx>~|≈|about\s+|approx\.?\s+)?"
     rf"(?:(?<!\d)(?P<hh>\d{{1,{MAX_NUMBER_DIGITS}}})h(?P<mm>\d{{1,2}})(?![\dA-Za-z])"
-    rf"|(?P<a>{NUMBER})\s*(?P<unit_a>{_UNIT})?"
-    rf"(?:{_RANGE}(?P<b>{NUMBER}))?\s*(?P<unit>{_UNIT}))",
+    rf"|(?P<a>{_AMOUNT})\s*(?P<unit_a>{_UNIT})?"
+    rf"(?:{_RANGE}(?P<b>{_AMOUNT}))?\s*(?P<unit>{_UNIT}))",
     re.IGNORECASE,
 )
 _RANGE_ONLY = re.compile(rf"^\s*(?P<a>{NUMBER})\s*(?:-|–|—)\s*(?P<b>{NUMBER})\s*$")
@@ -291,9 +297,16 @@ def _to_minutes(match: re.Match[str]) -> Minutes:
         return Minutes(value, value, match.start(), match.end())
     scale = UNIT_MINUTES[match["unit"].lower()]
     scale_a = UNIT_MINUTES[match["unit_a"].lower()] if match["unit_a"] else scale
-    low = float(match["a"]) * scale_a
-    high = float(match["b"]) * scale if match["b"] else low
+    low = _number(match["a"]) * scale_a
+    high = _number(match["b"]) * scale if match["b"] else low
     return Minutes(min(low, high), max(low, high), match.start(), match.end())
+
+
+def _number(text: str) -> float:
+    """``1,5`` (a decimal comma) or ``10,000`` (thousands) or ``2.5``."""
+    if re.fullmatch(_THOUSANDS, text):
+        return float(text.replace(",", ""))
+    return float(text.replace(",", "."))
 
 
 def format_minutes(value: float) -> str:

@@ -18,6 +18,7 @@ import itertools
 import re
 
 from mdplan.model import AliasStated, DurationStated, Fact, FileTouched, PhaseNamed, Pos, Sequenced, View, WindowStated
+from mdplan.parse import cues
 from mdplan.parse.blocks import NUMBERED_CHECKLIST_ITEM, Block, Line
 from mdplan.parse.durations import find_durations, names_estimates, parse_duration
 from mdplan.parse.files import paths_in
@@ -85,11 +86,9 @@ def _single_phase_facts(label: Label, text: str, pos: Pos, view: View | None) ->
     return facts
 
 
-_DURATION_FIELD = re.compile(
-    r"^\W*(?:duration|estimated?\s+(?:effort|time|duration)|estimates?|effort|time\s+estimate|est\.?|timeline"
-    r"|thời gian|时长|预计时间|工期)\s*[:：]\s*(?P<value>.+)",
-    re.IGNORECASE,
-)
+_DURATION_FIELD = cues.DURATION_FIELD
+# several fields on one line: ``**Duration**: 3 days | **Owner**: kim``, ``Owner: kim · Size: 3 weeks``
+FIELD_SEPARATOR = re.compile(r"\s+[|·•]\s+|\s*；\s*")
 
 
 def read_duration_fields(block: Block) -> list[Fact]:
@@ -98,7 +97,7 @@ def read_duration_fields(block: Block) -> list[Fact]:
         return []
     facts: list[Fact] = []
     for line in block.lines:
-        for clause in re.split(r"\s+\|\s+", strip_markup(line.text)):
+        for clause in FIELD_SEPARATOR.split(strip_markup(line.text)):
             match = _DURATION_FIELD.match(clause.strip())
             found = find_durations(match["value"]) if match else []
             if found:

@@ -92,7 +92,7 @@ _SUBJECT_FORMS: tuple[tuple[re.Pattern[str], bool, bool], ...] = tuple(
     )
 )
 _LEADING_REF_SPAN = 12
-_CLAUSE_SPLIT = re.compile(r"(?<=[.;])\s+|\s+\|\s+")
+_CLAUSE_SPLIT = re.compile(r"(?<=[.;])\s+|\s+[|·•]\s+|\s*[；。]\s*")
 
 ClauseRule = Callable[[str, tuple[str, ...], Pos, View | None], Iterator[Fact]]
 

@@ -52,6 +52,7 @@ _LEAD = re.compile(
 _STRONG = re.compile(r"(?<![\w*_/])(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?![\w*_.])")
 _EMPHASIS = re.compile(r"(?<![\w*_])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*_])")
 _CODE_SPANS = re.compile(r"(`+[^`]*`+)")
+_FULL_WIDTH = str.maketrans("（）［］", "()[]")  # ``フェーズ1: 型定義（所要: 10分）``
 _PAREN = re.compile(r"\(([^()]*)\)")
 _BRACKET = re.compile(r"\[([^\[\]]*)\]")
 _TITLE_END = re.compile(r"(?<!\s)(?:\s+(?:\(|\[|-\s|–\s|—\s|←|\|)|\s*$)")  # from a run's start: linear
@@ -96,7 +97,7 @@ def parse_label(text: str, *, strict: bool = True, generic: bool = False) -> Lab
     ``generic`` also accepts upper-case ids (``F-001``) where a heading or table names them;
     list items are full of requirement ids (``FR-007``) that are not units of work.
     """
-    plain = strip_markup(_LEAD.sub("", text, count=1)).strip()
+    plain = strip_markup(_LEAD.sub("", text, count=1)).strip().translate(_FULL_WIDTH)
     plain = _unwrap(plain, "[", "]")
     if plain.startswith("{"):
         return _parse_group(plain)

@@ -46,7 +46,7 @@ _COLUMNS: dict[str, re.Pattern[str]] = {
     "phase": re.compile(r"^(?:phases?|id|#|step|stage|wave|tasks?|epic|story|item)$|phase", re.IGNORECASE),
     "file": re.compile(r"module|file|path|component|location", re.IGNORECASE),
     "depends": cues.DEPENDS_COLUMN,
-    "duration": re.compile(r"^(?:est\.?|estimate[sd]?|duration|time|effort|hours|days|size|t-shirt)\b", re.IGNORECASE),
+    "duration": cues.DURATION_COLUMN,
     "title": re.compile(r"^(?:title|name|description|task|goal)$", re.IGNORECASE),
     "week": re.compile(r"^(?:weeks?|tuần|周|週)$", re.IGNORECASE),
     # schedules: dates, PERT estimates, hour windows (``_scheduled``)
