@@ -43,6 +43,8 @@ _OPTIMIZED_WORDS = {
 _NUMBERING = re.compile(r"^(?:[^\w\s]\s*)*(?:\d+(?:\.\d+)*[.)]?\s+)?")
 _LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[[ xX]\][ \t]+)?")
 NUMBERED_CHECKLIST_ITEM = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(?P<n>\d{1,3})[.)]\s+(?P<title>\S.*)$")
+NUMBERED_ITEM = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+(?P<title>\S.*)$")
+_ITEM_START = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
 _SECTION_SCAN = 40  # lines under a heading searched for its own dependency field
 _CLOSING_FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*$")
 
@@ -194,18 +196,28 @@ class _Walker:
 
     def _section_label(self, text: str, line: int) -> Label | None:
         """A section that states its own dependencies is a unit, whatever its heading's shape:
-        ``### schema-builder`` over ``- Depends: none`` (units first; references find it by name)."""
+        ``### schema-builder`` over ``- Depends: none`` (units first; references find it by name).
+        A list item, a label or a heading before the field owns it instead."""
         for raw in itertools.islice(self.source_lines, line, line + _SECTION_SCAN):
             if raw.lstrip().startswith("#"):
                 return None
-            prefix = _LINE_PREFIX.match(raw)
-            plain = strip_markup(raw[prefix.end() if prefix else 0 :]).strip()
-            field = cues.DEPENDS_FIELD.match(plain) or cues.BLOCKS_FIELD.match(plain)
-            if field and field["value"].strip():
+            if _is_field(raw):
                 return section_label(text)
-            if plain and parse_label(plain):  # a unit of its own owns what follows
+            plain = _plain(raw)
+            if plain and (parse_label(plain) or _ITEM_START.match(raw)):
                 return None
         return None
+
+    def _states_own_dependency(self, line: int) -> bool:
+        """Whether the list item opening on ``line`` holds a dependency field of its own (on a
+        line indented under it, before the next line that is not)."""
+        indent = len(self.source_lines[line - 1]) - len(self.source_lines[line - 1].lstrip())
+        for raw in itertools.islice(self.source_lines, line, line + _SECTION_SCAN):
+            if raw.strip() and len(raw) - len(raw.lstrip()) <= indent:
+                return False
+            if _is_field(raw):
+                return True
+        return False
 
     def _front_matter(self, token: Token) -> Block:
         start, end = token.map or (0, 0)
@@ -237,7 +249,7 @@ class _Walker:
         if first_in_item:
             parent = self._owner()
             numbered = NUMBERED_CHECKLIST_ITEM.match(self.source_lines[lines[0].number - 1])
-            own = label.ids if label else ((f"task-{numbered['n']}",) if numbered else ())
+            own = label.ids if label else ((f"task-{numbered['n']}",) if numbered else self._step(lines[0].number))
             self.items[-1] = own
             raw = self.source_lines[lines[0].number - 1]
             here = self.headings[-1] if self.headings else None
@@ -254,6 +266,11 @@ class _Walker:
                 self.section_owner = label.ids
             return Block("paragraph", lines, self._view(), self._owner(), parent=parent)
         return Block("paragraph", lines, self._view(), self._owner())
+
+    def _step(self, line: int) -> tuple[str, ...]:
+        """``3. **Run the migration**`` over ``- Depends on: Step 2``: step 3 (``labels.read_labels``)."""
+        numbered = NUMBERED_ITEM.match(self.source_lines[line - 1])
+        return (f"step-{numbered['n']}",) if numbered and self._states_own_dependency(line) else ()
 
     def _read_paragraph_context(self, content: str, line: int, is_label: bool) -> None:
         if is_label or not _is_caption(content):
@@ -294,6 +311,18 @@ class _Walker:
             cut = prefix.end() if prefix else 0
             lines.append(Line(number + 1, cut + 1, raw[cut:].rstrip()))
         return tuple(lines)
+
+
+def _plain(raw: str) -> str:
+    prefix = _LINE_PREFIX.match(raw)
+    return strip_markup(raw[prefix.end() if prefix else 0 :]).strip()
+
+
+def _is_field(raw: str) -> bool:
+    """A line that is a dependency field with a value: ``- Depends on: Step 2``."""
+    plain = _plain(raw)
+    field = cues.DEPENDS_FIELD.match(plain) or cues.BLOCKS_FIELD.match(plain)
+    return bool(field and field["value"].strip())
 
 
 def _tab_cells(line: Line) -> tuple[Line, ...]:

@@ -19,13 +19,22 @@ import re
 
 from mdplan.model import AliasStated, DurationStated, Fact, FileTouched, PhaseNamed, Pos, Sequenced, View, WindowStated
 from mdplan.parse import cues
-from mdplan.parse.blocks import NUMBERED_CHECKLIST_ITEM, Block, Line
+from mdplan.parse.blocks import NUMBERED_CHECKLIST_ITEM, NUMBERED_ITEM, Block, Line
 from mdplan.parse.durations import find_durations, names_estimates, parse_duration
 from mdplan.parse.files import paths_in
 from mdplan.parse.grid import MAX_COLUMNS, Glyph, Grid
 from mdplan.parse.ids import name_ref, normalize_name
 from mdplan.parse.prose import read_clause
-from mdplan.parse.refs import Label, find_refs, parse_label, phase_label, section_label, strip_markup, value_duration
+from mdplan.parse.refs import (
+    Label,
+    find_refs,
+    parse_label,
+    phase_label,
+    section_label,
+    step_label,
+    strip_markup,
+    value_duration,
+)
 
 LABEL_RANK = 0
 
@@ -156,6 +165,14 @@ def _joined(between: list[Glyph]) -> bool:
     return bool(between) and all(g.ports == {"E", "W"} for g in between) and any(g.points for g in between)
 
 
+def _numbered_step(block: Block) -> Label | None:
+    """A numbered item the block walker made a step (it states its own dependencies)."""
+    numbered = NUMBERED_ITEM.match(block.source_first_line) if block.kind == "item" else None
+    if numbered is None or block.owner != (f"step-{numbered['n']}",):
+        return None
+    return step_label(numbered["n"], block.lines[0].text)
+
+
 def read_labels(block: Block) -> list[Fact]:
     """Recognizer for headings, list items and paragraphs that open with a phase label; a
     line that is a chain of labels (``Phase 1 -> Phase 2``) is a drawing (``read_chains``)."""
@@ -163,7 +180,7 @@ def read_labels(block: Block) -> list[Fact]:
     if block.kind != "heading" and is_chain(first.text):
         return []
     label = parse_label(first.text, generic=block.kind != "paragraph") or _numbered_checklist_item(block)
-    label = label or _section_unit(block)
+    label = label or _section_unit(block) or _numbered_step(block)
     if label and block.kind == "item" and _is_requirement(label):
         return []
     if label is None:

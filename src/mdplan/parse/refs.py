@@ -129,12 +129,23 @@ MAX_SECTION_NAME_WORDS = 6
 
 def section_label(text: str) -> Label | None:
     """A heading read as a unit by its name (``schema-builder (2 days)``): its slug is the id."""
-    plain = strip_markup(_LEAD.sub("", text, count=1)).strip()
+    plain = strip_markup(_LEAD.sub("", text, count=1)).strip().translate(_FULL_WIDTH)
     name = _PAREN.sub(" ", plain).strip(" :-—–")
     if not slug(name) or len(name.split()) > MAX_SECTION_NAME_WORDS:
         return None
-    label = _parse_rest((slug(name),), plain[len(plain) - len(plain.lstrip()) :].removeprefix(name))
-    return Label(label.ids, name, label.durations, label.windows)
+    return _named_label(slug(name), name, plain)
+
+
+def step_label(number: str, text: str) -> Label:
+    """A numbered list item that states its own dependencies (``3. **Run the migration**
+    (20 min)`` over ``- Depends on: Step 2``) is step 3, titled by its text."""
+    plain = strip_markup(_LEAD.sub("", text, count=1)).strip().translate(_FULL_WIDTH)
+    return _named_label(f"step-{number}", _PAREN.sub(" ", plain).strip(" :-—–"), plain)
+
+
+def _named_label(ref: str, name: str, plain: str) -> Label:
+    label = _parse_rest((ref,), plain.removeprefix(name))
+    return Label(label.ids, name or None, label.durations, label.windows)
 
 
 _ALIAS = re.compile(r"^(?P<name>[^\s()][^()]{0,40}?)\s*\((?P<ref>[^()]+)\)\s*(?P<rest>(?::.*)?)$")

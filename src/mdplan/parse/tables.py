@@ -37,7 +37,7 @@ from mdplan.parse.blocks import Block, Line
 from mdplan.parse.dates import read_date, to_date, working_days, year_of
 from mdplan.parse.durations import MINUTES_PER_DAY, MINUTES_PER_WEEK, NUMBER, UNIT_PATTERN, parse_duration, unit_minutes
 from mdplan.parse.files import paths_in
-from mdplan.parse.ids import NAME_PREFIX, field_refs, normalize_name
+from mdplan.parse.ids import NAME_PREFIX, UNITS, field_refs, normalize_name
 from mdplan.parse.prose import read_clause
 from mdplan.parse.refs import bare_ids, phase_label, strip_markup, unit_window
 
@@ -59,6 +59,7 @@ _COLUMNS: dict[str, re.Pattern[str]] = {
     "window": re.compile(r"^(?:window|slot|schedule|when)$", re.IGNORECASE),
 }
 _NONE = cues.NONE_CELL
+_BARE_NUMBER = re.compile(r"\d+[a-z]?")
 _PLURAL_UNITS = re.compile(r"^(?:phases|steps|stages|waves|tasks|epics|stories|items)$", re.IGNORECASE)
 _COUNT = re.compile(r"\s*(?:\d{1,3}(?:,\d{3})+|\d+)\s*")
 
@@ -69,6 +70,7 @@ class _Row:
     cells: dict[str, Line]
     others: tuple[Line, ...]
     view: View | None
+    prefix: str = ""  # bare numbers name units of this kind (``step-``)
 
 
 def read_table(block: Block) -> list[Fact]:
@@ -77,11 +79,13 @@ def read_table(block: Block) -> list[Fact]:
     columns = _unit_column(_columns([cell.text for cell in block.rows[0]]), block.rows[1:])
     if "phase" not in columns:
         return []
-    counts = _counts_units(block.rows[0][columns["phase"]].text, columns)
+    header = block.rows[0][columns["phase"]].text
+    counts = _counts_units(header, columns)
+    prefix = _id_prefix(header)
     facts: list[Fact] = []
     schedule = _Schedule.of(block.rows, columns)
     for cells in block.rows[1:]:
-        row = _row(cells, columns, block.view, counts)
+        row = _row(cells, columns, block.view, counts, prefix)
         if row.ids:
             facts.extend(_row_facts(row))
             facts.extend(_scheduled(row, schedule))
@@ -138,14 +142,26 @@ def _counts_units(header: str, columns: dict[str, int]) -> bool:
     return bool(_PLURAL_UNITS.match(strip_markup(header).strip())) and columns.keys() == {"phase"}
 
 
-def _row(cells: tuple[Line, ...], columns: dict[str, int], view: View | None, counts: bool) -> _Row:
-    """``counts``: the unit column counts units (:func:`_counts_units`): a lone number names none."""
+def _id_prefix(header: str) -> str:
+    """``| Step | …`` over ``| 3 |``: the number names Step 3 (``step-3``), not Phase 3."""
+    words = strip_markup(header).strip()
+    unit = next((u for u in UNITS if re.fullmatch(u.word, words, re.IGNORECASE)), None)
+    return unit.prefix if unit and unit.prefix.endswith("-") else ""
+
+
+def _with_prefix(ids: tuple[str, ...], prefix: str) -> tuple[str, ...]:
+    return tuple(prefix + i if prefix and _BARE_NUMBER.fullmatch(i) else i for i in ids)
+
+
+def _row(cells: tuple[Line, ...], columns: dict[str, int], view: View | None, counts: bool, prefix: str) -> _Row:
+    """``counts``: the unit column counts units (:func:`_counts_units`): a lone number names none;
+    ``prefix``: the unit its header names (:func:`_id_prefix`)."""
     named = {kind: cells[index] for kind, index in columns.items() if index < len(cells)}
     others = tuple(cell for index, cell in enumerate(cells) if index not in columns.values())
     unit = named.get("phase")
     if unit is None or (counts and _COUNT.fullmatch(strip_markup(unit.text))):
         return _Row((), named, others, view)
-    return _Row(_row_ids(unit.text), named, others, view)
+    return _Row(_with_prefix(_row_ids(unit.text), prefix), named, others, view, prefix)
 
 
 def _row_ids(text: str) -> tuple[str, ...]:
@@ -194,7 +210,10 @@ def _depends(row: _Row, pos: Pos) -> list[Fact]:
     if _NONE.match(strip_markup(cell.text)):
         return [DenialStated(ref, "no_predecessors", (), cell.text, pos, row.view) for ref in row.ids]
     return [
-        EdgeStated(src, dst, "stated", pos, row.view) for src in _cell_refs(cell.text) for dst in row.ids if src != dst
+        EdgeStated(src, dst, "stated", pos, row.view)
+        for src in _with_prefix(_cell_refs(cell.text), row.prefix)
+        for dst in row.ids
+        if src != dst
     ]
 
 
