@@ -129,12 +129,31 @@ def _mentions(facts: list[Fact], pos: Pos, view: View | None) -> list[Fact]:
 
 
 def read_prose(block: Block) -> list[Fact]:
-    """Recognizer for paragraphs and list items."""
+    """Recognizer for paragraphs and list items: each sentence, though a paragraph wraps it
+    over lines, at the line where it starts."""
     facts: list[Fact] = []
-    for line in block.lines:
+    for line in _logical_lines(block.lines):
         if _MAY_STATE_DEPENDENCY.search(line.text):
             facts.extend(read_clause(line.text, block.owner, Pos(line.number, line.col), block.view))
     return facts
+
+
+_ENDS_SENTENCE = re.compile(r"[.;:!?。；：|]\W*$")
+_STARTS_FIELD = re.compile(r"^\W*[^\W\d][\w\s'/-]{0,40}?\s*[:：]|^\W*(?:[-*+]|\d{1,9}[.)])\s")
+
+
+def _logical_lines(lines: tuple[Line, ...]) -> list[Line]:
+    """Lines joined where a sentence runs on (``… in parallel with`` / ``Phases 3 and 4.``); a
+    line that ends a sentence, and a field (``Blocks: …``), end where they end."""
+    joined: list[Line] = []
+    for line in lines:
+        previous = joined[-1] if joined else None
+        runs_on = previous and not _ENDS_SENTENCE.search(previous.text) and not _STARTS_FIELD.match(previous.text)
+        if previous and runs_on and not _STARTS_FIELD.match(line.text):
+            joined[-1] = Line(previous.number, previous.col, f"{previous.text} {line.text.strip()}")
+        else:
+            joined.append(line)
+    return joined
 
 
 # a line without any of these words states no dependency: a cheap test before the rules
