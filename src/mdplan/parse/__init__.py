@@ -22,7 +22,7 @@ from mdplan.parse.labels import read_duration_fields, read_labels
 from mdplan.parse.obsidian import read_obsidian_tasks
 from mdplan.parse.outline import read_code_outline
 from mdplan.parse.partial import read_partial_needs
-from mdplan.parse.prose import read_prose, read_prose_durations
+from mdplan.parse.prose import read_owner_durations, read_prose, read_prose_durations
 from mdplan.parse.quotes import outside_code
 from mdplan.parse.tables import read_table
 from mdplan.parse.timeline import read_timeline
@@ -54,6 +54,7 @@ read_structured = _on_first_use("structured", "read_structured", lambda block: b
 _prose = outside_code(read_prose)
 _timeline = outside_code(read_timeline)
 _prose_durations = outside_code(read_prose_durations)
+_owner_durations = outside_code(read_owner_durations)
 _duration_fields = outside_code(read_duration_fields)
 _obsidian_tasks = outside_code(read_obsidian_tasks)
 _claims = outside_code(read_claims)
@@ -68,6 +69,7 @@ RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
         read_file_fields,
         _timeline,
         _prose_durations,
+        _owner_durations,
         _duration_fields,
         _claims,
         _partial_needs,
@@ -79,6 +81,7 @@ RECOGNIZERS: dict[BlockKind, tuple[Recognizer, ...]] = {
         read_file_fields,
         _timeline,
         _prose_durations,
+        _owner_durations,
         _duration_fields,
         _obsidian_tasks,
         _claims,

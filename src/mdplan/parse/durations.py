@@ -275,6 +275,25 @@ def find_durations(text: str) -> list[Minutes]:
     return [_to_minutes(m) for m in _DURATION.finditer(text)]
 
 
+# ``an hour``, ``half a day``, ``two weeks``: amounts in words (English; other languages write digits)
+_SPOKEN_AMOUNTS = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
+_SPOKEN = re.compile(
+    rf"^(?P<half>half\s+(?:an?\s+)?)?(?P<amount>{'|'.join(_SPOKEN_AMOUNTS)})?\s*(?P<unit>{_UNIT})(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def spoken_duration(text: str) -> Minutes | None:
+    """``an hour``, ``half a day``, ``two days`` at the start of ``text``."""
+    match = _SPOKEN.match(text.strip())
+    if not match or not (match["half"] or match["amount"]):
+        return None
+    scale = UNIT_MINUTES[match["unit"].lower()]
+    value = (_SPOKEN_AMOUNTS[match["amount"].lower()] if match["amount"] else 1.0) * scale
+    value = value / 2 if match["half"] else value
+    return Minutes(value, value, match.start(), match.end())
+
+
 def parse_duration(text: str) -> Minutes | None:
     """The duration when ``text`` is one duration and nothing else (``~2 min``, ``3-5 min``)."""
     match = _DURATION.fullmatch(text.strip())

@@ -23,7 +23,7 @@ from collections.abc import Callable, Generator, Iterator
 from mdplan.model import DenialKind, DenialStated, DurationStated, EdgeStated, Fact, Mentioned, Note, Pos, View
 from mdplan.parse import cues
 from mdplan.parse.blocks import Block, Line
-from mdplan.parse.durations import parse_duration
+from mdplan.parse.durations import Minutes, find_durations, parse_duration, spoken_duration
 from mdplan.parse.ids import field_refs, name_ref, with_open_end
 from mdplan.parse.partial import partial_need
 from mdplan.parse.refs import find_refs, ids_in, parse_label, strip_markup
@@ -52,6 +52,12 @@ _SUBJECT_PARALLEL = re.compile(
     re.IGNORECASE,
 )
 _DEPENDS_PHRASE = re.compile(r"\b(?:depends?|relies|rely)\s+on\s+(?:all\s+of\s+)?(?P<value>.*)", re.IGNORECASE)
+# ``Needs the handlers from PR 3``, ``sits on top of the schema from PR 1``: what the owner uses
+_USES_FROM = re.compile(
+    r"\b(?:needs?|requires?|uses?|consumes?|builds?\s+on|(?:sits?|is\s+built|builds?)\s+(?:directly\s+)?on\s+top\s+of)"
+    r"\s+(?:[\w-]+\s+){0,4}?(?:from|of|in|added\s+in|built\s+in)\s+(?P<value>.*)",
+    re.IGNORECASE,
+)
 _INVERSE_PHRASE = re.compile(
     r"\b(?:consumed|needed|required|used|awaited)\s+(?:by|for)\s+(?P<value>.*)|\brequired\s+for\s+(?P<also>.*)"
     r"|\b(?:unused|not\s+(?:yet\s+)?(?:used|needed|required|called))\s+(?:until|before)\s+(?P<until>.*)",
@@ -196,7 +202,7 @@ def _blocks_field(clause: str, owner: tuple[str, ...], pos: Pos, view: View | No
 def _after_phrases(clause: str, owner: tuple[str, ...], pos: Pos, view: View | None) -> Iterator[Fact]:
     if _DEPENDS_FIELD.match(clause) or _BLOCKS_FIELD.match(clause):
         return
-    for pattern in (_WAITS, _AFTER, _DEPENDS_PHRASE):
+    for pattern in (_WAITS, _AFTER, _DEPENDS_PHRASE, _USES_FROM):
         match = pattern.search(clause)
         if match:
             ids = yield from _predecessors(_leading_ids(match["value"], ()), owner, pos)
@@ -357,7 +363,40 @@ def _denials(
 # --- durations mentioned in prose --------------------------------------------------------
 
 PROSE_RANK = 2
-_PROSE_DURATION = re.compile(r"^[^()]{0,40}?\(\s*(?P<value>~?\s*[\d.]+[^()]*)\)")
+_PROSE_DURATION = re.compile(r"^[^()]{0,40}?\(\s*(?P<value>[^()]*\d[^()]*)\)")
+
+
+def read_owner_durations(block: Block) -> list[Fact]:
+    """A sentence about its unit's length (``Half a day.``, ``About 3 hours.``, ``This is the
+    biggest one: roughly 2 days.``, ``1–2 days depending on …``): a duration of rank 2."""
+    if len(block.owner) != 1 or block.kind not in ("paragraph", "item"):
+        return []
+    facts: list[Fact] = []
+    for line in _logical_lines(block.lines):
+        for sentence in _SENTENCE.split(strip_markup(line.text)):
+            minutes = _sentence_length(sentence)
+            if minutes is not None:
+                pos = Pos(line.number, line.col)
+                facts.append(DurationStated(block.owner[0], minutes.low, minutes.high, PROSE_RANK, sentence, pos))
+                break
+    return facts
+
+
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+|\s+[—–]\s+")
+_LEAD_IN = re.compile(r"^(?:[^:\d]{1,40}[:：]\s*|[^\W\d]\w*,\s*)")
+_APPROXIMATELY = re.compile(r"^(?:(?:about|around|roughly|approximately|approx\.?|circa|ca\.|~|≈)\s*)+", re.IGNORECASE)
+
+
+def _sentence_length(sentence: str) -> Minutes | None:
+    text = _APPROXIMATELY.sub("", _LEAD_IN.sub("", sentence.strip(), count=1))
+    spoken = spoken_duration(text)
+    if spoken:
+        return spoken
+    found = find_durations(text[:_LEADING_DURATION_SPAN])
+    return found[0] if found and found[0].start == 0 else None
+
+
+_LEADING_DURATION_SPAN = 40
 
 
 def read_prose_durations(block: Block) -> list[Fact]:
@@ -375,7 +414,8 @@ def read_prose_durations(block: Block) -> list[Fact]:
 
 def _prose_duration(plain: str, ids: tuple[str, ...], start: int, stop: int, line: Line) -> list[Fact]:
     match = _PROSE_DURATION.match(plain[start:stop])
-    minutes = parse_duration(match["value"]) if match else None
+    parts = re.split(r"\s*[,;]\s*", match["value"]) if match else []  # ``(docs, 1 day)``
+    minutes = next((m for m in map(parse_duration, parts) if m), None)
     if minutes is None or len(ids) != 1:
         return []
     pos = Pos(line.number, line.col)

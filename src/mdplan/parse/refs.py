@@ -16,6 +16,7 @@ title and a dash (``Phase 2: Backend – 3-5 days``). Windows: ordinal weeks and
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -51,6 +52,7 @@ _LEAD = re.compile(
 )
 _STRONG = re.compile(r"(?<![\w*_/])(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?![\w*_.])")
 _EMPHASIS = re.compile(r"(?<![\w*_])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*_])")
+_HOLE = "\ue000"  # a private-use character: where a code span stands while markers are stripped
 _CODE_SPANS = re.compile(r"(`+[^`]*`+)")
 _FULL_WIDTH = str.maketrans("（）［］", "()[]")  # ``フェーズ1: 型定義（所要: 10分）``
 _PAREN = re.compile(r"\(([^()]*)\)")
@@ -75,11 +77,15 @@ class Label:
 
 @functools.lru_cache(maxsize=32768)
 def strip_markup(text: str) -> str:
-    """Text without strong/emphasis markers; code spans are kept as written."""
-    parts = _CODE_SPANS.split(text)
-    for index in range(0, len(parts), 2):
-        parts[index] = _EMPHASIS.sub(r"\2", _STRONG.sub(r"\2", parts[index]))
-    return "".join(parts)
+    """Text without strong/emphasis markers; code spans are kept as written, and markers
+    around them still pair (``**PR 7 — drop `ILIKE` endpoints.**``)."""
+    if "`" not in text:
+        return _EMPHASIS.sub(r"\2", _STRONG.sub(r"\2", text))
+    parts = _CODE_SPANS.split(text.replace(_HOLE, " "))
+    spans = parts[1::2]
+    held = _HOLE.join(parts[0::2])  # each code span held by one placeholder character
+    pieces = _EMPHASIS.sub(r"\2", _STRONG.sub(r"\2", held)).split(_HOLE)
+    return "".join(itertools.chain.from_iterable(itertools.zip_longest(pieces, spans, fillvalue="")))
 
 
 def forget_texts() -> None:
