@@ -115,12 +115,27 @@ def orders_or_times(facts: Iterable[Fact]) -> bool:
     an API page's sections, the rows of a table of numbers) are not a plan, and neither are
     numbers about the whole document (claims).
     """
-    return any(
-        isinstance(f, EdgeStated | DenialStated | Mentioned | DurationStated | WindowStated | Sequenced)
-        or (isinstance(f, PhaseNamed) and f.parallel)
-        or (isinstance(f, Note) and f.code in (SELF_REFERENCE, MUTUAL))
-        for f in facts
-    )
+    facts = list(facts)
+    named = {f.ref for f in facts if isinstance(f, PhaseNamed)}
+    mentioned = {f.ref for f in facts if isinstance(f, Mentioned)}
+    if len(mentioned) > 1:  # ``## Required for Epic 2``, ``## Required for Epic 3``: units by their statements
+        named |= mentioned
+    return any(_orders_or_times(f, named) for f in facts)
+
+
+def _orders_or_times(fact: Fact, named: set[str]) -> bool:
+    """One fact that orders or times a unit the document names as a thing of its own (a
+    heading, an item, a row, a node): units only mentioned in a sentence (``Step 3 depends on
+    step 2`` under a README's numbered list) do not make a plan."""
+    if isinstance(fact, EdgeStated):
+        return fact.kind == "drawn" or bool({fact.src, fact.dst} & named) or fact.src.startswith(NAME_PREFIX)
+    if isinstance(fact, DenialStated):
+        return fact.subject in named
+    if isinstance(fact, Mentioned | DurationStated | WindowStated | Sequenced):
+        return fact.ref in named
+    if isinstance(fact, PhaseNamed):
+        return fact.parallel
+    return isinstance(fact, Note) and fact.code in (SELF_REFERENCE, MUTUAL)
 
 
 # --- aliases and views -------------------------------------------------------------------
