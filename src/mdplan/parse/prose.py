@@ -46,10 +46,9 @@ _AFTER = re.compile(
 )
 _BEFORE = re.compile(r"\b(?:complete[ds]?|finish(?:ed)?|done)\s+before\s+(?P<value>.*)", re.IGNORECASE)
 _PARALLEL = cues.PARALLEL
-_SUBJECT_PARALLEL = re.compile(
+_SUBJECT_PARALLEL = cues.CuePattern(
     r"\s*(?:\([^)]*\)\s*)?(?:(?:can|may|will|should|could)\s+)?(?:(?:be|is|are|runs?|executes?|happens?|goes)\s+)?"
-    r"(?:(?:done|run|executed|worked\s+on)\s+)?(?:" + cues.PARALLEL.pattern + ")",
-    re.IGNORECASE,
+    r"(?:(?:done|run|executed|worked\s+on)\s+)?(?:" + cues.PARALLEL.pattern + ")"
 )
 _DEPENDS_PHRASE = re.compile(r"\b(?:depends?|relies|rely)\s+on\s+(?:all\s+of\s+)?(?P<value>.*)", re.IGNORECASE)
 # ``Needs the handlers from PR 3``, ``sits on top of the schema from PR 1``: what the owner uses
@@ -163,11 +162,10 @@ def _logical_lines(lines: tuple[Line, ...]) -> list[Line]:
 
 
 # a line without any of these words states no dependency: a cheap test before the rules
-_MAY_STATE_DEPENDENCY = re.compile(
+_MAY_STATE_DEPENDENCY = cues.CuePattern(
     r"depend|wait|after|before|block|requir|need|parallel|only|independent|none|nothing|consum|prerequisite"
     r"|precede|rel(?:y|ies)|build|provid|produc|creat|deliver|come|run|start|begin|complete|finish|done|land|merge"
-    r"|until|" + cues.ANY_CUE.pattern,
-    re.IGNORECASE,
+    r"|until|top of|uses?\b|" + cues.ANY_CUE.pattern
 )
 
 

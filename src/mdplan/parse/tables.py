@@ -42,7 +42,7 @@ from mdplan.parse.prose import read_clause
 from mdplan.parse.refs import bare_ids, phase_label, strip_markup, unit_window
 
 _UNIT_NOTE = r"(?:\s*\([^()]*\))?"  # ``Optimistic (days)``
-_COLUMNS: dict[str, re.Pattern[str]] = {
+_COLUMNS: dict[str, re.Pattern[str] | cues.CuePattern] = {
     "phase": re.compile(r"^(?:phases?|id|#|step|stage|wave|tasks?|epic|story|item)$|phase", re.IGNORECASE),
     "file": re.compile(r"module|file|path|component|location", re.IGNORECASE),
     "depends": cues.DEPENDS_COLUMN,
