@@ -141,7 +141,7 @@ def normalize_name(name: str) -> str:
 _ITEM_SPLIT = re.compile(rf"\s*(?:[,;、]|\s[&+]\s|\s(?:{cues.words('and_words')})\s)\s*", re.IGNORECASE)
 _ASIDE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]\(.*?\)|[`*_\"'“”‘’\[\]{}]")
 _DONE_WORDS = re.compile(
-    r"(?:\s+(?:is\s+|are\s+|to\s+be\s+)?(?:complete[ds]?|done|finished|merged|approved|ready|landed|output|"
+    r"(?:\s+(?:(?:is|are|must|should|has\s+to|have\s+to|has|have|to)\s+)?(?:be\s+|been\s+)?(?:complete[ds]?|done|finished|merged|approved|ready|landed|output|"
     r"results?|gate|passed?|green|signed\s+off|completion))+$|完了|完成|済み?$",
     re.IGNORECASE,
 )

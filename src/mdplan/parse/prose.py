@@ -147,14 +147,18 @@ _ENDS_SENTENCE = re.compile(r"[.;:!?。；：|]\W*$")
 _STARTS_FIELD = re.compile(r"^\W*[^\W\d][\w\s'/-]{0,40}?\s*[:：]|^\W*(?:[-*+]|\d{1,9}[.)])\s")
 
 
+def _is_field_line(text: str) -> bool:
+    return bool(_STARTS_FIELD.match(strip_markup(text)))
+
+
 def _logical_lines(lines: tuple[Line, ...]) -> list[Line]:
     """Lines joined where a sentence runs on (``… in parallel with`` / ``Phases 3 and 4.``); a
     line that ends a sentence, and a field (``Blocks: …``), end where they end."""
     joined: list[Line] = []
     for line in lines:
         previous = joined[-1] if joined else None
-        runs_on = previous and not _ENDS_SENTENCE.search(previous.text) and not _STARTS_FIELD.match(previous.text)
-        if previous and runs_on and not _STARTS_FIELD.match(line.text):
+        runs_on = previous and not _ENDS_SENTENCE.search(previous.text) and not _is_field_line(previous.text)
+        if previous and runs_on and not _is_field_line(line.text):
             joined[-1] = Line(previous.number, previous.col, f"{previous.text} {line.text.strip()}")
         else:
             joined.append(line)
@@ -311,6 +315,13 @@ _NAME_THEN_REF = re.compile(r"^\W*(?:[A-Z][\w&/-]*\s+){1,4}\((?P<ref>[^()]+)\)")
 _NAME = re.compile(r"^(?:the\s+)?(?P<name>[A-Z][\w&/-]*(?:\s+[A-Z][\w&/-]*){0,3})(?![\w-])")
 
 
+# capitalized words that start a phrase but name nothing (``before ANY user story``)
+_NOT_NAMES = frozenset(
+    "any all every each other others some more most this that these those it its they them we you then next "
+    "everything anything nothing something none both either neither".split()
+)
+
+
 def _named(value: str, owner: tuple[str, ...]) -> tuple[str, ...]:
     """``Foundational (Phase 2)``: the reference in brackets; ``Setup completion``: a name,
     which the merge resolves to the unit whose title it is."""
@@ -320,7 +331,9 @@ def _named(value: str, owner: tuple[str, ...]) -> tuple[str, ...]:
         if len(refs) == 1 and refs[0].start == 0:
             return _others(refs[0].ids, owner)
     name = _NAME.match(value)
-    return (name_ref(name["name"]),) if name else ()
+    if not name or name["name"].lower() in _NOT_NAMES:
+        return ()
+    return (name_ref(name["name"]),)
 
 
 SELF_REFERENCE = "MP116"
