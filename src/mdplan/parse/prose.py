@@ -317,8 +317,37 @@ _NAME = re.compile(r"^(?:the\s+)?(?P<name>[A-Z][\w&/-]*(?:\s+[A-Z][\w&/-]*){0,3}
 
 # capitalized words that start a phrase but name nothing (``before ANY user story``)
 _NOT_NAMES = frozenset(
-    "any all every each other others some more most this that these those it its they them we you then next "
-    "everything anything nothing something none both either neither".split()
+    [
+        "any",
+        "all",
+        "every",
+        "each",
+        "other",
+        "others",
+        "some",
+        "more",
+        "most",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "they",
+        "them",
+        "we",
+        "you",
+        "then",
+        "next",
+        "everything",
+        "anything",
+        "nothing",
+        "something",
+        "none",
+        "both",
+        "either",
+        "neither",
+    ]
 )
 
 
