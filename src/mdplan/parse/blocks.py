@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from mdplan.model import ScenarioName, View
 from mdplan.parse import cues
+from mdplan.parse.ids import ids_in
 from mdplan.parse.refs import Label, parse_label, section_label, strip_markup
 
 if TYPE_CHECKING:
@@ -133,6 +134,7 @@ class _Walker:
     source_lines: Sequence[str]
     headings: list[_Heading] = field(default_factory=list)
     items: list[tuple[str, ...] | None] = field(default_factory=list)
+    lists: list[bool] = field(default_factory=list)  # per open list: is it an ordered list of steps?
     paragraph_view: View | None = None
     section_owner: tuple[str, ...] = ()
     tab_header: tuple[Line, ...] | None = None
@@ -144,10 +146,8 @@ class _Walker:
 
     def _blocks(self, tokens: Sequence[Token]) -> Iterator[Block]:
         for index, token in enumerate(tokens):
-            if token.type == "list_item_open":
-                self.items.append(None)
-            elif token.type == "list_item_close":
-                self.items.pop()
+            if token.type.endswith(("list_item_open", "list_item_close", "list_open", "list_close")):
+                self._nest(token)
             elif token.type == "heading_open":
                 yield self._heading(token, tokens[index + 1])
             elif token.type == "paragraph_open":
@@ -158,6 +158,16 @@ class _Walker:
                 yield self._table(tokens, index)
             elif token.type == "front_matter":
                 yield self._front_matter(token)
+
+    def _nest(self, token: Token) -> None:
+        if token.type == "list_item_open":
+            self.items.append(None)
+        elif token.type == "list_item_close":
+            self.items.pop()
+        elif token.type.endswith("_open"):
+            self.lists.append(token.type == "ordered_list_open" and self._lists_steps(token))
+        else:
+            self.lists.pop()
 
     # --- context ---
 
@@ -208,16 +218,12 @@ class _Walker:
                 return None
         return None
 
-    def _states_own_dependency(self, line: int) -> bool:
-        """Whether the list item opening on ``line`` holds a dependency field of its own (on a
-        line indented under it, before the next line that is not)."""
-        indent = len(self.source_lines[line - 1]) - len(self.source_lines[line - 1].lstrip())
-        for raw in itertools.islice(self.source_lines, line, line + _SECTION_SCAN):
-            if raw.strip() and len(raw) - len(raw.lstrip()) <= indent:
-                return False
-            if _is_field(raw):
-                return True
-        return False
+    def _lists_steps(self, token: Token) -> bool:
+        """Whether an ordered list is a list of steps: a line of it is a dependency field
+        (``- Depends on: Step 3``) or names a step (``Once step 4 is done, …``). Each list is
+        read once, when it opens."""
+        start, end = token.map or (0, 0)
+        return any(_is_field(raw) or _names_a_step(raw) for raw in itertools.islice(self.source_lines, start, end))
 
     def _front_matter(self, token: Token) -> Block:
         start, end = token.map or (0, 0)
@@ -268,9 +274,10 @@ class _Walker:
         return Block("paragraph", lines, self._view(), self._owner())
 
     def _step(self, line: int) -> tuple[str, ...]:
-        """``3. **Run the migration**`` over ``- Depends on: Step 2``: step 3 (``labels.read_labels``)."""
+        """``3. **Run the migration**`` in a list of steps: step 3 (``labels.read_labels``)."""
         numbered = NUMBERED_ITEM.match(self.source_lines[line - 1])
-        return (f"step-{numbered['n']}",) if numbered and self._states_own_dependency(line) else ()
+        in_steps = bool(self.lists) and self.lists[-1]
+        return (f"step-{numbered['n']}",) if numbered and in_steps else ()
 
     def _read_paragraph_context(self, content: str, line: int, is_label: bool) -> None:
         if is_label or not _is_caption(content):
@@ -316,6 +323,10 @@ class _Walker:
 def _plain(raw: str) -> str:
     prefix = _LINE_PREFIX.match(raw)
     return strip_markup(raw[prefix.end() if prefix else 0 :]).strip()
+
+
+def _names_a_step(raw: str) -> bool:
+    return any(ch.isdigit() for ch in raw) and any(i.startswith("step-") for i in ids_in(raw))
 
 
 def _is_field(raw: str) -> bool:

@@ -36,6 +36,7 @@ class Cues(NamedTuple):
     columns: tuple[str, ...]
     sequence: tuple[str, ...] = ()  # a heading word saying its units run in order: ``Merge order``
     durations: tuple[str, ...] = ()  # a field or column of a unit's length: ``Durée :``, ``| Aufwand |``
+    once: tuple[str, ...] = ()  # opens a clause naming what a unit waits for: ``Once step 4 is done, …``
     and_words: tuple[str, ...] = ()  # joins a list: ``Fase 2 y 3``
     to_words: tuple[str, ...] = ()  # makes a range: ``Phases 1 à 5``
 
@@ -77,7 +78,19 @@ LANGUAGES: dict[str, Cues] = {
             "feeds",
             "feeds into",
         ),
-        after=("waits for", "wait for", "depends on", "relies on", "after", "blocked by", "requires"),
+        after=(
+            "waits for",
+            "wait for",
+            "depends on",
+            "relies on",
+            "after",
+            "blocked by",
+            "requires",
+            "stacked on",
+            "stacks on",
+            "built on top of",
+            "builds on",
+        ),
         parallel=(
             "in parallel with",
             "parallel with",
@@ -135,6 +148,7 @@ LANGUAGES: dict[str, Cues] = {
             "hours",
             "days",
         ),
+        once=("once", "when", "after", "as soon as", "only after", "only once"),
         and_words=("and", "or"),
         to_words=("to", "through", "thru"),
     ),
@@ -169,6 +183,7 @@ LANGUAGES: dict[str, Cues] = {
         columns=("dépend", "dépendance", "prérequis", "bloqué par", "après"),
         sequence=("ordre", "séquence", "séquencement"),
         durations=("durée", "durée estimée", "estimation", "estimé", "charge", "effort", "temps", "temps estimé"),
+        once=("une fois que", "une fois", "quand", "lorsque", "dès que", "après que", "après"),
         and_words=("et", "ou"),
         to_words=("à", "a"),
     ),
@@ -202,6 +217,7 @@ LANGUAGES: dict[str, Cues] = {
         columns=("abhängig", "voraussetzung", "blockiert durch", "nach"),
         sequence=("reihenfolge", "abfolge"),
         durations=("dauer", "aufwand", "schätzung", "geschätzte dauer", "geschätzter aufwand", "zeitaufwand", "zeit"),
+        once=("sobald", "wenn", "nachdem", "nach"),
         and_words=("und", "oder"),
         to_words=("bis",),
     ),
@@ -235,6 +251,7 @@ LANGUAGES: dict[str, Cues] = {
         columns=("depende", "dependencias", "dependencia", "requisitos", "bloqueado por"),
         sequence=("orden", "secuencia"),
         durations=("duración", "estimación", "esfuerzo", "tiempo", "tiempo estimado", "duración estimada"),
+        once=("una vez que", "una vez", "cuando", "después de que", "tras"),
         and_words=("y", "e", "o"),
         to_words=("a", "hasta"),
     ),
@@ -265,6 +282,7 @@ LANGUAGES: dict[str, Cues] = {
         columns=("depende", "dependência", "dependências", "pré-requisito", "bloqueado por"),
         sequence=("ordem", "sequência"),
         durations=("duração", "estimativa", "esforço", "tempo", "tempo estimado", "duração estimada"),
+        once=("assim que", "quando", "depois que", "após"),
         and_words=("e", "ou"),
         to_words=("a", "até"),
     ),
@@ -295,6 +313,7 @@ LANGUAGES: dict[str, Cues] = {
         columns=("dipende", "dipendenze", "dipendenza", "prerequisiti", "bloccato da"),
         sequence=("ordine", "sequenza"),
         durations=("durata", "stima", "sforzo", "tempo", "tempo stimato", "durata stimata"),
+        once=("una volta che", "quando", "dopo che", "appena"),
         and_words=("e", "o"),
         to_words=("a", "fino a"),
     ),
@@ -322,6 +341,7 @@ LANGUAGES: dict[str, Cues] = {
         columns=("afhankelijk", "vereisten", "geblokkeerd door"),
         sequence=("volgorde",),
         durations=("duur", "schatting", "inspanning", "tijd", "geschatte duur"),
+        once=("zodra", "wanneer", "nadat", "na"),
         and_words=("en",),
         to_words=("tot", "t/m"),
     ),
@@ -389,8 +409,22 @@ LANGUAGES: dict[str, Cues] = {
     ),
     "ru": Cues(
         units={
-            "phase": ("фаза", "фазы", "этап", "этапы"),
-            "step": ("шаг", "шаги"),
+            # Russian declines its nouns: ``после этапа 3``, ``от этапов 1 и 2``
+            "phase": (
+                "фаза",
+                "фазы",
+                "фазу",
+                "фазе",
+                "фаз",
+                "этап",
+                "этапы",
+                "этапа",
+                "этапов",
+                "этапе",
+                "этапу",
+                "этапам",
+            ),
+            "step": ("шаг", "шаги", "шага", "шагов", "шаге", "шагу"),
             "task": ("задача", "задачи"),
             "wave": ("волна",),
             "milestone": ("веха",),
@@ -398,12 +432,13 @@ LANGUAGES: dict[str, Cues] = {
         },
         depends_fields=("зависимости", "зависимость", "зависит от", "предусловия", "требует", "блокируется", "после"),
         blocks_fields=("блокирует", "нужно для", "необходимо для"),
-        after=("зависит от", "после", "ждёт", "ждет"),
+        after=("зависит от", "после завершения", "после окончания", "после", "ждёт", "ждет"),
         parallel=("параллельно с", "одновременно с", "независимо от", "не зависит от"),
         none=("нет", "отсутствуют", "независимо"),
         columns=("зависит", "зависимости", "предусловия"),
         sequence=("порядок", "последовательность"),
         durations=("длительность", "оценка", "срок", "трудозатраты", "время"),
+        once=("как только", "когда", "после того как", "после"),
         and_words=("и", "или"),
         to_words=("по", "до"),
     ),
@@ -423,6 +458,7 @@ LANGUAGES: dict[str, Cues] = {
         columns=("phụ thuộc", "tiên quyết"),
         sequence=("thứ tự", "trình tự"),
         durations=("thời gian", "ước tính", "thời lượng"),
+        once=("khi", "sau khi"),
         and_words=("và", "hoặc"),
         to_words=("đến", "tới"),
     ),
@@ -520,6 +556,9 @@ DEPENDS_COLUMN = CuePattern(_alternation("columns"))
 # ``**Durée estimée :** 3 jours``, ``- Size: 3 weeks``; a table column ``| Aufwand (Tage) |``
 DURATION_FIELD = CuePattern(rf"^\W*(?:{_alternation('durations')}|timeline){_COLON}(?P<value>.+)")
 DURATION_COLUMN = CuePattern(rf"^(?:{_alternation('durations')}|t-shirt)(?![^\W\d_])")
+# a sentence that opens with ``once`` / ``when`` / ``after``: its first clause (to the comma)
+# names what the unit waits for
+ONCE = CuePattern(rf"^\W*(?:{_alternation('once')})\b(?P<value>[^,;]{{1,160}}),")
 SEQUENCE_HEADING = CuePattern(rf"(?<!\w)(?:{_alternation('sequence')})(?!\w)")
 # every cue word: a line with none of them states no dependency (a cheap test before the rules)
 ANY_CUE = CuePattern(

@@ -61,7 +61,8 @@ _NUMBER_AT = re.compile(_NUMBER_ID + _TIME_AFTER, re.IGNORECASE)
 _SPEC_CODE = r"(?:T\d{3,}[a-z]?|US\d+)(?!\w)"
 # ``CORE-001``, ``PROMPT-GOV-001`` (every segment kept: never cut to ``GOV-001``), ``P01-11``, ``2TI.17``
 _GENERIC_CODE = (
-    r"(?:[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-(?:\d+[A-Za-z]?|[A-Z]{2,})(?:\.\d+)?|\d+[A-Z]{2,}\.\d+)(?![\w-])"
+    r"(?:[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-(?:\d+[A-Za-z]?|[A-Z]+\d+[a-z]?|[A-Z]{2,})(?:\.\d+)?|\d+[A-Z]{2,}\.\d+"
+    r"|#\d{1,6})(?![\w-])"  # ``W1-T2``; ``#123``, an issue, is the unit ``123``
 )
 _CODE = {
     False: re.compile(rf"(?<![\w/.-])(?:{_SPEC_CODE})"),
@@ -230,6 +231,18 @@ def bare_ids(text: str) -> tuple[str, ...]:
     return ids_in(plain, generic=True)
 
 
+def _hangul_or_han(character: str) -> bool:
+    return "\uac00" <= character <= "\ud7af" or "\u4e00" <= character <= "\u9fff"
+
+
+# ``1단계``, ``第2阶段``, ``3段階``: CJK and Hangul write the number before the unit word
+_NUMBER_FIRST = re.compile(
+    r"(?<![\w.])第?(?P<n>\d{1,4})\s*(?P<word>"
+    + "|".join(re.escape(w) for u in UNITS for w in cues.unit_words(u.key) if _hangul_or_han(w[0]))
+    + ")"
+)
+
+
 @functools.cache
 def _unit_word() -> re.Pattern[str]:
     """For the rare text whose lower case is longer than itself (``İ``): positions must hold."""
@@ -247,6 +260,18 @@ def _unit_refs(text: str) -> list[Ref]:
             continue
         if ref := _unit_ref(text, word):
             refs.append(ref)
+    if any(ord(ch) > 0x2E7F for ch in text):
+        refs.extend(_number_first_refs(text, refs))
+    return refs
+
+
+def _number_first_refs(text: str, found: list[Ref]) -> list[Ref]:
+    taken = [(r.start, r.end) for r in found]
+    refs = []
+    for match in _NUMBER_FIRST.finditer(text):
+        if not any(start < match.end() and match.start() < end for start, end in taken):
+            unit = unit_of(match["word"])
+            refs.append(Ref((_make_id(match["n"], unit),), match.start(), match.end()))
     return refs
 
 
@@ -296,7 +321,7 @@ def _tail(word: str) -> re.Pattern[str]:
 
 def _make_id(token: str, unit: Unit | None) -> str:
     if unit is None:
-        return token
+        return token.removeprefix("#")
     return unit.prefix + (token if unit.prefix == "US" else token.lower())
 
 

@@ -32,7 +32,9 @@ _NEGATIVE = cues.NONE
 _ONLY = re.compile(r"\bonly\b", re.IGNORECASE)
 _OPTIONAL = re.compile(r"\boptional(?:ly)?\b|\bnice to have\b|\bsoft\b", re.IGNORECASE)
 _NEGATED = re.compile(
-    r"\b(?:does\s+not|doesn't|do\s+not|don't|never|no\s+longer)\s+(?:depend|rely|wait)s?\s+(?:on|for)\s+(?P<value>.*)",
+    r"\b(?:(?:does\s+not|doesn't|do\s+not|don't|never|no\s+longer)\s+(?:depend|rely|wait)s?"
+    r"|(?:no\s+need\s+to|need\s+not|needn't|(?:does\s+not|doesn't|do\s+not|don't)\s+(?:need|have)\s+to)\s+wait"
+    r"|without\s+waiting)\s+(?:on|for)\s+(?P<value>.*)",
     re.IGNORECASE,
 )
 _INDEPENDENT_OF_EACH_OTHER = re.compile(r"\s*(?:are|is)\s+(?:independent|parallel)\b", re.IGNORECASE)
@@ -210,6 +212,11 @@ def _after_phrases(clause: str, owner: tuple[str, ...], pos: Pos, view: View | N
             ids = yield from _predecessors(_leading_ids(match["value"], ()), owner, pos)
             yield from _edges(ids, owner, pos, view)
             return
+    opening = cues.ONCE.match(clause)
+    if opening:  # ``Once step 4 is done, …``, ``When both step 6 and step 7 are done, …``
+        ids = yield from _predecessors(ids_in(opening["value"], generic=True), owner, pos)
+        yield from _edges(ids, owner, pos, view)
+        return
     cue = cues.AFTER.search(clause)
     refs = find_refs(cue["value"], generic=True) if cue else []
     if refs and refs[0].start == 0:  # in any language: the cue, then a unit's id
@@ -403,7 +410,7 @@ def _denials(
 # --- durations mentioned in prose --------------------------------------------------------
 
 PROSE_RANK = 2
-_PROSE_DURATION = re.compile(r"^[^()]{0,40}?\(\s*(?P<value>[^()]*\d[^()]*)\)")
+_PROSE_DURATION = re.compile(r"^(?:[^().;]|\.(?!\s)){0,60}?\(\s*(?P<value>[^()]*\d[^()]*)\)")  # within the sentence
 
 
 def read_owner_durations(block: Block) -> list[Fact]:
@@ -423,12 +430,15 @@ def read_owner_durations(block: Block) -> list[Fact]:
 
 
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+|\s+[—–]\s+")
-_LEAD_IN = re.compile(r"^(?:[^:\d]{1,40}[:：]\s*|[^\W\d]\w*,\s*)")
+_LEAD_IN = re.compile(
+    r"^(?:[^:\d]{1,40}[:：]\s*|[^\W\d]\w*,\s*|(?:this|it)\s+(?:takes|lasts|needs|should\s+take|will\s+take)\s+)",
+    re.IGNORECASE,
+)
 _APPROXIMATELY = re.compile(r"^(?:(?:about|around|roughly|approximately|approx\.?|circa|ca\.|~|≈)\s*)+", re.IGNORECASE)
 
 
 def _sentence_length(sentence: str) -> Minutes | None:
-    text = _APPROXIMATELY.sub("", _LEAD_IN.sub("", sentence.strip(), count=1))
+    text = _APPROXIMATELY.sub("", _LEAD_IN.sub("", sentence.strip().strip("()[] "), count=1))
     spoken = spoken_duration(text)
     if spoken:
         return spoken

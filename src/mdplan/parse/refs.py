@@ -143,10 +143,15 @@ def section_label(text: str) -> Label | None:
 
 
 def step_label(number: str, text: str) -> Label:
-    """A numbered list item that states its own dependencies (``3. **Run the migration**
-    (20 min)`` over ``- Depends on: Step 2``) is step 3, titled by its text."""
-    plain = strip_markup(_LEAD.sub("", text, count=1)).strip().translate(_FULL_WIDTH)
-    return _named_label(f"step-{number}", _PAREN.sub(" ", plain).strip(" :-—–"), plain)
+    """A numbered list item in a list of steps (``3. **Run the migration** (20 min)`` over
+    ``- Depends on: Step 2``) is step 3, titled by its bold lead or else its text."""
+    lead = _BOLD_LEAD.match(_LEAD.sub("", text, count=1))
+    plain = strip_markup(lead[0] if lead else _LEAD.sub("", text, count=1)).strip().translate(_FULL_WIDTH)
+    name = _PAREN.sub(" ", plain).strip(" :-—–.")
+    return _named_label(f"step-{number}", name, plain)
+
+
+_BOLD_LEAD = re.compile(r"^\s*(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?:\s*\([^()]*\))?")
 
 
 def _named_label(ref: str, name: str, plain: str) -> Label:
