@@ -43,7 +43,10 @@ from mdplan.parse.refs import bare_ids, phase_label, strip_markup, unit_window
 
 _UNIT_NOTE = r"(?:\s*\([^()]*\))?"  # ``Optimistic (days)``
 _COLUMNS: dict[str, re.Pattern[str] | cues.CuePattern] = {
-    "phase": re.compile(r"^(?:phases?|id|#|step|stage|wave|tasks?|epic|story|item)$|phase", re.IGNORECASE),
+    # a unit word of any language (``Milestone``, ``Sprint``, ``Etapa``, ``阶段``), or an id column
+    "phase": re.compile(
+        r"^(?:" + "|".join(u.word for u in UNITS) + r"|id|#|story|item|ticket|issue|key|ref)$|phase", re.IGNORECASE
+    ),
     "file": re.compile(r"module|file|path|component|location", re.IGNORECASE),
     "depends": cues.DEPENDS_COLUMN,
     "duration": cues.DURATION_COLUMN,
@@ -60,6 +63,7 @@ _COLUMNS: dict[str, re.Pattern[str] | cues.CuePattern] = {
 }
 _NONE = cues.NONE_CELL
 _BARE_NUMBER = re.compile(r"\d+[a-z]?")
+_SHORT_ID = re.compile(r"[A-Z]{1,4}\d{1,4}[a-zA-Z]?")
 _PLURAL_UNITS = re.compile(r"^(?:phases|steps|stages|waves|tasks|epics|stories|items)$", re.IGNORECASE)
 _COUNT = re.compile(r"\s*(?:\d{1,3}(?:,\d{3})+|\d+)\s*")
 
@@ -110,7 +114,7 @@ def _unit_column(columns: dict[str, int], rows: tuple[tuple[Line, ...], ...]) ->
         return columns
     wanted = {_ref_key(r) for row in rows for r in _depends_refs(row, columns)}
     scores = {
-        index: sum(_cell_name(row[index].text) in wanted for row in rows if index < len(row))
+        index: sum(bool(_cell_keys(row[index].text) & wanted) for row in rows if index < len(row))
         for index in range(max(len(row) for row in rows))
         if index != columns["depends"]
     }
@@ -129,10 +133,9 @@ def _ref_key(ref: str) -> str:
     return normalize_name(ref.removeprefix(NAME_PREFIX)) if ref.startswith(NAME_PREFIX) else ref
 
 
-def _cell_name(text: str) -> str:
-    """A cell as a reference would name it: its id (``阶段 1`` -> ``1``), else its name."""
-    ids = bare_ids(text)
-    return ids[0] if len(ids) == 1 else normalize_name(strip_markup(text))
+def _cell_keys(text: str) -> set[str]:
+    """A cell as references would name it: its ids (``阶段 1`` -> ``1``; ``1, 2``), else its name."""
+    return set(bare_ids(text)) or {normalize_name(strip_markup(text))}
 
 
 def _counts_units(header: str, columns: dict[str, int]) -> bool:
@@ -169,7 +172,9 @@ def _row_ids(text: str) -> tuple[str, ...]:
     ids = bare_ids(text)
     if ids:
         return ids
-    plain = strip_markup(text).strip()
+    plain = strip_markup(text).strip().strip("`")
+    if _SHORT_ID.fullmatch(plain):  # ``M1``, ``E3``: the id as headings and diagrams write it
+        return (plain,)
     numbered = re.match(r"^(\d+[a-z]?(?:\.\d+)*)[.:)]?\s+\S", plain)
     if numbered:
         return (numbered[1],)
