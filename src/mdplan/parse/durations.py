@@ -55,7 +55,21 @@ LANGUAGES: Mapping[str, Language] = {
             "second": ("s", "sec", "secs", "second", "seconds"),
             "minute": ("min", "mins", "minute", "minutes"),
             "hour": ("h", "hr", "hrs", "hour", "hours"),
-            "day": ("d", "day", "days"),
+            "day": (
+                "working day",
+                "working days",
+                "business day",
+                "business days",
+                "workday",
+                "workdays",
+                "man-day",
+                "man-days",
+                "person-day",
+                "person-days",
+                "d",
+                "day",
+                "days",
+            ),
             "week": ("w", "wk", "wks", "week", "weeks"),
         },
         ranges=("to",),
@@ -66,7 +80,18 @@ LANGUAGES: Mapping[str, Language] = {
             "second": ("seconde", "secondes"),
             "minute": ("minute", "minutes", "mn"),
             "hour": ("heure", "heures"),
-            "day": ("jour", "jours", "jr", "jrs"),
+            "day": (
+                "jour ouvré",
+                "jours ouvrés",
+                "jour ouvrable",
+                "jours ouvrables",
+                "jour-homme",
+                "jours-homme",
+                "jour",
+                "jours",
+                "jr",
+                "jrs",
+            ),
             "week": ("semaine", "semaines", "sem"),
         },
         letters={"day": ("j",)},
@@ -78,7 +103,19 @@ LANGUAGES: Mapping[str, Language] = {
             "second": ("Sek", "Sekunde", "Sekunden"),
             "minute": ("Minute", "Minuten"),
             "hour": ("Std", "Stunde", "Stunden"),
-            "day": ("Tag", "Tage", "Tagen"),
+            "day": (
+                "arbeitstag",
+                "arbeitstage",
+                "arbeitstagen",
+                "werktag",
+                "werktage",
+                "werktagen",
+                "personentag",
+                "personentage",
+                "Tag",
+                "Tage",
+                "Tagen",
+            ),
             "week": ("Wo", "Woche", "Wochen"),
         },
         ranges=("bis",),
@@ -89,7 +126,7 @@ LANGUAGES: Mapping[str, Language] = {
             "second": ("seg", "segundo", "segundos"),
             "minute": ("minuto", "minutos"),
             "hour": ("hora", "horas"),
-            "day": ("día", "días", "dia", "dias"),
+            "day": ("día hábil", "días hábiles", "día laborable", "días laborables", "día", "días", "dia", "dias"),
             "week": ("semana", "semanas", "sem"),
         },
         ranges=("a",),
@@ -100,7 +137,7 @@ LANGUAGES: Mapping[str, Language] = {
             "second": ("seg", "segundo", "segundos"),
             "minute": ("minuto", "minutos"),
             "hour": ("hora", "horas"),
-            "day": ("dia", "dias"),
+            "day": ("dia útil", "dias úteis", "dia", "dias"),
             "week": ("semana", "semanas", "sem"),
         },
         ranges=("a",),
@@ -111,7 +148,7 @@ LANGUAGES: Mapping[str, Language] = {
             "second": ("secondo", "secondi"),
             "minute": ("minuto", "minuti"),
             "hour": ("ora", "ore"),
-            "day": ("giorno", "giorni", "gg"),
+            "day": ("giorno lavorativo", "giorni lavorativi", "giorno", "giorni", "gg"),
             "week": ("settimana", "settimane", "sett"),
         },
         letters={"day": ("g",)},
@@ -123,7 +160,7 @@ LANGUAGES: Mapping[str, Language] = {
             "second": ("seconde", "seconden"),
             "minute": ("minuut", "minuten"),
             "hour": ("uur", "uren"),
-            "day": ("dag", "dagen"),
+            "day": ("werkdag", "werkdagen", "mandag", "mandagen", "dag", "dagen"),
             "week": ("week", "weken"),
         },
         letters={"hour": ("u",)},
@@ -197,7 +234,8 @@ def _spellings(languages: Mapping[str, Language]) -> tuple[dict[str, float], dic
             for unit, spellings in table.items():
                 for spelling in spellings:
                     minutes = UNIT_LENGTHS[unit]
-                    if {**words, **letters}.get(spelling.lower(), minutes) != minutes:
+                    known = words.get(spelling.lower(), letters.get(spelling.lower(), minutes))
+                    if known != minutes:
                         raise ValueError(f"{name}: {spelling!r} is already another unit")
                     found[spelling.lower()] = minutes
     return words, letters
@@ -219,14 +257,15 @@ _NO_LETTER = r"(?![A-Za-zÀ-ɏḀ-ỿЀ-ӿ])"  # a unit word does not run on int
 
 def _alternation(spellings: list[str]) -> str:
     """One regex alternation, longest spelling first; one that matches nothing when empty."""
-    return "|".join(sorted((re.escape(s) for s in spellings), key=len, reverse=True)) or "(?!)"
+    escaped = (re.escape(s.lower()).replace(r"\ ", r"\s+") for s in spellings)  # text is lowered to match
+    return "|".join(sorted(escaped, key=len, reverse=True)) or "(?!)"
 
 
 def _scripts(spellings: list[str]) -> tuple[str, str, str]:
     """Alternations of the spellings written in letters (Latin, Cyrillic), in CJK or Hangul, and
     in other signs: each script has its own rule for what may stand around it."""
     cjk = [s for s in spellings if any(_is_cjk(ch) for ch in s)]
-    letters = [s for s in spellings if s.isalpha() and s not in cjk]
+    letters = [s for s in spellings if re.sub(r"[\s-]", "", s).isalpha() and s not in cjk]  # ``dias úteis``
     signs = [s for s in spellings if s not in cjk and s not in letters]
     return _alternation(letters), _alternation(cjk), _alternation(signs)
 
@@ -316,7 +355,7 @@ def spoken_duration(text: str) -> Minutes | None:
     match = _spoken().match(lowered)
     if not match or not (match["half"] or match["amount"]):
         return None
-    scale = UNIT_MINUTES[match["unit"].lower()]
+    scale = _unit_scale(match["unit"])
     value = (_SPOKEN_AMOUNTS[match["amount"].lower()] if match["amount"] else 1.0) * scale
     value = value / 2 if match["half"] else value
     return Minutes(value, value, match.start(), match.end())
@@ -328,7 +367,10 @@ def parse_duration(text: str) -> Minutes | None:
     lowered = stripped.lower()
     pattern = _DURATION_LOWER if len(lowered) == len(stripped) else _duration_folding_case()
     match = pattern.fullmatch(lowered if pattern is _DURATION_LOWER else stripped)
-    return _to_minutes(match) if match else None
+    if match:
+        return _to_minutes(match)
+    spoken = spoken_duration(stripped)  # ``half a day``, ``an hour``
+    return spoken if spoken and spoken.end == len(stripped) else None
 
 
 def parse_unitless_range(text: str) -> tuple[float, float] | None:
@@ -338,15 +380,20 @@ def parse_unitless_range(text: str) -> tuple[float, float] | None:
 
 
 def unit_minutes(unit: str) -> float | None:
-    return UNIT_MINUTES.get(unit.lower())
+    return UNIT_MINUTES.get(" ".join(unit.lower().split()))
+
+
+def _unit_scale(unit: str) -> float:
+    """Minutes per unit as matched (``dias  úteis``: spaces as the table writes them)."""
+    return UNIT_MINUTES[" ".join(unit.lower().split())]
 
 
 def _to_minutes(match: re.Match[str]) -> Minutes:
     if match["hh"]:
         value = int(match["hh"]) * 60 + int(match["mm"])
         return Minutes(value, value, match.start(), match.end())
-    scale = UNIT_MINUTES[match["unit"].lower()]
-    scale_a = UNIT_MINUTES[match["unit_a"].lower()] if match["unit_a"] else scale
+    scale = _unit_scale(match["unit"])
+    scale_a = _unit_scale(match["unit_a"]) if match["unit_a"] else scale
     low = _number(match["a"]) * scale_a
     high = _number(match["b"]) * scale if match["b"] else low
     return Minutes(min(low, high), max(low, high), match.start(), match.end())

@@ -197,6 +197,8 @@ def _parse_rest(ids: tuple[str, ...], rest: str, *, code: bool = False) -> Label
     brackets = [m[1].strip() for m in _BRACKET.finditer(rest)]
     parts = [(_classify_part(part), part) for paren in _PAREN.finditer(rest) for part in _paren_parts(paren[1])]
     durations = [_must(parse_duration(p)) for kind, p in parts if kind == "duration"] + written_durations
+    durations += [m for m in map(parse_duration, brackets) if m]  # ``#120 Tokens [3d]``
+    brackets = [b for b in brackets if not parse_duration(b)]
     windows = [
         _must(unit_window(p) if kind == "unit-window" else parse_unitless_range(p))
         for kind, p in parts
