@@ -56,7 +56,7 @@ from mdplan.model import (
 )
 from mdplan.parse.diagram import MUTUAL
 from mdplan.parse.durations import format_range
-from mdplan.parse.ids import ALL_STORIES, NAME_PREFIX, OPEN_RANGE, normalize_name, phase_label
+from mdplan.parse.ids import ABOVE, ALL_STORIES, NAME_PREFIX, OPEN_RANGE, normalize_name, phase_label
 from mdplan.parse.prose import SELF_REFERENCE
 
 Estimate = Literal["low", "mid", "high"]
@@ -157,6 +157,10 @@ def _resolve_aliases(facts: Sequence[Fact]) -> list[Fact]:
     if not stories:
         stories = tuple(sorted({i for f in facts for i in _refs_of(f) if _family(i) == "US"}, key=natural_key))
     units = tuple(sorted({f.ref for f in _of(facts, PhaseNamed)}, key=natural_key))
+    first_lines: dict[str, int] = {}
+    for named in _of(facts, PhaseNamed):
+        first_lines[named.ref] = min(first_lines.get(named.ref, named.pos.line), named.pos.line)
+    expansions = _Expansions(stories, units, names, first_lines)
     resolved: list[Fact] = []
     for fact in facts:
         if isinstance(fact, AliasStated):
@@ -165,7 +169,7 @@ def _resolve_aliases(facts: Sequence[Fact]) -> list[Fact]:
         if not needs:
             resolved.append(fact)
             continue
-        resolved.extend(_rewritten(fact, aliases, _Expansions(stories, units, names)))
+        resolved.extend(_rewritten(fact, aliases, expansions))
         resolved.extend(_unresolved(fact, names))
     return resolved
 
@@ -174,6 +178,16 @@ class _Expansions(NamedTuple):
     stories: tuple[str, ...]
     units: tuple[str, ...]  # every named unit, in their order
     names: dict[str, str]
+    first_lines: dict[str, int]  # where each unit is first named
+
+
+def _above(fact: Fact, known: _Expansions) -> tuple[str, ...]:
+    """``all of the above``: every unit of the subject's kind named before the statement."""
+    subject = getattr(fact, "dst", None) or getattr(fact, "subject", None)
+    family = _family(subject) if isinstance(subject, str) else None
+    return tuple(
+        u for u in known.units if known.first_lines[u] < fact.pos.line and (family is None or _family(u) == family)
+    )
 
 
 def _unresolved(fact: Fact, names: dict[str, str]) -> list[Note]:
@@ -216,6 +230,8 @@ def _rewritten(fact: Fact, aliases: dict[str, str], known: _Expansions) -> list[
     def expand(value: str) -> tuple[str, ...]:
         if value == ALL_STORIES:
             return known.stories
+        if value == ABOVE:
+            return _above(fact, known)
         if value.endswith(OPEN_RANGE):
             return _open_range(value.removesuffix(OPEN_RANGE), known.units)
         named = _by_name(value, known.names)

@@ -111,6 +111,12 @@ def label_id(label: str) -> str | None:
 
 
 ALL_STORIES = "@stories"
+ABOVE = "@above"  # ``Depends on: all of the above``: every unit of its kind named before the statement
+_ABOVE = re.compile(
+    r"^(?:all|every(?:thing|one)?|each)\s+(?:(?:of\s+)?the\s+|else\s+|other\s+)?(?:\w+\s+){0,2}?"
+    r"(?:above|before|previous|preceding|prior)(?:\s+(?:ones|items|rows|tasks|phases|steps))?$",
+    re.IGNORECASE,
+)
 OPEN_RANGE = "+"  # ``PR 4+``: the id, then every later unit of its kind (resolved by the merge)
 _OPEN_END = re.compile(r"\+(?![\w+])")
 
@@ -171,6 +177,8 @@ def _item_refs(item: str) -> tuple[str, ...]:
     plain = item.strip(" .:!?-–—")
     if not plain or cues.NONE.fullmatch(plain):
         return ()
+    if _ABOVE.match(plain):
+        return (ABOVE,)
     plain = _DONE_WORDS.sub("", _LEAD_WORDS.sub("", plain)).strip()
     if plain.startswith("#") and plain[1:].isdigit():
         return (plain[1:],)
