@@ -117,9 +117,9 @@ def orders_or_times(facts: Iterable[Fact]) -> bool:
     """
     facts = list(facts)
     named = {f.ref for f in facts if isinstance(f, PhaseNamed)}
-    mentioned = {f.ref for f in facts if isinstance(f, Mentioned)}
-    if len(mentioned) > 1:  # ``## Required for Epic 2``, ``## Required for Epic 3``: units by their statements
-        named |= mentioned
+    mentions = [f for f in facts if isinstance(f, Mentioned)]
+    if len({f.pos.line for f in mentions}) > 1:  # ``## Required for Epic 2``, ``## Required for Epic 3``
+        named |= {f.ref for f in mentions}
     return any(_orders_or_times(f, named) for f in facts)
 
 
