@@ -14,13 +14,16 @@ FENCE = "```"
 
 
 def timed_parse(text: str) -> tuple[mdplan.Plan | None, float]:
-    """Parse ``text``; ``None`` for UnusableInput. Any other exception propagates and fails the test."""
-    start = time.perf_counter()
+    """Parse ``text``; ``None`` for UnusableInput. Any other exception propagates and fails the test.
+
+    The time is this process's CPU time, which other work on a busy machine does not inflate:
+    the bounds below catch hangs and quadratic paths, they are not benchmarks (``benchmarks/``)."""
+    start = time.process_time()
     try:
         plan: mdplan.Plan | None = mdplan.parse(text, "adversarial.md")
     except mdplan.UnusableInput:
         plan = None
-    return plan, time.perf_counter() - start
+    return plan, time.process_time() - start
 
 
 def fenced(body: str) -> str:
@@ -158,4 +161,4 @@ def test_long_runs_in_labels_and_estimates_parse_in_linear_time(text: str) -> No
     """Runs of spaces and dashes where a label's title, value or time is looked for (each was
     once quadratic: seconds for one line)."""
     _, elapsed = timed_parse(text)
-    assert elapsed < 2.0, elapsed
+    assert elapsed < BOUND_SECONDS, elapsed
