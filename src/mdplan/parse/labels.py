@@ -44,7 +44,7 @@ def label_facts(label: Label, text: str, pos: Pos, view: View | None, parent: tu
     holder = parent[0] if len(parent) == 1 else None
     title = label.title if len(label.ids) == 1 else None
     facts: list[Fact] = [
-        PhaseNamed(ref, phase_label(ref), title, pos, view, _holder(holder, ref), "P" in label.markers)
+        PhaseNamed(ref, label.written or phase_label(ref), title, pos, view, _holder(holder, ref), "P" in label.markers)
         for ref in label.ids
     ]
     if len(label.ids) == 1:

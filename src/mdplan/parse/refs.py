@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from mdplan.parse.durations import MINUTES_PER_DAY, NUMBER, Minutes, parse_duration, parse_unitless_range, unit_minutes
@@ -73,6 +73,7 @@ class Label:
     body: str = field(default="")  # the label text after its phase reference
     markers: tuple[str, ...] = ()  # spec-kit ``[P]``, ``[US1]``
     named: bool = False  # ``Name (Phase 1)``: the name comes first
+    written: str = ""  # the unit as the document writes it, where no English label says the same (``Étape 1``)
 
 
 @functools.lru_cache(maxsize=32768)
@@ -118,7 +119,8 @@ def parse_label(text: str, *, strict: bool = True, generic: bool = False) -> Lab
         return None
     if first.code and (rest[:1].isalnum() or re.match(r"\s+[a-z]", rest)):
         return None  # ``T004 should run after T001``: a sentence about T004, not its label
-    return _parse_rest(first.ids, rest, code=first.code)
+    label = _parse_rest(first.ids, rest, code=first.code)
+    return replace(label, written=_written(plain[first.start : first.end], first.ids))
 
 
 # ``E1: Schema``, ``P7 — Cache``, ``#5. Login``: a short id heads a label where ids are expected
@@ -160,6 +162,20 @@ def _named_label(ref: str, name: str, plain: str) -> Label:
 
 
 _ALIAS = re.compile(r"^(?P<name>[^\s()][^()]{0,40}?)\s*\((?P<ref>[^()]+)\)\s*(?P<rest>(?::.*)?)$")
+
+
+def _written(text: str, ids: tuple[str, ...]) -> str:
+    """``Étape 1``, ``タスク1``, ``Fase 2``: a unit word of another language is kept as written, so
+    the plan names the unit as its document does; English words give the canonical label."""
+    if len(ids) != 1 or not text or text.lower() == phase_label(ids[0]).lower() or text.isascii() and " " not in text:
+        return ""
+    word = text.rstrip("0123456789.abcdefghijklmnopqrstuvwxyz -")
+    return text if word and not _ENGLISH_UNIT.fullmatch(word) else ""
+
+
+_ENGLISH_UNIT = re.compile(
+    r"(?:phases?|steps?|stages?|waves?|epics?|milestones?|sprints?|tasks?|prs?|parts?|features?)", re.I
+)
 
 
 def _parse_alias(plain: str, generic: bool) -> Label | None:
@@ -208,7 +224,7 @@ def _parse_rest(ids: tuple[str, ...], rest: str, *, code: bool = False) -> Label
     annotations += [p for kind, p in parts if kind == "annotation"] + _dash_annotations(rest)
     if title is None:
         title = next((p for kind, p in parts if kind == "title" and p and not _is_marker(p)), None)
-    if title is None and code and not field_value:
+    if title is None and not field_value and (code or _DASH_TITLE.match(rest)):
         title = _plain_title(rest)
     markers = tuple(b for b in brackets if _is_marker(b))
     return Label(ids, title, tuple(durations), tuple(windows), tuple(annotations), rest, markers)
@@ -282,6 +298,12 @@ def _is_marker(text: str) -> bool:
     """Spec-kit markers: ``[P]`` (may run in parallel), ``[US1]`` (the story it serves), ``P1``
     and ``Priority: P1`` (a priority, not a title)."""
     return text == "P" or bool(re.fullmatch(r"US\d+|P\d|priority:?\s*P?\d", text, re.IGNORECASE))
+
+
+# ``Étape 1 — Inventaire``: a title after a dash, unless it states a dependency (``- Must wait for …``)
+_DASH_TITLE = re.compile(
+    r"^\s+[—–-]\s+(?!.*\b(?:depends?|waits?|after|before|blocks?|requires?|needs?|parallel)\b)", re.I
+)
 
 
 def _plain_title(rest: str) -> str | None:
