@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from mdplan.model import DurationStated, EdgeStated, Fact, Note, PhaseNamed, Pos, View
+from mdplan.model import AliasStated, DurationStated, EdgeStated, Fact, Note, PhaseNamed, Pos, View
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import MINUTES_PER_DAY, MINUTES_PER_WEEK, NUMBER
 from mdplan.parse.labels import label_facts
@@ -119,6 +119,9 @@ class _Flowchart:
             if label:
                 units[node] = label.ids
                 facts.extend(label_facts(label, text, pos, self.view))
+                if len(label.ids) == 1 and node != label.ids[0] and node != text:
+                    # ``T1[Task 1: Schema]``: a table or a list elsewhere may name the node ``T1``
+                    facts.append(AliasStated(node, label.ids[0], pos))
             else:
                 units[node] = (node,)
                 facts.append(PhaseNamed(node, text, None, pos, self.view))

@@ -167,7 +167,7 @@ _ALIAS = re.compile(r"^(?P<name>[^\s()][^()]{0,40}?)\s*\((?P<ref>[^()]+)\)\s*(?P
 def _written(text: str, ids: tuple[str, ...]) -> str:
     """``Étape 1``, ``タスク1``, ``Fase 2``: a unit word of another language is kept as written, so
     the plan names the unit as its document does; English words give the canonical label."""
-    if len(ids) != 1 or not text or text.lower() == phase_label(ids[0]).lower() or text.isascii() and " " not in text:
+    if len(ids) != 1 or not text or text.lower() == phase_label(ids[0]).lower() or (text.isascii() and " " not in text):
         return ""
     word = text.rstrip("0123456789.abcdefghijklmnopqrstuvwxyz -")
     return text if word and not _ENGLISH_UNIT.fullmatch(word) else ""

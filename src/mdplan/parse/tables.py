@@ -63,7 +63,8 @@ _COLUMNS: dict[str, re.Pattern[str] | cues.CuePattern] = {
 }
 _NONE = cues.NONE_CELL
 _BARE_NUMBER = re.compile(r"\d+[a-z]?")
-_SHORT_ID = re.compile(r"[A-Z]{1,4}\d{1,4}[a-zA-Z]?")
+_SHORT_ID = re.compile(r"[A-Z]{1,4}\d{1,4}[a-zA-Z]?(?![\w-])")
+_TITLE_AFTER_ID = re.compile(r"\s*[:.–—-]\s+\S|\s+\S")
 _PLURAL_UNITS = re.compile(r"^(?:phases|steps|stages|waves|tasks|epics|stories|items)$", re.IGNORECASE)
 _COUNT = re.compile(r"\s*(?:\d{1,3}(?:,\d{3})+|\d+)\s*")
 
@@ -173,8 +174,9 @@ def _row_ids(text: str) -> tuple[str, ...]:
     if ids:
         return ids
     plain = strip_markup(text).strip().strip("`")
-    if _SHORT_ID.fullmatch(plain):  # ``M1``, ``E3``: the id as headings and diagrams write it
-        return (plain,)
+    short = _SHORT_ID.match(plain)  # ``M1``, ``T1 – Data model``: the id as headings and diagrams write it
+    if short and (short.end() == len(plain) or _TITLE_AFTER_ID.match(plain, short.end())):
+        return (short[0],)
     numbered = re.match(r"^(\d+[a-z]?(?:\.\d+)*)[.:)]?\s+\S", plain)
     if numbered:
         return (numbered[1],)
@@ -186,7 +188,10 @@ def _row_facts(row: _Row) -> list[Fact]:
     pos = Pos(row.cells["phase"].number, 1)
     title_cell = row.cells.get("title")
     title = strip_markup(title_cell.text).strip() if title_cell and len(row.ids) == 1 else None
-    named = strip_markup(row.cells["phase"].text).strip()
+    named = strip_markup(row.cells["phase"].text).strip().strip("`")
+    if len(row.ids) == 1 and named.startswith(row.ids[0]) and named != row.ids[0]:  # ``T1 – Data model``
+        title = title or named[len(row.ids[0]) :].strip(" :.–—-") or None
+        named = row.ids[0]
     facts: list[Fact] = [
         PhaseNamed(ref, phase_label(ref) if bare_ids(named) else named, title or None, pos, None) for ref in row.ids
     ]
