@@ -72,6 +72,7 @@ _SUBJECT_FORMS: tuple[tuple[re.Pattern[str], bool, bool], ...] = tuple(
     (re.compile(_SUBJECT_HEAD + pattern + r"\s*(?:all\s+of\s+)?(?P<value>.*)", re.IGNORECASE), first, only)
     for pattern, first, only in (
         (r"(?:only needs|needs only|depends only on)", False, True),
+        (r"needs\s+" + _WORDS + r"(?:from|of)", False, False),  # ``needs sign-off from the soak (Phase 4)``
         (r"(?:depends on|relies on|needs|waits for|must wait for|is blocked by|builds on)", False, False),
         (
             r"(?:\w+\s+){0,2}?(?:should|must|can|will)\s+(?:only\s+)?(?:run|start|begin|execute|happen|come)"
@@ -80,6 +81,10 @@ _SUBJECT_FORMS: tuple[tuple[re.Pattern[str], bool, bool], ...] = tuple(
             False,
         ),
         (r"(?:runs|starts|begins|comes)\s+(?:only\s+)?after", False, False),
+        # ``Phase 4 starts when Phase 3 is green``, ``S-13 can start once S-12's API is merged``,
+        # ``S-17 picks up after S-15 lands``, ``Phase 6 follows Phase 5``
+        (r"(?:\w+\s+){0,3}?(?:after|once|when|as\s+soon\s+as)", False, False),
+        (r"(?:follows|comes\s+after|is\s+followed\s+by\s+nothing\s+but)", False, False),
         (r"requires\s+" + _WORDS + r"(?:from|of)", False, False),
         (r"requires", False, False),
         (
@@ -117,7 +122,7 @@ def read_clause(text: str, owner: tuple[str, ...], pos: Pos, view: View | None) 
         if denied:
             facts.extend(denied)
             continue
-        own = list(_subject_sentences(clause, pos, view))
+        own = list(_arrow_chain(clause, pos, view)) or list(_subject_sentences(clause, pos, view))
         facts.extend(own)
         if own:
             continue  # a sentence with its own subject is not about the owner
@@ -279,6 +284,21 @@ def _negations(clause: str, owner: tuple[str, ...], pos: Pos, view: View | None)
                 yield from _denials((one,), "parallel", _others(ref.ids, (one,)), text=clause, pos=pos, view=view)
 
 
+_ARROW = re.compile(r"\s*(?:→|->|-->|──+>|─+→|⟶|=>|⇒|➜|➔)\s*")
+
+
+def _arrow_chain(clause: str, pos: Pos, view: View | None) -> Iterator[Fact]:
+    """``The rollout runs Stage 1 → Stage 2 → Stage 3``: units joined by arrows inside a
+    sentence (text on either side is fine; only unit references count, so ``72% → 85%`` and
+    ``FK → id`` give nothing)."""
+    if not _ARROW.search(clause):
+        return
+    refs = find_refs(clause, generic=True)
+    for before, after in itertools.pairwise(refs):
+        if _ARROW.fullmatch(clause[before.end : after.start]):
+            yield from _edges(before.ids, after.ids, pos, view)
+
+
 def _subject_sentences(clause: str, pos: Pos, view: View | None) -> Iterator[Fact]:
     """``Epic 1 must complete before Epics 2 & 3``, ``T004 should run after T001-T003``."""
     for ref in find_refs(clause, generic=True):
@@ -318,7 +338,7 @@ def _leading_ids(value: str, owner: tuple[str, ...]) -> tuple[str, ...]:
     return _others(tuple(ids), owner)
 
 
-_NAME_THEN_REF = re.compile(r"^\W*(?:[A-Z][\w&/-]*\s+){1,4}\((?P<ref>[^()]+)\)")
+_NAME_THEN_REF = re.compile(r"^\W*(?:the\s+)?(?:[^\W\d][\w&/-]*\s+){1,4}\((?P<ref>[^()]+)\)")
 _NAME = re.compile(r"^(?:the\s+)?(?P<name>[A-Z][\w&/-]*(?:\s+[A-Z][\w&/-]*){0,3})(?![\w-])")
 
 

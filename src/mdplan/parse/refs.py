@@ -57,7 +57,8 @@ _CODE_SPANS = re.compile(r"(`+[^`]*`+)")
 _FULL_WIDTH = str.maketrans("（）［］", "()[]")  # ``フェーズ1: 型定義（所要: 10分）``
 _PAREN = re.compile(r"\(([^()]*)\)")
 _BRACKET = re.compile(r"\[([^\[\]]*)\]")
-_TITLE_END = re.compile(r"(?<!\s)(?:\s+(?:\(|\[|-\s|–\s|—\s|←|\|)|\s*$)")  # from a run's start: linear
+# from a run's start: linear; ``准备（3 小时）``: a bracket right after a CJK title ends it too
+_TITLE_END = re.compile(r"(?<!\s)(?:\s+(?:\(|\[|-\s|–\s|—\s|←|\|)|\s*$)|(?<=[^\x00-\x7f])\((?=[^()]*\d)")
 _SEPARATOR = re.compile(r"^\s*(?::|：|-\s|–\s|—\s|\(|\[|←|\.\s|\.$|,|$)")
 
 
@@ -213,6 +214,7 @@ def _parse_rest(ids: tuple[str, ...], rest: str, *, code: bool = False) -> Label
     brackets = [m[1].strip() for m in _BRACKET.finditer(rest)]
     parts = [(_classify_part(part), part) for paren in _PAREN.finditer(rest) for part in _paren_parts(paren[1])]
     durations = [_must(parse_duration(p)) for kind, p in parts if kind == "duration"] + written_durations
+    durations += [_must(parse_duration(_ESTIMATED.sub("", p))) for kind, p in parts if kind == "estimated"]
     durations += [m for m in map(parse_duration, brackets) if m]  # ``#120 Tokens [3d]``
     brackets = [b for b in brackets if not parse_duration(b)]
     windows = [
@@ -245,7 +247,7 @@ def _paren_parts(inner: str) -> list[str]:
     after a dash, slash or colon are two parts too: ``(Foundations - 2 días)``,
     ``(Backend – Week 2-3)``, ``(Setup: 30 min)``."""
     parts: list[str] = []
-    for part in re.split(r"\s*[,;·]\s*", inner):
+    for part in re.split(r"\s*(?:(?<!\d),|,(?!\d)|[;·])\s*", inner):  # ``0,5 jour`` is one part
         split = _TITLE_THEN_TIME.match(part)
         timed = split is not None and (unit_window(split["time"]) or parse_duration(split["time"]))
         parts.extend([split["title"], split["time"]] if split and timed else [part])
@@ -309,7 +311,7 @@ _DASH_TITLE = re.compile(
 def _plain_title(rest: str) -> str | None:
     text = re.split(r"\s(?:→|->|—|–)\s|\s-\s", re.sub(r"^\s*(?:—|–|-)\s+", "", rest))[0]
     text = _BRACKET.sub(" ", text)
-    text = _PAREN.sub(lambda m: m[0] if not parse_duration(m[1]) else " ", text)
+    text = _PAREN.sub(lambda m: " " if _classify_part(m[1]) in ("duration", "estimated") else m[0], text)
     return re.sub(r"\s+", " ", text).strip(" :-—–") or None
 
 
@@ -355,11 +357,17 @@ def unit_window(part: str) -> tuple[float, float] | None:
     return (low - 1) * scale, high * scale
 
 
+# ``(预计 3 小时)``, ``(est. 2d)``, ``(timebox 1 day)``: one word before the length
+_ESTIMATED = re.compile(r"^[^\W\d_]{1,12}\.?\s*[:：]?\s*(?=\d)")
+
+
 def _classify_part(part: str) -> str:
     if unit_window(part):
         return "unit-window"
     if parse_duration(part):
         return "duration"
+    if _ESTIMATED.match(part) and parse_duration(_ESTIMATED.sub("", part)):
+        return "estimated"
     if parse_unitless_range(part):
         return "window"
     if _DEPENDENCY_WORDS.search(part) or find_refs(part):
