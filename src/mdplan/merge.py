@@ -216,9 +216,12 @@ def _names(facts: Sequence[Fact]) -> dict[str, str]:
 
 
 def _by_name(value: str, names: dict[str, str]) -> str | None:
-    if value.startswith(NAME_PREFIX):
-        return names.get(value.removeprefix(NAME_PREFIX))
-    return value
+    """The unit a name goes by; for a phrase (``unit tests uses the farm``), its longest
+    opening run of words that names a unit."""
+    if not value.startswith(NAME_PREFIX):
+        return value
+    words = value.removeprefix(NAME_PREFIX).split()
+    return next((names[n] for n in (" ".join(words[:k]) for k in range(len(words), 0, -1)) if n in names), None)
 
 
 def _refs_of(fact: Fact) -> list[str]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from mdplan.model import ScenarioName, View
 from mdplan.parse import cues
-from mdplan.parse.ids import ids_in
+from mdplan.parse.ids import ids_in, slug
 from mdplan.parse.refs import Label, parse_label, section_label, strip_markup
 
 if TYPE_CHECKING:
@@ -44,6 +44,11 @@ _OPTIMIZED_WORDS = {
 _NUMBERING = re.compile(r"^(?:[^\w\s]\s*)*(?:\d+(?:\.\d+)*[.)]?\s+)?")
 _LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[[ xX]\][ \t]+)?")
 NUMBERED_CHECKLIST_ITEM = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(?P<n>\d{1,3})[.)]\s+(?P<title>\S.*)$")
+ListKind = Literal["steps", "named", ""]
+# ``2. **Unit tests** (15 min) — starts after Build``: an item that opens with a bold name
+NAMED_ITEM = re.compile(r"^\s*\d{1,3}[.)]\s+(?:\*\*|__)(?P<name>[^*_]{1,60}?)(?:\*\*|__)")
+_NAMED_ITEM = NAMED_ITEM
+_WAITS_FOR_NAME = re.compile(r"\b(?:after|once|when|waits?\s+for|needs?|requires?)\s+[A-Z]")
 NUMBERED_ITEM = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+(?P<title>\S.*)$")
 _ITEM_START = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
 _SECTION_SCAN = 40  # lines under a heading searched for its own dependency field
@@ -134,7 +139,7 @@ class _Walker:
     source_lines: Sequence[str]
     headings: list[_Heading] = field(default_factory=list)
     items: list[tuple[str, ...] | None] = field(default_factory=list)
-    lists: list[bool] = field(default_factory=list)  # per open list: is it an ordered list of steps?
+    lists: list[ListKind] = field(default_factory=list)  # per open list: what its items are
     paragraph_view: View | None = None
     section_owner: tuple[str, ...] = ()
     tab_header: tuple[Line, ...] | None = None
@@ -165,7 +170,7 @@ class _Walker:
         elif token.type == "list_item_close":
             self.items.pop()
         elif token.type.endswith("_open"):
-            self.lists.append(token.type == "ordered_list_open" and self._lists_steps(token))
+            self.lists.append(self._list_kind(token) if token.type == "ordered_list_open" else "")
         else:
             self.lists.pop()
 
@@ -218,12 +223,18 @@ class _Walker:
                 return None
         return None
 
-    def _lists_steps(self, token: Token) -> bool:
-        """Whether an ordered list is a list of steps: a line of it is a dependency field
-        (``- Depends on: Step 3``) or names a step (``Once step 4 is done, …``). Each list is
-        read once, when it opens."""
+    def _list_kind(self, token: Token) -> ListKind:
+        """What an ordered list's items are: ``steps`` (a line of it is a dependency field,
+        ``- Depends on: Step 3``, or names a step, ``Once step 4 is done, …``), ``named`` units
+        (items that open with a bold name and say what they wait for: ``2. **Unit tests** —
+        starts after Build``), or nothing. Each list is read once, when it opens."""
         start, end = token.map or (0, 0)
-        return any(_is_field(raw) or _names_a_step(raw) for raw in itertools.islice(self.source_lines, start, end))
+        lines = list(itertools.islice(self.source_lines, start, end))
+        if any(_is_field(raw) or _names_a_step(raw) for raw in lines):
+            return "steps"
+        leads = [raw for raw in lines if _NAMED_ITEM.match(raw)]
+        stating = [raw for raw in leads if cues.ANY_CUE.search(_plain(raw)) or _WAITS_FOR_NAME.search(raw)]
+        return "named" if len(leads) > 1 and len(stating) > 1 else ""
 
     def _front_matter(self, token: Token) -> Block:
         start, end = token.map or (0, 0)
@@ -274,10 +285,15 @@ class _Walker:
         return Block("paragraph", lines, self._view(), self._owner())
 
     def _step(self, line: int) -> tuple[str, ...]:
-        """``3. **Run the migration**`` in a list of steps: step 3 (``labels.read_labels``)."""
-        numbered = NUMBERED_ITEM.match(self.source_lines[line - 1])
-        in_steps = bool(self.lists) and self.lists[-1]
-        return (f"step-{numbered['n']}",) if numbered and in_steps else ()
+        """``3. **Run the migration**`` in a list of steps: step 3; ``2. **Unit tests** — starts
+        after Build`` in a list of named units: ``unit-tests`` (``labels.read_labels``)."""
+        raw = self.source_lines[line - 1]
+        kind = self.lists[-1] if self.lists else ""
+        numbered = NUMBERED_ITEM.match(raw)
+        if numbered and kind == "steps":
+            return (f"step-{numbered['n']}",)
+        named = _NAMED_ITEM.match(raw)
+        return (slug(strip_markup(named["name"])),) if named and kind == "named" else ()
 
     def _read_paragraph_context(self, content: str, line: int, is_label: bool) -> None:
         if is_label or not _is_caption(content):

@@ -19,7 +19,7 @@ import re
 
 from mdplan.model import AliasStated, DurationStated, Fact, FileTouched, PhaseNamed, Pos, Sequenced, View, WindowStated
 from mdplan.parse import cues
-from mdplan.parse.blocks import NUMBERED_CHECKLIST_ITEM, NUMBERED_ITEM, Block, Line
+from mdplan.parse.blocks import NAMED_ITEM, NUMBERED_CHECKLIST_ITEM, NUMBERED_ITEM, Block, Line
 from mdplan.parse.durations import find_durations, names_estimates, parse_duration
 from mdplan.parse.files import paths_in
 from mdplan.parse.grid import MAX_COLUMNS, Glyph, Grid
@@ -28,6 +28,7 @@ from mdplan.parse.prose import read_clause
 from mdplan.parse.refs import (
     Label,
     find_refs,
+    named_label,
     parse_label,
     phase_label,
     section_label,
@@ -166,11 +167,17 @@ def _joined(between: list[Glyph]) -> bool:
 
 
 def _numbered_step(block: Block) -> Label | None:
-    """A numbered item the block walker made a step (it states its own dependencies)."""
+    """A numbered item the block walker made a unit: a step (``step-3``) or a unit by its
+    bold name (``unit-tests``)."""
     numbered = NUMBERED_ITEM.match(block.source_first_line) if block.kind == "item" else None
-    if numbered is None or block.owner != (f"step-{numbered['n']}",):
+    if numbered is None or len(block.owner) != 1:
         return None
-    return step_label(numbered["n"], block.lines[0].text)
+    if block.owner == (f"step-{numbered['n']}",):
+        return step_label(numbered["n"], block.lines[0].text)
+    named = NAMED_ITEM.match(block.source_first_line)
+    if named is None:
+        return None
+    return named_label(block.owner[0], named["name"], named["name"] + block.source_first_line[named.end() :])
 
 
 def read_labels(block: Block) -> list[Fact]:

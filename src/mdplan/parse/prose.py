@@ -339,7 +339,9 @@ def _leading_ids(value: str, owner: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _NAME_THEN_REF = re.compile(r"^\W*(?:the\s+)?(?:[^\W\d][\w&/-]*\s+){1,4}\((?P<ref>[^()]+)\)")
-_NAME = re.compile(r"^(?:the\s+)?(?P<name>[A-Z][\w&/-]*(?:\s+[A-Z][\w&/-]*){0,3})(?![\w-])")
+# a name starts with a capital; the words after it may be any case (``Unit tests``): the merge
+# resolves the longest run of them that a unit goes by
+_NAME = re.compile(r"^(?:the\s+)?(?P<name>[A-Z][\w&/-]*(?:\s+[\w&/-]+){0,5})(?![\w-])")
 
 
 # capitalized words that start a phrase but name nothing (``before ANY user story``)
@@ -387,7 +389,7 @@ def _named(value: str, owner: tuple[str, ...]) -> tuple[str, ...]:
         if len(refs) == 1 and refs[0].start == 0:
             return _others(refs[0].ids, owner)
     name = _NAME.match(value)
-    if not name or name["name"].lower() in _NOT_NAMES:
+    if not name or name["name"].split()[0].lower() in _NOT_NAMES:
         return ()
     return (name_ref(name["name"]),)
 

@@ -157,6 +157,12 @@ def step_label(number: str, text: str) -> Label:
 _BOLD_LEAD = re.compile(r"^\s*(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?:\s*\([^()]*\))?")
 
 
+def named_label(ref: str, name: str, text: str) -> Label:
+    """``ref``, known by ``name``, and what ``text`` (the name, then the rest) says of its time."""
+    plain = strip_markup(text).strip().translate(_FULL_WIDTH)
+    return _named_label(ref, strip_markup(name).strip(), plain)
+
+
 def _named_label(ref: str, name: str, plain: str) -> Label:
     label = _parse_rest((ref,), plain.removeprefix(name))
     return Label(label.ids, name or None, label.durations, label.windows)
