@@ -156,6 +156,11 @@ _LEAD_WORDS = re.compile(r"^(?:(?:only|all\s+of|all|the|after|until|both|either)
 MAX_NAME_WORDS = 5
 
 
+def is_above(text: str) -> bool:
+    """``all of the above``, ``everything else above``, ``all previous phases``."""
+    return bool(_ABOVE.match(text.strip()))
+
+
 def field_refs(value: str) -> tuple[str, ...]:
     """The units a dependency field's value names: ids by their shape (``Phase 2``, ``E1``,
     ``PROMPT-GOV-001``, ``#5``), and every other item as a name (``schema-builder``,
@@ -177,7 +182,7 @@ def _item_refs(item: str) -> tuple[str, ...]:
     plain = item.strip(" .:!?-–—")
     if not plain or cues.NONE.fullmatch(plain):
         return ()
-    if _ABOVE.match(plain):
+    if is_above(plain):
         return (ABOVE,)
     plain = _DONE_WORDS.sub("", _LEAD_WORDS.sub("", plain)).strip()
     if plain.startswith("#") and plain[1:].isdigit():

@@ -24,7 +24,7 @@ from mdplan.model import DenialKind, DenialStated, DurationStated, EdgeStated, F
 from mdplan.parse import cues
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import Minutes, find_durations, parse_duration, spoken_duration
-from mdplan.parse.ids import field_refs, name_ref, with_open_end
+from mdplan.parse.ids import ABOVE, field_refs, is_above, name_ref, with_open_end
 from mdplan.parse.partial import partial_need
 from mdplan.parse.refs import find_refs, ids_in, parse_label, strip_markup
 
@@ -104,7 +104,7 @@ _SUBJECT_FORMS: tuple[tuple[re.Pattern[str], bool, bool], ...] = tuple(
     )
 )
 _LEADING_REF_SPAN = 12
-_CLAUSE_SPLIT = re.compile(r"(?<=[.;])\s+|\s+[|·•]\s+|\s*[；。]\s*")
+_CLAUSE_SPLIT = re.compile(r"(?<=[.;])\s+|\s+[|·•—]\s+|\s*[；。]\s*")  # ``… PR 2 — it only needs PR 1 — so …``
 
 ClauseRule = Callable[[str, tuple[str, ...], Pos, View | None], Iterator[Fact]]
 
@@ -217,6 +217,11 @@ def _after_phrases(clause: str, owner: tuple[str, ...], pos: Pos, view: View | N
             ids = yield from _predecessors(_leading_ids(match["value"], ()), owner, pos)
             yield from _edges(ids, owner, pos, view)
             return
+    landing = _LANDS_ONCE.search(clause)
+    if landing:  # ``Lands once everything else above is merged``
+        ids = yield from _predecessors(_landing_refs(landing["value"]), owner, pos)
+        yield from _edges(ids, owner, pos, view)
+        return
     opening = cues.ONCE.match(clause)
     if opening:  # ``Once step 4 is done, …``, ``When both step 6 and step 7 are done, …``
         ids = yield from _predecessors(ids_in(opening["value"], generic=True), owner, pos)
@@ -227,6 +232,18 @@ def _after_phrases(clause: str, owner: tuple[str, ...], pos: Pos, view: View | N
     if refs and refs[0].start == 0:  # in any language: the cue, then a unit's id
         ids = yield from _predecessors(refs[0].ids, owner, pos)
         yield from _edges(ids, owner, pos, view)
+
+
+# ``Lands once PR 3 is merged``, ``Ships after everything above has landed``
+_LANDS_ONCE = re.compile(
+    r"\b(?:lands?|starts?|begins?|ships?|merges?|goes\s+in|goes\s+out|can\s+go)\s+(?:only\s+)?(?:once|after|when)\s+"
+    r"(?P<value>[^,;]{1,80}?)\s+(?:is|are|has|have)\s+(?:been\s+)?(?:merged|done|complete[d]?|finished|landed|shipped|green|in)\b",
+    re.IGNORECASE,
+)
+
+
+def _landing_refs(value: str) -> tuple[str, ...]:
+    return (ABOVE,) if is_above(value) else ids_in(value, generic=True)
 
 
 def _inverse_phrases(clause: str, owner: tuple[str, ...], pos: Pos, view: View | None) -> Iterator[Fact]:
