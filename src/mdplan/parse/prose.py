@@ -122,7 +122,11 @@ def read_clause(text: str, owner: tuple[str, ...], pos: Pos, view: View | None) 
         if denied:
             facts.extend(denied)
             continue
-        own = list(_arrow_chain(clause, pos, view)) or list(_subject_sentences(clause, pos, view))
+        own = (
+            list(_arrow_chain(clause, pos, view))
+            or list(_opening_clause(clause, pos, view))
+            or list(_subject_sentences(clause, pos, view))
+        )
         facts.extend(own)
         if own:
             continue  # a sentence with its own subject is not about the owner
@@ -316,6 +320,21 @@ def _arrow_chain(clause: str, pos: Pos, view: View | None) -> Iterator[Fact]:
             yield from _edges(before.ids, after.ids, pos, view)
 
 
+_MAIN_SUBJECT_SPAN = 60
+
+
+def _opening_clause(clause: str, pos: Pos, view: View | None) -> Iterator[Fact]:
+    """``After Stage 3 has been at 100 %, a cleanup stage (Stage 4, 1 week) removes …``: the
+    opening clause names what waits; the first unit of the main clause is what waits for it."""
+    opening = cues.ONCE.match(clause)
+    if not opening:
+        return
+    main = find_refs(clause[opening.end() : opening.end() + _MAIN_SUBJECT_SPAN], generic=True)
+    earlier = ids_in(opening["value"], generic=True)
+    if main and earlier:
+        yield from _edges(_others(earlier, main[0].ids), main[0].ids, pos, view)
+
+
 def _subject_sentences(clause: str, pos: Pos, view: View | None) -> Iterator[Fact]:
     """``Epic 1 must complete before Epics 2 & 3``, ``T004 should run after T001-T003``."""
     for ref in find_refs(clause, generic=True):
@@ -498,6 +517,24 @@ def read_prose_durations(block: Block) -> list[Fact]:
         refs = find_refs(plain)
         for ref, after in zip(refs, [*refs[1:], None], strict=False):
             facts.extend(_prose_duration(plain, ref.ids, ref.end, after.start if after else len(plain), line))
+        facts.extend(_bracketed_unit_duration(plain, line))
+    return facts
+
+
+_BRACKETED = re.compile(r"\(([^()]{1,80})\)")
+
+
+def _bracketed_unit_duration(plain: str, line: Line) -> list[Fact]:
+    """``a cleanup stage (Stage 4, 1 week)``: a unit and its length in one bracket."""
+    facts: list[Fact] = []
+    for bracket in _BRACKETED.finditer(plain):
+        parts = [p.strip() for p in re.split(r"[,;]", bracket[1])]
+        refs = [find_refs(p, generic=True) for p in parts]
+        named = [r[0].ids for p, r in zip(parts, refs, strict=True) if len(r) == 1 and r[0].end == len(p)]
+        lengths = [m for m in map(parse_duration, parts) if m]
+        if len(parts) == 2 and len(named) == 1 and len(named[0]) == 1 and len(lengths) == 1:
+            pos = Pos(line.number, line.col)
+            facts.append(DurationStated(named[0][0], lengths[0].low, lengths[0].high, PROSE_RANK, bracket[0], pos))
     return facts
 
 
