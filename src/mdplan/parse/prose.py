@@ -316,8 +316,8 @@ def _arrow_chain(clause: str, pos: Pos, view: View | None) -> Iterator[Fact]:
         return
     refs = find_refs(clause, generic=True)
     for before, after in itertools.pairwise(refs):
-        if _ARROW.fullmatch(clause[before.end : after.start]):
-            yield from _edges(before.ids, after.ids, pos, view)
+        if _ARROW.fullmatch(clause[before.end : after.start]):  # an arrow drawn in the sentence
+            yield from (EdgeStated(a, b, "drawn", pos, view) for a in before.ids for b in after.ids if a != b)
 
 
 _MAIN_SUBJECT_SPAN = 60
