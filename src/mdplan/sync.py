@@ -54,7 +54,7 @@ def find_regions(text: str, source: str) -> list[Region]:
     error. Markers shown in code (fenced, indented, or in backticks) are examples, not markers."""
     if "mdplan:" not in text:
         return []
-    text = _code_blanked(text)
+    text = code_blanked(text)
     regions: list[Region] = []
     position = 0
     while begin := _BEGIN.search(text, position):
@@ -80,7 +80,7 @@ def find_regions(text: str, source: str) -> list[Region]:
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
 
 
-def _code_blanked(text: str) -> str:
+def code_blanked(text: str) -> str:
     """``text`` with code blocks and code spans replaced by spaces (offsets and lines kept)."""
     from mdplan.parse.blocks import make_parser
 
@@ -163,7 +163,7 @@ def _sync_once(text: str, source: str, template_dir: Path | None, estimate: Esti
 
 
 def render_section(analysis: Analysis, region: Region, template_dir: Path | None, source: str) -> str:
-    from mdplan.render import make_environment, normalize
+    from mdplan.render import render_template
     from mdplan.render.context import build_context
 
     context = build_context(analysis)
@@ -173,5 +173,4 @@ def render_section(analysis: Analysis, region: Region, template_dir: Path | None
         if not scenarios:
             raise UnusableInput(source, BAD_REGION, f"no scenario {wanted!r} for this region", region.line)
         context["scenarios"] = scenarios
-    template = make_environment(template_dir).get_template(SECTIONS[region.kind])
-    return normalize(template.render(context))
+    return render_template(SECTIONS[region.kind], context, template_dir)

@@ -1,0 +1,100 @@
+"""Issue 13, trust: configuration from the repository only, templates in a sandbox, text from
+the document never live HTML, exit codes as the spec says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import mdplan
+from mdplan.cli import run
+from mdplan.mkdocs_plugin import html_safe
+from mdplan.render import render_report
+
+PLAN = "## Phase 1: Build (2 h)\n\n## Phase 2: Ship (1 h)\n- Depends on: Phase 1\n"
+HOSTILE = (
+    "# Plan\n\n```mermaid\ngraph TD\n"
+    "    A[Phase 1: <img src=x onerror=alert(1)>] --> B[Phase 2: <b>bold</b> and </script>]\n```\n\n"
+    "- Phase 1: 2 h\n- Phase 2: 1 h\n"
+)
+ESCAPE = "{{ cycler.__init__.__globals__.os.system('touch %s') }}\n"
+
+
+def plan_in(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "plan.md"
+    path.write_text(PLAN, encoding="utf-8")
+    return path
+
+
+# --- templates run in the sandbox ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["report", "sync"])
+def test_a_template_reaching_python_internals_fails_and_runs_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    witness = tmp_path / "ran"
+    templates = tmp_path / "tpl"
+    templates.mkdir()
+    (templates / "summary.md.j2").write_text(ESCAPE % witness, encoding="utf-8")
+    plan = plan_in(tmp_path / "docs")
+    if command == "sync":
+        plan.write_text(PLAN + "\n<!-- mdplan:begin summary -->\n<!-- mdplan:end -->\n", encoding="utf-8")
+    before = plan.read_bytes()
+    assert run([command, str(plan), "--template-dir", str(templates)]) == 2
+    err = capsys.readouterr().err
+    assert not witness.exists()
+    assert "MP018" in err and "sandbox" in err and "summary.md.j2:1:" in err
+    assert plan.read_bytes() == before
+
+
+def test_a_template_syntax_error_names_the_template_and_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    templates = tmp_path / "tpl"
+    templates.mkdir()
+    (templates / "summary.md.j2").write_text("## Summary\n\n{% if %}\n", encoding="utf-8")
+    assert run(["report", str(plan_in(tmp_path)), "--template-dir", str(templates)]) == 2
+    err = capsys.readouterr().err
+    assert "summary.md.j2:3:" in err and "MP018" in err and "internal error" not in err
+
+
+# --- text from the document never becomes HTML --------------------------------------------
+
+
+def hostile_report() -> str:
+    return render_report(mdplan.analyze(mdplan.parse(HOSTILE, "plan.md")))
+
+
+def test_labels_with_tags_are_escaped_in_tables_and_wave_lists() -> None:
+    report = hostile_report()
+    outside_code = "\n".join(line for line in report.splitlines() if not line.startswith("    "))
+    assert "<img" not in outside_code.replace("\\<img", "") and "<b>" not in outside_code.replace("\\<b>", "")
+    assert "| \\<img src=x onerror=alert(1)> |" in report
+    assert "- Wave 1 (from minute 0): Phase 1 (\\<img src=x onerror=alert(1)>, 2 h)" in report
+
+
+def test_the_escaped_report_reads_back_to_the_same_labels() -> None:
+    plan = mdplan.parse(HOSTILE, "plan.md")
+    again = mdplan.parse(hostile_report(), "plan.md")
+    assert {p.id: p.title for p in again.phases.values()} == {p.id: p.title for p in plan.phases.values()}
+
+
+def test_the_mkdocs_plugin_builds_no_tag_from_a_label() -> None:
+    import markdown
+
+    html = markdown.markdown(html_safe(hostile_report()), extensions=["tables", "fenced_code"])
+    assert "<img" not in html and "<b>" not in html and "</script>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html or "&lt;img src=x onerror=alert(1)>" in html
+
+
+def test_html_safe_keeps_code_and_is_the_same_text_in_commonmark() -> None:
+    from markdown_it import MarkdownIt
+
+    text = "a \\<img x> b `c \\<d>` e\n\n```\n\\<f>\n```\n"
+    safe = html_safe(text)
+    assert safe == "a &lt;img x> b `c \\<d>` e\n\n```\n\\<f>\n```\n"
+    commonmark = MarkdownIt("commonmark")
+    assert commonmark.render(safe) == commonmark.render(text)
