@@ -98,3 +98,38 @@ def test_html_safe_keeps_code_and_is_the_same_text_in_commonmark() -> None:
     assert safe == "a &lt;img x> b `c \\<d>` e\n\n```\n\\<f>\n```\n"
     commonmark = MarkdownIt("commonmark")
     assert commonmark.render(safe) == commonmark.render(text)
+
+
+# --- exit codes as the spec says ----------------------------------------------------------
+
+CYCLE = "## Phase 1: A (1 h)\n- Depends on: Phase 2\n\n## Phase 2: B (1 h)\n- Depends on: Phase 1\n"
+TYPO = PLAN + "\n## Phase 3: Docs (1 h)\n- Depends on: Phase 7\n"
+
+
+def test_report_exits_1_when_its_diagnostics_hold_an_error_and_still_writes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "plan.md"
+    plan.write_text(CYCLE, encoding="utf-8")
+    assert run(["check", str(plan)]) == 1
+    assert "MP107" in capsys.readouterr().out
+    assert run(["report", str(plan), "-o", str(tmp_path / "report.md")]) == 1
+    assert "error MP107" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert run(["report", str(plan), "--format", "json"]) == 1
+    assert run(["report", str(plan), "--out-dir", str(tmp_path / "out")]) == 1
+    assert (tmp_path / "out" / "plan.md").is_file()
+
+
+def test_report_of_a_clean_plan_exits_0(tmp_path: Path) -> None:
+    assert run(["report", str(plan_in(tmp_path)), "-o", str(tmp_path / "report.md")]) == 0
+
+
+def test_a_dependency_on_a_unit_that_does_not_exist_fails_check_without_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "plan.md"
+    plan.write_text(TYPO, encoding="utf-8")
+    assert run(["check", str(plan)]) == 1
+    out = capsys.readouterr().out
+    assert f"{plan}:7:3: error MP101 Phase 7 is referenced but never named" in out
+    assert run(["report", str(plan)]) == 1

@@ -1,6 +1,7 @@
 """The command line: ``run(argv) -> exit status``. ``__main__`` only calls it.
 
-Exit status: 0 clean or up to date; 1 findings, or ``--check`` out of date; 2 usage error or
+Exit status: 0 clean or up to date; 1 findings (an error among the diagnostics of ``check`` or
+``report``, a warning too with ``--strict``), or ``--check`` out of date; 2 usage error or
 unusable input. Problems with the input print as ``PATH:LINE:COL: error CODE message``.
 """
 
@@ -60,14 +61,15 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     if len(args.inputs) == 1 and args.out_dir is None and not Path(args.inputs[0]).is_dir():
-        return _deliver(_report_text(args, args.inputs[0]), args.output, check=args.check)
+        text, status = _report_text(args, args.inputs[0])
+        return max(status, _deliver(text, args.output, check=args.check))
     if args.out_dir is None:
         raise UnusableInput(args.inputs[0], "MP006", "several inputs or a folder need --out-dir DIR")
     status = OK
     suffix = ".json" if args.format == "json" else ".md"
     for path, explicit, relative in _inputs_under(args.inputs):
         try:
-            text = _report_text(args, path)
+            text, found = _report_text(args, path)
         except UnusableInput as error:
             if explicit or error.code != "MP002":
                 print(error.format(), file=sys.stderr)
@@ -75,20 +77,22 @@ def _report(args: argparse.Namespace) -> int:
             continue
         target = Path(args.out_dir) / Path(relative).with_suffix(suffix)
         target.parent.mkdir(parents=True, exist_ok=True)
-        status = max(status, _deliver(text, str(target), check=args.check))
+        status = max(status, found, _deliver(text, str(target), check=args.check))
     return status
 
 
-def _report_text(args: argparse.Namespace, path: str) -> str:
+def _report_text(args: argparse.Namespace, path: str) -> tuple[str, int]:
+    """The report, and FINDINGS when its diagnostics hold an error (as ``check`` exits)."""
     settings = config_for(path)
     analysis = _analysis(path, args.estimate or settings.estimate)
+    found = FINDINGS if any(d.severity == "error" for d in analysis.all_diagnostics) else OK
     if args.format == "json":
         from mdplan.render.model_json import dumps, model_json
 
-        return dumps(model_json(analysis, full=True))
+        return dumps(model_json(analysis, full=True)), found
     from mdplan.render import render_report
 
-    return render_report(analysis, _template_dir(args.template_dir) or settings.template_dir)
+    return render_report(analysis, _template_dir(args.template_dir) or settings.template_dir), found
 
 
 def _fmt(args: argparse.Namespace) -> int:
