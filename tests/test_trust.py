@@ -3,6 +3,7 @@ the document never live HTML, exit codes as the spec says."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,75 @@ def test_a_dependency_on_a_unit_that_does_not_exist_fails_check_without_strict(
     out = capsys.readouterr().out
     assert f"{plan}:7:3: error MP101 Phase 7 is referenced but never named" in out
     assert run(["report", str(plan)]) == 1
+
+
+# --- configuration from the project only --------------------------------------------------
+
+HIGH = 'estimate = "high"\n'
+
+
+def phase_1_minutes(plan: Path, capsys: pytest.CaptureFixture[str]) -> int:
+    import json
+
+    assert run(["graph", str(plan)]) == 0
+    phases = json.loads(capsys.readouterr().out)["scenarios"][0]["phases"]
+    return int(next(p for p in phases if p["id"] == "1")["minutes"])
+
+
+def test_configuration_above_the_repository_root_is_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".mdplan.toml").write_text(HIGH, encoding="utf-8")
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    plan = plan_in(tmp_path / "repo" / "docs")
+    plan.write_text(PLAN.replace("(2 h)", "(2-4 h)"), encoding="utf-8")
+    assert phase_1_minutes(plan, capsys) == 180  # mid: the planted file two folders up is not read
+    (tmp_path / "repo" / ".mdplan.toml").write_text(HIGH, encoding="utf-8")
+    assert phase_1_minutes(plan, capsys) == 240
+
+
+def test_configuration_above_the_file_outside_any_repository_or_home_is_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mdplan.config import config_for, search_folders
+
+    (tmp_path / ".mdplan.toml").write_text(HIGH, encoding="utf-8")
+    plan = plan_in(tmp_path / "a" / "b")
+    assert list(search_folders(plan.parent)) == [plan.parent]
+    assert config_for(str(plan)).source is None
+    (plan.parent / ".mdplan.toml").write_text(HIGH, encoding="utf-8")
+    assert config_for(str(plan)).source == plan.parent / ".mdplan.toml"
+
+
+def test_the_search_stops_at_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mdplan.config import config_for, search_folders
+
+    home = tmp_path / "home"
+    plan = plan_in(home / "docs")
+    (tmp_path / ".mdplan.toml").write_text(HIGH, encoding="utf-8")
+    (tmp_path / ".git").mkdir()  # a repository holding the home folder: home comes first
+    monkeypatch.setenv("HOME", str(home))
+    assert list(search_folders(plan.parent)) == [plan.parent, home]
+    assert config_for(str(plan)).source is None
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown to another user needs root")
+def test_a_configuration_owned_by_another_user_is_ignored_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    witness = tmp_path / "ran"
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "summary.md.j2").write_text("Planted.\n", encoding="utf-8")
+    config = tmp_path / ".mdplan.toml"
+    config.write_text('template-dir = "tpl"\nestimate = "high"\n', encoding="utf-8")
+    os.chown(config, 4242, 4242)
+    plan = plan_in(tmp_path / "docs")
+    plan.write_text(PLAN.replace("(2 h)", "(2-4 h)"), encoding="utf-8")
+    assert run(["report", str(plan)]) == 0
+    out, err = capsys.readouterr()
+    assert "Planted." not in out and not witness.exists()
+    assert f"{config}:1:1: warning MP017 configuration owned by another user (uid 4242) is ignored" in err
+    assert phase_1_minutes(plan, capsys) == 180  # mid, not the planted high
+    os.chown(config, 0, 0)
+    assert phase_1_minutes(plan, capsys) == 240

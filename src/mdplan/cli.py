@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mdplan.config import config_for
+from mdplan.config import Config, config_for
 from mdplan.errors import UnusableInput
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def _report(args: argparse.Namespace) -> int:
 
 def _report_text(args: argparse.Namespace, path: str) -> tuple[str, int]:
     """The report, and FINDINGS when its diagnostics hold an error (as ``check`` exits)."""
-    settings = config_for(path)
+    settings = _settings(path)
     analysis = _analysis(path, args.estimate or settings.estimate)
     found = FINDINGS if any(d.severity == "error" for d in analysis.all_diagnostics) else OK
     if args.format == "json":
@@ -105,7 +105,7 @@ def _sync(args: argparse.Namespace) -> int:
     from mdplan.sync import sync_text
 
     def refreshed(text: str, name: str) -> str:
-        settings = config_for(name)
+        settings = _settings(name)
         template_dir = _template_dir(args.template_dir) or settings.template_dir
         return sync_text(text, name, template_dir, args.estimate or settings.estimate)  # type: ignore[arg-type]
 
@@ -144,7 +144,7 @@ def _rewrite(args: argparse.Namespace, change: Callable[[str, str], str]) -> int
 
 
 def _graph(args: argparse.Namespace) -> int:
-    analysis = _analysis(args.input, args.estimate or config_for(args.input).estimate)
+    analysis = _analysis(args.input, args.estimate or _settings(args.input).estimate)
     names = [s.scenario.name for s in analysis.schedules]
     if args.scenario and args.scenario not in names:
         raise UnusableInput(
@@ -158,7 +158,7 @@ def _check(args: argparse.Namespace) -> int:
     status = OK
     reports = []
     for path, explicit in _inputs(args.inputs):
-        settings = config_for(path)
+        settings = _settings(path)
         try:
             analysis = _analysis(path, settings.estimate)
         except UnusableInput as error:
@@ -184,6 +184,13 @@ def _check(args: argparse.Namespace) -> int:
 
 
 # --- helpers -----------------------------------------------------------------------------
+
+
+def _settings(path: str) -> Config:
+    """The configuration for ``path``; files ignored on the way are warnings on stderr."""
+    settings = config_for(path)
+    sys.stderr.writelines(line + "\n" for line in settings.warnings)
+    return settings
 
 
 def _analysis(path: str, estimate: str) -> Analysis:
