@@ -206,3 +206,99 @@ def test_a_configuration_owned_by_another_user_is_ignored_with_a_warning(
     assert phase_1_minutes(plan, capsys) == 180  # mid, not the planted high
     os.chown(config, 0, 0)
     assert phase_1_minutes(plan, capsys) == 240
+
+
+# --- sync is never wrong ------------------------------------------------------------------
+
+REGION = "<!-- mdplan:begin summary -->\nstale\n<!-- mdplan:end -->\n"
+
+
+def synced(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    plan = tmp_path / "plan.md"
+    plan.write_bytes(text.encode())
+    status = run(["sync", str(plan)])
+    return status, plan.read_bytes().decode(), capsys.readouterr().err
+
+
+def test_stray_backticks_around_a_region_do_not_hide_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = PLAN + "\nA stray ` before.\n\n" + REGION + "\nAnd one ` after.\n"
+    status, after, err = synced(tmp_path, text, capsys)
+    assert (status, err) == (0, "")
+    assert "stale" not in after and "## Executive Summary" in after
+    assert run(["sync", "--check", str(tmp_path / "plan.md")]) == 0
+
+
+def test_a_backtick_inside_a_region_is_no_false_mp007(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = PLAN + "\n" + REGION.replace("stale", "stale ` tick") + "\nLater `code` and a ` stray.\n"
+    status, after, err = synced(tmp_path, text, capsys)
+    assert (status, err) == (0, "")
+    assert "stale" not in after and after.endswith("\nLater `code` and a ` stray.\n")
+
+
+def test_a_cr_only_file_is_synced_and_keeps_its_line_ends(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (PLAN + "\n```\n<!-- mdplan:begin summary -->\n```\n\n" + REGION).replace("\n", "\r")
+    status, after, err = synced(tmp_path, text, capsys)
+    assert (status, err) == (0, "")
+    assert "\n" not in after and "stale" not in after and "## Executive Summary\r" in after
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        "<pre>\n<!-- mdplan:begin summary -->\n</pre>\n",
+        "<script>\n// <!-- mdplan:end -->\n</script>\n",
+    ],
+)
+def test_markers_inside_raw_html_are_not_regions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], example: str
+) -> None:
+    status, after, err = synced(tmp_path, PLAN + "\n" + example + "\n" + REGION, capsys)
+    assert (status, err) == (0, "")
+    assert example in after and "stale" not in after
+
+
+def test_markers_inside_front_matter_are_not_regions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    front = "---\nnote: <!-- mdplan:begin summary -->\n---\n\n"
+    status, after, err = synced(tmp_path, front + PLAN, capsys)
+    assert (status, err) == (0, "")
+    assert after == front + PLAN
+    assert run(["check", str(tmp_path / "plan.md")]) == 0
+
+
+def test_sync_refuses_before_writing_what_mdplan_would_refuse_to_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mdplan.api
+
+    text = PLAN + "\n" + REGION
+    monkeypatch.setattr(mdplan.api, "MAX_INPUT_BYTES", len(text) + 100)  # the summary is longer than that
+    status, after, err = synced(tmp_path, text, capsys)
+    assert status == 2 and after == text
+    assert "MP010 too large once synced" in err and "nothing was written" in err
+
+
+HANG_BOUND = 60.0  # seconds: a bound against hangs on a busy machine (the quadratic scan took minutes)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        " ".join("`" * n for n in range(1, 640)),  # runs of backticks, none closed: 200 KB
+        "a`b`` " * 32000,
+        "<!-- mdplan:begin summary " * 8000,
+    ],
+)
+def test_regions_are_found_in_linear_time(tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str) -> None:
+    import time
+
+    from mdplan.sync import code_spans
+
+    text = PLAN + "\nmdplan: " + line + "\n"
+    assert len(code_spans(text, 0, len(text))) <= text.count("`")
+    plan = tmp_path / "plan.md"
+    plan.write_text(text, encoding="utf-8")
+    for command in ("check", "sync"):
+        start = time.perf_counter()
+        assert run([command, str(plan)]) in (0, 2)
+        assert time.perf_counter() - start < HANG_BOUND
+    assert plan.read_text(encoding="utf-8") == text
