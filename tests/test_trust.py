@@ -302,3 +302,28 @@ def test_regions_are_found_in_linear_time(tmp_path: Path, capsys: pytest.Capture
         assert run([command, str(plan)]) in (0, 2)
         assert time.perf_counter() - start < HANG_BOUND
     assert plan.read_text(encoding="utf-8") == text
+
+
+# --- check on several files ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_check_groups_diagnostics_by_file_errors_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], form: str
+) -> None:
+    import json
+
+    clean = plan_in(tmp_path / "clean")
+    warned = tmp_path / "warned.md"
+    warned.write_text(PLAN + "\nTotal: 99 minutes\n", encoding="utf-8")
+    broken = tmp_path / "broken.md"
+    broken.write_text(CYCLE + "\n## Phase 3: C\n- Depends on: Phase 1\n", encoding="utf-8")
+    assert run(["check", "--format", form, str(clean), str(warned), str(broken)]) == 1
+    out = capsys.readouterr().out
+    if form == "json":
+        order = [f["source"] for f in json.loads(out)["files"]]
+    else:
+        order = list(dict.fromkeys(line.split(":", 1)[0] for line in out.splitlines()))
+    assert order[:2] == [str(broken), str(warned)]
+    lines = [line for line in out.splitlines() if line.startswith(str(broken))] if form == "text" else []
+    assert lines == sorted(lines, key=lambda line: int(line.split(":")[1]))

@@ -19,6 +19,7 @@ from mdplan.errors import UnusableInput
 
 if TYPE_CHECKING:
     from mdplan.analyze import Analysis
+    from mdplan.model import Diagnostic
 
 OK, FINDINGS, UNUSABLE = 0, 1, 2
 if TYPE_CHECKING:
@@ -155,8 +156,10 @@ def _graph(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    """Diagnostics per file, each file's together and by line; files with errors come first,
+    then those with warnings (in the order given, within each)."""
     status = OK
-    reports = []
+    found: list[tuple[str, tuple[Diagnostic, ...]]] = []
     for path, explicit in _inputs(args.inputs):
         settings = _settings(path)
         try:
@@ -170,17 +173,25 @@ def _check(args: argparse.Namespace) -> int:
         failing = {"error", "warning"} if args.strict or settings.strict else {"error"}
         if any(d.severity in failing for d in diagnostics) and status == OK:
             status = FINDINGS
-        if args.format == "json":
-            from mdplan.render.model_json import diagnostic_json
-
-            reports.append({"source": analysis.plan.source, "diagnostics": [diagnostic_json(d) for d in diagnostics]})
-        else:
-            sys.stdout.writelines(d.format() + "\n" for d in diagnostics)
-    if args.format == "json":
-        from mdplan.render.model_json import dumps
-
-        sys.stdout.write(dumps({"version": 1, "files": reports}))
+        found.append((analysis.plan.source, diagnostics))
+    found.sort(key=lambda item: min((_SEVERITY_RANK.get(d.severity, 2) for d in item[1]), default=3))
+    _print_diagnostics(found, args.format)
     return status
+
+
+_SEVERITY_RANK = {"error": 0, "warning": 1}
+
+
+def _print_diagnostics(found: list[tuple[str, tuple[Diagnostic, ...]]], form: str) -> None:
+    if form != "json":
+        sys.stdout.writelines(d.format() + "\n" for _, diagnostics in found for d in diagnostics)
+        return
+    from mdplan.render.model_json import diagnostic_json, dumps
+
+    files = [
+        {"source": source, "diagnostics": [diagnostic_json(d) for d in diagnostics]} for source, diagnostics in found
+    ]
+    sys.stdout.write(dumps({"version": 1, "files": files}))
 
 
 # --- helpers -----------------------------------------------------------------------------
