@@ -26,6 +26,7 @@ def minutes(path: Path, capsys: pytest.CaptureFixture[str], *flags: str) -> int:
 
 
 def test_pyproject_table_found_upward_and_flags_override(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".git").mkdir()  # the search goes up to the repository root, no further
     (tmp_path / "pyproject.toml").write_text('[tool.mdplan]\nestimate = "high"\n', encoding="utf-8")
     plan = plan_in(tmp_path / "docs" / "plans")
     assert minutes(plan, capsys) == 240
@@ -48,6 +49,7 @@ def test_strict_in_the_configuration_fails_check_on_warnings(tmp_path: Path) -> 
 
 
 def test_template_dir_is_relative_to_the_configuration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".git").mkdir()
     (tmp_path / "tpl").mkdir()
     (tmp_path / "tpl" / "summary.md.j2").write_text("## Executive Summary\n\nCustom {{ phase_count }}.\n", "utf-8")
     (tmp_path / ".mdplan.toml").write_text('template-dir = "tpl"\n', encoding="utf-8")

@@ -1,6 +1,7 @@
 """The command line: ``run(argv) -> exit status``. ``__main__`` only calls it.
 
-Exit status: 0 clean or up to date; 1 findings, or ``--check`` out of date; 2 usage error or
+Exit status: 0 clean or up to date; 1 findings (an error among the diagnostics of ``check`` or
+``report``, a warning too with ``--strict``), or ``--check`` out of date; 2 usage error or
 unusable input. Problems with the input print as ``PATH:LINE:COL: error CODE message``.
 """
 
@@ -13,11 +14,12 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mdplan.config import config_for
+from mdplan.config import Config, config_for
 from mdplan.errors import UnusableInput
 
 if TYPE_CHECKING:
     from mdplan.analyze import Analysis
+    from mdplan.model import Diagnostic
 
 OK, FINDINGS, UNUSABLE = 0, 1, 2
 if TYPE_CHECKING:
@@ -60,14 +62,15 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     if len(args.inputs) == 1 and args.out_dir is None and not Path(args.inputs[0]).is_dir():
-        return _deliver(_report_text(args, args.inputs[0]), args.output, check=args.check)
+        text, status = _report_text(args, args.inputs[0])
+        return max(status, _deliver(text, args.output, check=args.check))
     if args.out_dir is None:
         raise UnusableInput(args.inputs[0], "MP006", "several inputs or a folder need --out-dir DIR")
     status = OK
     suffix = ".json" if args.format == "json" else ".md"
     for path, explicit, relative in _inputs_under(args.inputs):
         try:
-            text = _report_text(args, path)
+            text, found = _report_text(args, path)
         except UnusableInput as error:
             if explicit or error.code != "MP002":
                 print(error.format(), file=sys.stderr)
@@ -75,20 +78,22 @@ def _report(args: argparse.Namespace) -> int:
             continue
         target = Path(args.out_dir) / Path(relative).with_suffix(suffix)
         target.parent.mkdir(parents=True, exist_ok=True)
-        status = max(status, _deliver(text, str(target), check=args.check))
+        status = max(status, found, _deliver(text, str(target), check=args.check))
     return status
 
 
-def _report_text(args: argparse.Namespace, path: str) -> str:
-    settings = config_for(path)
+def _report_text(args: argparse.Namespace, path: str) -> tuple[str, int]:
+    """The report, and FINDINGS when its diagnostics hold an error (as ``check`` exits)."""
+    settings = _settings(path)
     analysis = _analysis(path, args.estimate or settings.estimate)
+    found = FINDINGS if any(d.severity == "error" for d in analysis.all_diagnostics) else OK
     if args.format == "json":
         from mdplan.render.model_json import dumps, model_json
 
-        return dumps(model_json(analysis, full=True))
+        return dumps(model_json(analysis, full=True)), found
     from mdplan.render import render_report
 
-    return render_report(analysis, _template_dir(args.template_dir) or settings.template_dir)
+    return render_report(analysis, _template_dir(args.template_dir) or settings.template_dir), found
 
 
 def _fmt(args: argparse.Namespace) -> int:
@@ -101,7 +106,7 @@ def _sync(args: argparse.Namespace) -> int:
     from mdplan.sync import sync_text
 
     def refreshed(text: str, name: str) -> str:
-        settings = config_for(name)
+        settings = _settings(name)
         template_dir = _template_dir(args.template_dir) or settings.template_dir
         return sync_text(text, name, template_dir, args.estimate or settings.estimate)  # type: ignore[arg-type]
 
@@ -140,7 +145,7 @@ def _rewrite(args: argparse.Namespace, change: Callable[[str, str], str]) -> int
 
 
 def _graph(args: argparse.Namespace) -> int:
-    analysis = _analysis(args.input, args.estimate or config_for(args.input).estimate)
+    analysis = _analysis(args.input, args.estimate or _settings(args.input).estimate)
     names = [s.scenario.name for s in analysis.schedules]
     if args.scenario and args.scenario not in names:
         raise UnusableInput(
@@ -151,10 +156,12 @@ def _graph(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    """Diagnostics per file, each file's together and by line; files with errors come first,
+    then those with warnings (in the order given, within each)."""
     status = OK
-    reports = []
+    found: list[tuple[str, tuple[Diagnostic, ...]]] = []
     for path, explicit in _inputs(args.inputs):
-        settings = config_for(path)
+        settings = _settings(path)
         try:
             analysis = _analysis(path, settings.estimate)
         except UnusableInput as error:
@@ -166,20 +173,35 @@ def _check(args: argparse.Namespace) -> int:
         failing = {"error", "warning"} if args.strict or settings.strict else {"error"}
         if any(d.severity in failing for d in diagnostics) and status == OK:
             status = FINDINGS
-        if args.format == "json":
-            from mdplan.render.model_json import diagnostic_json
-
-            reports.append({"source": analysis.plan.source, "diagnostics": [diagnostic_json(d) for d in diagnostics]})
-        else:
-            sys.stdout.writelines(d.format() + "\n" for d in diagnostics)
-    if args.format == "json":
-        from mdplan.render.model_json import dumps
-
-        sys.stdout.write(dumps({"version": 1, "files": reports}))
+        found.append((analysis.plan.source, diagnostics))
+    found.sort(key=lambda item: min((_SEVERITY_RANK.get(d.severity, 2) for d in item[1]), default=3))
+    _print_diagnostics(found, args.format)
     return status
 
 
+_SEVERITY_RANK = {"error": 0, "warning": 1}
+
+
+def _print_diagnostics(found: list[tuple[str, tuple[Diagnostic, ...]]], form: str) -> None:
+    if form != "json":
+        sys.stdout.writelines(d.format() + "\n" for _, diagnostics in found for d in diagnostics)
+        return
+    from mdplan.render.model_json import diagnostic_json, dumps
+
+    files = [
+        {"source": source, "diagnostics": [diagnostic_json(d) for d in diagnostics]} for source, diagnostics in found
+    ]
+    sys.stdout.write(dumps({"version": 1, "files": files}))
+
+
 # --- helpers -----------------------------------------------------------------------------
+
+
+def _settings(path: str) -> Config:
+    """The configuration for ``path``; files ignored on the way are warnings on stderr."""
+    settings = config_for(path)
+    sys.stderr.writelines(line + "\n" for line in settings.warnings)
+    return settings
 
 
 def _analysis(path: str, estimate: str) -> Analysis:

@@ -2,12 +2,20 @@
 
 For each input file, the nearest folder (the file's own, then its parents) holding a
 ``.mdplan.toml`` or a ``pyproject.toml`` with a ``[tool.mdplan]`` table gives the settings.
+The search stops at the repository root (the first folder holding ``.git``) or the user's home,
+whichever comes first; when neither lies above the file, only the file's own folder is searched.
+It never reaches folders the project does not own (``/tmp``, ``/``), where anyone could plant
+a ``template-dir``. A configuration file owned by another user (neither the current user nor
+root) is ignored with a warning (``MP017``), as if absent: as root too, as git does with a
+repository another user owns.
 Keys are checked strictly: an unknown key or a wrong type is an error naming what is allowed.
 Flags on the command line override the file.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +23,7 @@ from typing import Any
 from mdplan.errors import UnusableInput
 
 BAD_CONFIG = "MP009"
+NOT_OURS = "MP017"
 ESTIMATES = ("low", "mid", "high")
 KEYS = {"estimate": str, "strict": bool, "template-dir": str}
 
@@ -25,6 +34,7 @@ class Config:
     strict: bool = False
     template_dir: Path | None = None
     source: Path | None = None  # the file it came from
+    warnings: tuple[str, ...] = ()  # files ignored on the way, as diagnostic lines
 
 
 def config_for(path: str) -> Config:
@@ -33,18 +43,54 @@ def config_for(path: str) -> Config:
     return _config_in(start)
 
 
+def search_folders(start: Path) -> Iterator[Path]:
+    """``start`` and its parents up to the repository root or the home folder, whichever comes
+    first; only ``start`` when neither lies above it."""
+    home = _home()
+    chain = (start, *start.parents)
+    for number, folder in enumerate(chain):
+        if folder == home or (folder / ".git").exists():
+            yield from chain[: number + 1]
+            return
+    yield start
+
+
+def _home() -> Path | None:
+    try:
+        return Path.home().resolve()
+    except (RuntimeError, KeyError, OSError):
+        return None
+
+
 def _config_in(folder: Path) -> Config:
-    for candidate in (folder, *folder.parents):
-        dotfile = candidate / ".mdplan.toml"
-        if dotfile.is_file():
-            return _validated(_load(dotfile), dotfile)
-        pyproject = candidate / "pyproject.toml"
-        data = _bytes_mentioning_mdplan(pyproject)
-        if data is not None:
-            table = _load(pyproject, data).get("tool", {}).get("mdplan")
-            if table is not None:
-                return _validated(table, pyproject)
-    return Config()
+    ignored: list[str] = []
+    for candidate in search_folders(folder):
+        found = _config_at(candidate, ignored)
+        if found is not None:
+            return Config(found.estimate, found.strict, found.template_dir, found.source, tuple(ignored))
+    return Config(warnings=tuple(ignored))
+
+
+def _config_at(folder: Path, ignored: list[str]) -> Config | None:
+    dotfile = folder / ".mdplan.toml"
+    if dotfile.is_file() and _trusted(dotfile, ignored):
+        return _validated(_load(dotfile), dotfile)
+    pyproject = folder / "pyproject.toml"
+    data = _bytes_mentioning_mdplan(pyproject)
+    if data is not None and _trusted(pyproject, ignored):
+        table = _load(pyproject, data).get("tool", {}).get("mdplan")
+        if table is not None:
+            return _validated(table, pyproject)
+    return None
+
+
+def _trusted(path: Path, ignored: list[str]) -> bool:
+    """Whether ``path`` is owned by the current user or by root; if not, say it is ignored."""
+    owner = path.stat().st_uid
+    if owner in (os.geteuid(), 0):
+        return True
+    ignored.append(f"{path}:1:1: warning {NOT_OURS} configuration owned by another user (uid {owner}) is ignored")
+    return False
 
 
 def _bytes_mentioning_mdplan(pyproject: Path) -> bytes | None:

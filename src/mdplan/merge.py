@@ -15,7 +15,7 @@ Rules (documented in docs/architecture.md):
   has just that graph, and it is ``current``.
 - Prose that denies an edge a scenario holds (``Blocks: Nothing``, ``Only Phase 1``,
   ``in parallel with``) is a conflict (MP105) naming both lines; the edge stays.
-- A stated edge to a phase nothing names is dropped with MP101.
+- A stated edge to a phase nothing names is an error, MP101.
 """
 
 from __future__ import annotations
@@ -387,7 +387,8 @@ def _ambiguous_ids(source: str, facts: Sequence[Fact]) -> list[Diagnostic]:
 
 
 def _unknown_references(source: str, facts: Sequence[Fact], edges: list[EdgeStated]) -> list[Diagnostic]:
-    """A dependency on a unit that is never named, where others of its kind are (a likely typo)."""
+    """A dependency on a unit that is never named, where others of its kind are (a likely typo):
+    an error, as the graph holds a unit the plan does not have."""
     named = {f.ref for f in _of(facts, PhaseNamed)}
     families = {_family(i) for i in named}
     found = []
@@ -398,7 +399,7 @@ def _unknown_references(source: str, facts: Sequence[Fact], edges: list[EdgeStat
                     f"{phase_label(missing)} is referenced but never named; "
                     f"it is in the graph through {phase_label(edge.src)} → {phase_label(edge.dst)}"
                 )
-                found.append(_warning(source, edge.pos, UNKNOWN_REFERENCE, message))
+                found.append(Diagnostic(source, edge.pos.line, edge.pos.col, "error", UNKNOWN_REFERENCE, message))
     return found
 
 

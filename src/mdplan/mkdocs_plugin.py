@@ -6,6 +6,10 @@ regions (they are refreshed from the plan the rest of the page states, in the bu
 the source file is never written). A page whose markers all sit inside code (fenced or inline,
 as in a page documenting them) is left alone; once a page has a live marker, ``sync_text``
 refreshes every marker on it, shown-in-code ones included.
+What mdplan generates is Markdown for CommonMark, where ``\\<`` is an escaped ``<``;
+Python-Markdown, which MkDocs uses, does not read it so and would build ``\\<img …>`` from a
+label into a live tag. So in the report and in each refreshed region, ``\\<`` that could open
+a tag becomes ``&lt;`` (outside code): text from the page never becomes HTML (``html_safe``).
 Input mdplan cannot use is a warning naming the page, its line and the MP code, never a
 traceback; the page is then built as written (``mkdocs build --strict`` fails on it).
 
@@ -45,6 +49,7 @@ META_KEY = "mdplan"
 META_REPORT = "report"
 _MARKER = re.compile(r"<!--\s*mdplan:begin\b")
 _REPORT_TITLE = re.compile(r"\A\s*# [^\n]*\n+")
+_ESCAPED_TAG_OPEN = re.compile(r"\\<(?=[A-Za-z/!?])")
 
 
 class MdplanConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs leaves __init_subclass__ untyped
@@ -104,9 +109,15 @@ class MdplanPlugin(BasePlugin[MdplanConfig]):  # type: ignore[no-untyped-call]  
         return False
 
     def _sync(self, markdown: str, source: str) -> str:
-        from mdplan.sync import sync_text
+        from mdplan.sync import find_regions, sync_text
 
-        return sync_text(markdown, source, self._template_dir, self._estimate)
+        synced = sync_text(markdown, source, self._template_dir, self._estimate)
+        parts: list[str] = []
+        position = 0
+        for region in find_regions(synced, source):
+            parts += [synced[position : region.body_start], html_safe(synced[region.body_start : region.body_end])]
+            position = region.body_end
+        return "".join(parts) + synced[position:]
 
     def _append_report(self, markdown: str, source: str) -> str:
         from mdplan.analyze import analyze
@@ -116,7 +127,21 @@ class MdplanPlugin(BasePlugin[MdplanConfig]):  # type: ignore[no-untyped-call]  
         report = render_report(analyze(parse(markdown, source, self._estimate)), self._template_dir)
         if has_h1(markdown):  # the page keeps its own title; the report's would be a second H1
             report = _REPORT_TITLE.sub("", report, count=1)
-        return markdown.rstrip("\n") + "\n\n" + report
+        return markdown.rstrip("\n") + "\n\n" + html_safe(report)
+
+
+def html_safe(markdown: str) -> str:
+    """``markdown`` with each ``\\<`` that could open a tag, comment or autolink, outside code,
+    written ``&lt;``: the same text in CommonMark, and no tag in Python-Markdown."""
+    from mdplan.sync import code_blanked
+
+    blanked = code_blanked(markdown)
+    parts: list[str] = []
+    position = 0
+    for escaped in _ESCAPED_TAG_OPEN.finditer(blanked):
+        parts += [markdown[position : escaped.start()], "&lt;"]
+        position = escaped.end()
+    return "".join(parts) + markdown[position:]
 
 
 def has_live_markers(markdown: str) -> bool:

@@ -35,7 +35,7 @@ SECTIONS = {
 }
 OPTIONS = ("scenario",)
 BAD_REGION = "MP007"
-_BEGIN = re.compile(r"<!--\s*mdplan:begin\b(?P<spec>.*?)-->", re.DOTALL)
+_BEGIN = re.compile(r"<!--\s*mdplan:begin\b")
 _END = re.compile(r"<!--\s*mdplan:end\s*-->")
 _OPTION = re.compile(r"^(?P<key>[a-z-]+)=(?P<value>\S+)$")
 
@@ -51,49 +51,104 @@ class Region:
 
 def find_regions(text: str, source: str) -> list[Region]:
     """Every region, in order; a marker without its pair, or an unknown KIND or option, is an
-    error. Markers shown in code (fenced, indented, or in backticks) are examples, not markers."""
+    error. Markers shown as examples are not markers: in code (fenced, indented, or in a code
+    span), in YAML front matter, or in raw-text HTML (``<pre>``, ``<script>``, ``<style>``,
+    ``<textarea>``). Linear in the text's length."""
     if "mdplan:" not in text:
         return []
-    text = _code_blanked(text)
+    starts = line_starts(text)
+    text = code_blanked(text, starts)
     regions: list[Region] = []
     position = 0
     while begin := _BEGIN.search(text, position):
-        line = text.count("\n", 0, begin.start()) + 1
+        line = _line_of(starts, begin.start())
         early = _END.search(text, position, begin.start())
         if early:
-            line = text.count("\n", 0, early.start()) + 1
-            raise UnusableInput(source, BAD_REGION, "mdplan:end without an mdplan:begin", line)
-        end = _END.search(text, begin.end())
-        nested = _BEGIN.search(text, begin.end())
-        if end is None or (nested is not None and nested.start() < end.start()):
-            raise UnusableInput(source, BAD_REGION, "mdplan:begin without its mdplan:end", line)
-        kind, options = _spec(begin["spec"], source, line)
-        regions.append(Region(kind, options, begin.end(), end.start(), line))
+            raise _unpaired(source, "mdplan:end without an mdplan:begin", _line_of(starts, early.start()))
+        close = text.find("-->", begin.end())
+        end = _END.search(text, close + 3) if close >= 0 else None
+        nested = _BEGIN.search(text, close + 3, end.start()) if end else None
+        if end is None or nested is not None:
+            raise _unpaired(source, "mdplan:begin without its mdplan:end", line)
+        kind, options = _spec(text[begin.end() : close], source, line)
+        regions.append(Region(kind, options, close + 3, end.start(), line))
         position = end.end()
     stray = _END.search(text, position)
     if stray:
-        line = text.count("\n", 0, stray.start()) + 1
-        raise UnusableInput(source, BAD_REGION, "mdplan:end without an mdplan:begin", line)
+        raise _unpaired(source, "mdplan:end without an mdplan:begin", _line_of(starts, stray.start()))
     return regions
 
 
-_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+def _unpaired(source: str, message: str, line: int) -> UnusableInput:
+    return UnusableInput(source, BAD_REGION, message, line)
 
 
-def _code_blanked(text: str) -> str:
-    """``text`` with code blocks and code spans replaced by spaces (offsets and lines kept)."""
+_NEWLINE = re.compile(r"\r\n?|\n")
+_TICKS = re.compile(r"`+")
+_RAW_HTML = re.compile(r"\s*<(?:pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)
+_NOT_MARKERS = ("fence", "code_block", "front_matter")
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset each line starts at (lines end in ``\\r\\n``, ``\\r`` or ``\\n``, as the
+    Markdown parser counts them), and the text's length last."""
+    return [0, *(newline.end() for newline in _NEWLINE.finditer(text)), len(text)]
+
+
+def _line_of(starts: list[int], offset: int) -> int:
+    from bisect import bisect_right
+
+    return min(bisect_right(starts, offset), len(starts) - 1)
+
+
+def code_blanked(text: str, starts: list[int] | None = None) -> str:
+    """``text`` with what cannot hold a live marker blanked (offsets and line ends kept): code
+    blocks, front matter, raw-text HTML blocks, and code spans, each span within its own block."""
     from mdplan.parse.blocks import make_parser
 
-    lines = text.split("\n")
+    starts = starts or line_starts(text)
+    blanks: list[tuple[int, int]] = []
     for token in make_parser().parse(text):
-        if token.type in ("fence", "code_block") and token.map:
-            for number in range(token.map[0], min(token.map[1], len(lines))):
-                lines[number] = " " * len(lines[number])
-    return _CODE_SPAN.sub(_spaces, "\n".join(lines))
+        if token.map is None:
+            continue
+        first, last = (starts[min(n, len(starts) - 1)] for n in token.map)
+        if token.type in _NOT_MARKERS or (token.type == "html_block" and _RAW_HTML.match(token.content)):
+            blanks.append((first, last))
+        elif token.type == "inline":
+            blanks.extend(code_spans(text, first, last))
+    return _blanked(text, blanks)
 
 
-def _spaces(span: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", span.group(0))
+def code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The code spans of ``text[start:end]``: a run of backticks up to the next run of the same
+    length (CommonMark); found in one pass, each run looked at twice."""
+    runs = [(run.start(), run.end()) for run in _TICKS.finditer(text, start, end)]
+    following: list[int | None] = [None] * len(runs)
+    latest: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        following[index], latest[length] = latest.get(length), index
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(runs):
+        closer = following[index]
+        if closer is None:
+            index += 1
+            continue
+        spans.append((runs[index][0], runs[closer][1]))
+        index = closer + 1
+    return spans
+
+
+def _blanked(text: str, blanks: list[tuple[int, int]]) -> str:
+    parts: list[str] = []
+    position = 0
+    for start, end in sorted(blanks):
+        if end > position:
+            first = max(start, position)
+            parts += [text[position:first], re.sub(r"[^\r\n]", " ", text[first:end])]
+            position = end
+    return "".join(parts) + text[position:]
 
 
 def _spec(spec: str, source: str, line: int) -> tuple[str, dict[str, str]]:
@@ -118,7 +173,7 @@ def without_regions(text: str, regions: list[Region]) -> str:
     position = 0
     for region in regions:
         parts.append(text[position : region.body_start])
-        parts.append("\n" * text.count("\n", region.body_start, region.body_end))
+        parts.append("\n" * len(_NEWLINE.findall(text, region.body_start, region.body_end)))
         position = region.body_end
     parts.append(text[position:])
     return "".join(parts)
@@ -137,7 +192,21 @@ def sync_text(text: str, source: str, template_dir: Path | None = None, estimate
         if refreshed == current:
             break
         current = refreshed
+    _within_limits(current, source)
     return current
+
+
+def _within_limits(text: str, source: str) -> None:
+    """Refuse a result mdplan could not read again (past the input limit), before it is written."""
+    from mdplan.api import MAX_INPUT_BYTES, TOO_LARGE
+
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_INPUT_BYTES:
+        message = (
+            f"too large once synced: {size:,} bytes; mdplan reads files of up to {MAX_INPUT_BYTES:,} bytes"
+            " (8 MiB), so nothing was written"
+        )
+        raise UnusableInput(source, TOO_LARGE, message)
 
 
 def _sync_once(text: str, source: str, template_dir: Path | None, estimate: Estimate) -> str:
@@ -148,7 +217,7 @@ def _sync_once(text: str, source: str, template_dir: Path | None, estimate: Esti
     from mdplan.api import parse
 
     analysis = analyze(parse(without_regions(text, regions), source, estimate))
-    newline = "\r\n" if "\r\n" in text else "\n"
+    newline = line_ending(text)
     parts: list[str] = []
     position = 0
     for region in regions:
@@ -162,8 +231,15 @@ def _sync_once(text: str, source: str, template_dir: Path | None, estimate: Esti
     return "".join(parts)
 
 
+def line_ending(text: str) -> str:
+    """The line ending new lines take: CRLF when the document has one, CR in a CR-only one."""
+    if "\r\n" in text:
+        return "\r\n"
+    return "\r" if "\r" in text and "\n" not in text else "\n"
+
+
 def render_section(analysis: Analysis, region: Region, template_dir: Path | None, source: str) -> str:
-    from mdplan.render import make_environment, normalize
+    from mdplan.render import render_template
     from mdplan.render.context import build_context
 
     context = build_context(analysis)
@@ -173,5 +249,4 @@ def render_section(analysis: Analysis, region: Region, template_dir: Path | None
         if not scenarios:
             raise UnusableInput(source, BAD_REGION, f"no scenario {wanted!r} for this region", region.line)
         context["scenarios"] = scenarios
-    template = make_environment(template_dir).get_template(SECTIONS[region.kind])
-    return normalize(template.render(context))
+    return render_template(SECTIONS[region.kind], context, template_dir)

@@ -1,6 +1,16 @@
 """Analysis -> Markdown, through Jinja2 templates (overridable by name with a template dir).
 
 Document text reaches templates only as data in the context, never as template source.
+Templates run in Jinja's sandbox (``jinja2.sandbox``): a template from a template dir can read
+the context but cannot reach Python internals (``cycler.__init__.__globals__``); trying is
+``MP018``, as is any other fault of a template, and nothing is written.
+
+Every ``{{ … }}`` output passes through ``inert`` (the environment's ``finalize``): text taken
+from the document cannot open an HTML tag, comment or autolink (``<`` before a letter, ``/``,
+``!`` or ``?`` becomes ``&lt;``, which the canonical form then writes ``\\<``) nor an inline
+link (``](`` becomes ``]\\(``), so a label that was inert in a code block stays inert in the
+report. Code blocks (``fence``) are marked as such and pass unchanged. (Python-Markdown, which
+MkDocs uses, does not read ``\\<`` as an escape: the MkDocs plugin writes those as ``&lt;``.)
 """
 
 from __future__ import annotations
@@ -10,14 +20,19 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup
+
 from mdplan.analyze import Analysis
+from mdplan.errors import UnusableInput
 from mdplan.render.canonical import normalize
 from mdplan.render.context import build_context
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
+    from jinja2 import Environment, TemplateError
 
 REPORT_TEMPLATE = "report.md.j2"
+BAD_TEMPLATE = "MP018"
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
 
 
 def bundled_template_dir() -> Path:
@@ -29,29 +44,72 @@ def bundled_template_dir() -> Path:
 
 
 def make_environment(template_dir: Path | None = None) -> Environment:
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
 
     loaders = [FileSystemLoader(template_dir)] if template_dir else []
     loaders.append(FileSystemLoader(bundled_template_dir()))
-    env = Environment(
+    env = SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        finalize=inert,
     )
     env.filters["cell"] = table_cell
     env.filters["fence"] = fence
     return env
 
 
-def fence(text: object, info: str = "") -> str:
-    """A fenced code block longer than any backtick run inside it."""
+def render_template(name: str, context: dict[str, object], template_dir: Path | None = None) -> str:
+    """The template ``name`` rendered with ``context``, normalized; a template's fault is
+    ``UnusableInput`` (MP018) naming the template and its line."""
+    from jinja2 import TemplateError
+
+    try:
+        return normalize(make_environment(template_dir).get_template(name).render(context))
+    except TemplateError as error:
+        raise _template_fault(error, name) from None
+
+
+def _template_fault(error: TemplateError, name: str) -> UnusableInput:
+    from jinja2 import TemplateSyntaxError
+    from jinja2.exceptions import SecurityError
+
+    path, line = name, 1
+    if isinstance(error, TemplateSyntaxError):
+        path, line = error.filename or error.name or name, error.lineno
+    else:
+        path, line = _template_frame(error) or (path, line)
+    what = "does what the template sandbox forbids" if isinstance(error, SecurityError) else "cannot be rendered"
+    return UnusableInput(path, BAD_TEMPLATE, f"template {what}: {error.message or type(error).__name__}", line)
+
+
+def _template_frame(error: BaseException) -> tuple[str, int] | None:
+    """The innermost template file and line of a rendering error's traceback."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+    return (frames[-1].filename, frames[-1].lineno or 1) if frames else None
+
+
+def inert(value: object) -> object:
+    """What a ``{{ … }}`` prints: text that opens no HTML tag and no inline link; code (Markup,
+    from ``fence``) and numbers as they are. Idempotent, so a macro's output printed again
+    is not escaped twice."""
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return _TAG_OPEN.sub("&lt;", value).replace("](", "]\\(")
+
+
+def fence(text: object, info: str = "") -> Markup:
+    """A fenced code block longer than any backtick run inside it (code: printed unescaped)."""
     body = str(text)
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     marker = "`" * max(3, longest + 1)
-    return f"{marker}{info}\n{body}\n{marker}"
+    return Markup(f"{marker}{info}\n{body}\n{marker}")
 
 
 def table_cell(text: object) -> str:
@@ -60,8 +118,7 @@ def table_cell(text: object) -> str:
 
 
 def render_report(analysis: Analysis, template_dir: Path | None = None) -> str:
-    template = make_environment(template_dir).get_template(REPORT_TEMPLATE)
-    return normalize(template.render(build_context(analysis)))
+    return render_template(REPORT_TEMPLATE, build_context(analysis), template_dir)
 
 
-__all__ = ["bundled_template_dir", "make_environment", "normalize", "render_report"]
+__all__ = ["bundled_template_dir", "make_environment", "normalize", "render_report", "render_template"]
