@@ -240,6 +240,13 @@ def test_stale_temporary_files_are_removed_and_live_ones_kept(tmp_path: Path) ->
             alive.kill()
 
 
+def test_a_long_name_gets_a_temporary_file_the_system_accepts(tmp_path: Path) -> None:
+    plan = tmp_path / ("界" * 80 + ".md")  # 243 bytes: the name of its temporary must be cut in bytes
+    seed("fmt", plan)
+    assert run(["fmt", str(plan)]) == 0
+    assert plan.read_text(encoding="utf-8") != MESSY and temporaries(tmp_path) == []
+
+
 SIGNALLED = """
 import os, signal, sys
 sys.path.insert(0, {src!r})

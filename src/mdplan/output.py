@@ -43,7 +43,7 @@ CHANGED = "MP012"
 LOCK_TRIES = 400  # x 25 ms: ten seconds for another run to finish writing the same file
 _TEMPORARY = re.compile(r"\.mdplan-.*-(\d{1,9})\.tmp\Z", re.DOTALL)
 _HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-_NAME_PART = 96  # characters of the target's name kept in a temporary file's name
+_NAME_PART = 96  # bytes of the target's name kept in a temporary file's name
 
 
 class _NoTemporary(Exception):
@@ -246,7 +246,8 @@ def _replace(real: str, data: bytes, status: os.stat_result | None) -> None:
     """A temporary file beside ``real`` with ``data`` and ``real``'s owner and mode, renamed
     over it. :class:`_NoTemporary` when the folder takes no new file or the owner cannot be kept."""
     target = Path(real)
-    temporary = target.with_name(f".mdplan-{target.name[:_NAME_PART]}-{os.getpid()}.tmp")
+    short = os.fsdecode(os.fsencode(target.name)[:_NAME_PART])  # a name fits in NAME_MAX bytes
+    temporary = target.with_name(f".mdplan-{short}-{os.getpid()}.tmp")
     try:
         handle = _create(temporary, 0o600 if status else 0o666)
     except PermissionError as error:
