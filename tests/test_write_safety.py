@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -108,7 +109,11 @@ def test_one_plan_named_twice_is_one_report(tmp_path: Path) -> None:
 def test_report_onto_a_device_fifo_or_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     fifo = tmp_path / "pipe.md"
     os.mkfifo(fifo)
-    for out in ("/dev/null", str(fifo), str(tmp_path)):
+    device = "/dev/null"  # only root could replace it: root gets a null device of its own below
+    if os.geteuid() == 0:
+        device = str(tmp_path / "null")
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    for out in (device, str(fifo), str(tmp_path)):
         before = Path(out).stat()
         assert run(["report", str(REFERENCE), "-o", out]) == 2
         assert "not a regular file" in one_error(capsys, "MP005")
