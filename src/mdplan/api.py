@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from mdplan.errors import UnusableInput
+from mdplan.disk import Snapshot, read_regular, reason
+from mdplan.errors import UnusableInput, printable
 from mdplan.merge import Estimate, merge, orders_or_times
 from mdplan.model import Plan
 from mdplan.parse import read_document
@@ -60,34 +60,54 @@ def parse_file(path: str, estimate: Estimate = "mid") -> Plan:
 
 def read_bytes_keeping_bom(path: str) -> tuple[str, str]:
     """(the BOM or "", the text after it), line endings as written, for rewriting in place."""
-    name = display_name(path)
-    try:
-        data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
-    except OSError as error:
-        raise UnusableInput(name, "MP001", f"cannot read: {error.strerror or error}") from None
+    bom, text, _ = read_for_rewrite(path)
+    return bom, text
+
+
+def read_for_rewrite(path: str) -> tuple[str, str, Snapshot | None]:
+    """(the BOM or "", the text after it, what the file was when read: None for stdin)."""
+    data, snapshot = read_input(path)
     bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
-    return bom, decode(data, name)
+    return bom, decode(data, display_name(path), snapshot), snapshot
 
 
 def display_name(path: str) -> str:
-    return "<stdin>" if path == STDIN else path
+    """The name diagnostics print: ``<stdin>`` for ``-``, control characters escaped."""
+    return "<stdin>" if path == STDIN else printable(path)
 
 
 def read_text(path: str) -> str:
     """The file as text: UTF-8 (a leading BOM dropped), or a clear :class:`UnusableInput`."""
+    data, snapshot = read_input(path)
+    return decode(data, display_name(path), snapshot)
+
+
+def read_input(path: str) -> tuple[bytes, Snapshot | None]:
+    """At most the limit + 1 bytes of ``path`` (``-``: standard input) and, for a file, its
+    snapshot. A FIFO, a device, a socket or a folder is refused before anything is read."""
     name = display_name(path)
+    if path == STDIN:
+        return _read_stdin(), None
     try:
-        data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
-    except IsADirectoryError:
-        raise UnusableInput(name, "MP001", "is a directory, not a Markdown file") from None
+        return read_regular(path, MAX_INPUT_BYTES)
     except OSError as error:
-        raise UnusableInput(name, "MP001", f"cannot read: {error.strerror or error}") from None
-    return decode(data, name)
+        raise UnusableInput(name, "MP001", f"cannot read: {reason(error)}") from None
 
 
-def decode(data: bytes, name: str) -> str:
+def _read_stdin() -> bytes:
+    stream = sys.stdin
+    if stream is None or stream.closed:
+        raise UnusableInput(display_name(STDIN), "MP001", "cannot read: standard input is closed")
+    try:
+        return stream.buffer.read(MAX_INPUT_BYTES + 1)
+    except (OSError, ValueError) as error:
+        raise UnusableInput(display_name(STDIN), "MP001", f"cannot read standard input: {error}") from None
+
+
+def decode(data: bytes, name: str, snapshot: Snapshot | None = None) -> str:
     if len(data) > MAX_INPUT_BYTES:
-        message = f"too large: {len(data):,} bytes; mdplan reads files of up to {MAX_INPUT_BYTES:,} bytes (8 MiB)"
+        size = f"{snapshot.size:,} bytes" if snapshot and snapshot.size > MAX_INPUT_BYTES else "more than that"
+        message = f"too large: {size}; mdplan reads files of up to {MAX_INPUT_BYTES:,} bytes (8 MiB)"
         raise UnusableInput(name, TOO_LARGE, message)
     if b"\x00" in data:
         raise UnusableInput(name, "MP001", "not text: the file contains NUL bytes")

@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mdplan.config import Config, config_for
-from mdplan.errors import UnusableInput
+from mdplan.disk import reason
+from mdplan.errors import UnusableInput, printable
 
 if TYPE_CHECKING:
     from mdplan.analyze import Analysis
     from mdplan.model import Diagnostic
 
 OK, FINDINGS, UNUSABLE = 0, 1, 2
+INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 if TYPE_CHECKING:
     _Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 DEBUG_ENV = "MDPLAN_DEBUG"
+STDOUT = "-"
+OUTPUT_IS_INPUT = "MP011"
 
 DESCRIPTION = """\
 Read Markdown planning documents (phases or tasks, dependency arrows, timings, files),
@@ -42,50 +47,135 @@ def run(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     command: Callable[[argparse.Namespace], int] = args.command
     try:
+        _working_folder_exists()
         return command(args)
     except UnusableInput as error:
-        print(error.format(), file=sys.stderr)
+        say(error.format())
         return UNUSABLE
     except BrokenPipeError:
         return OK
+    except KeyboardInterrupt:
+        say("mdplan: interrupted")
+        return INTERRUPTED
     except Exception as error:  # a bug must still end in one clear line, not a traceback
         if os.environ.get(DEBUG_ENV):
             raise
-        print(
-            f"mdplan: internal error: {type(error).__name__}: {error} (set {DEBUG_ENV}=1 for details)", file=sys.stderr
-        )
+        say(f"mdplan: internal error: {type(error).__name__}: {error} (set {DEBUG_ENV}=1 for details)")
         return UNUSABLE
+
+
+def say(line: str) -> None:
+    """One line to standard error, whatever its encoding (what it cannot show is escaped)."""
+    stream = sys.stderr
+    if stream is None or stream.closed:
+        return
+    encoding = stream.encoding or "utf-8"
+    stream.write(line.encode(encoding, "backslashreplace").decode(encoding) + "\n")
+    stream.flush()
+
+
+def _working_folder_exists() -> None:
+    try:
+        Path.cwd()
+    except FileNotFoundError:
+        message = "the working folder no longer exists (it was removed); change to a folder that exists"
+        raise UnusableInput(".", "MP001", message) from None
 
 
 # --- commands ----------------------------------------------------------------------------
 
 
 def _report(args: argparse.Namespace) -> int:
-    if len(args.inputs) == 1 and args.out_dir is None and not Path(args.inputs[0]).is_dir():
+    if len(args.inputs) == 1 and args.out_dir is None and not _is_dir(args.inputs[0]):
+        if args.output != STDOUT:
+            _refuse_output_of_inputs(args.output, args.inputs, check=args.check)
         text, status = _report_text(args, args.inputs[0])
         return max(status, _deliver(text, args.output, check=args.check))
     if args.out_dir is None:
         raise UnusableInput(args.inputs[0], "MP006", "several inputs or a folder need --out-dir DIR")
     status = OK
-    suffix = ".json" if args.format == "json" else ".md"
-    for path, explicit, relative in _inputs_under(args.inputs):
+    for path, explicit, target in _report_targets(args):
         try:
             text, found = _report_text(args, path)
         except UnusableInput as error:
             if explicit or error.code != "MP002":
-                print(error.format(), file=sys.stderr)
+                say(error.format())
                 status = UNUSABLE
             continue
-        target = Path(args.out_dir) / Path(relative).with_suffix(suffix)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        status = max(status, found, _deliver(text, str(target), check=args.check))
+        status = max(status, found, _deliver_under(text, target, check=args.check))
     return status
+
+
+def _report_targets(args: argparse.Namespace) -> list[tuple[str, bool, Path]]:
+    """Each input with the file its report goes to, checked before anything is read: no two
+    inputs share a report, and no report replaces an input of the run (MP011)."""
+    out_dir = Path(args.out_dir)
+    if out_dir.exists() and not _is_dir(args.out_dir):
+        raise UnusableInput(args.out_dir, "MP005", "--out-dir names a file; it must be a folder (or not exist yet)")
+    suffix = ".json" if args.format == "json" else ".md"
+    found = list(_inputs_under(args.inputs))
+    inputs = _identities(path for path, _, _ in found) if not args.check else {}
+    jobs: dict[Path, tuple[str, bool, Path]] = {}
+    for path, explicit, relative in found:
+        target = Path(os.path.normpath(out_dir / Path(relative).with_suffix(suffix)))
+        if target in jobs:
+            _refuse_shared_target(jobs[target][0], path, target)
+            continue
+        _refuse_replacing_input(str(target), inputs.get(_identity(str(target))))
+        jobs[target] = (path, explicit, target)
+    return list(jobs.values())
+
+
+def _refuse_shared_target(first: str, second: str, target: Path) -> None:
+    if _identity(first) is not None and _identity(first) == _identity(second):
+        return  # one file named twice: one report
+    message = f"two inputs, {printable(first)} and {printable(second)}, would write one report; name them apart"
+    raise UnusableInput(str(target), OUTPUT_IS_INPUT, message)
+
+
+def _refuse_output_of_inputs(output: str, inputs: Sequence[str], *, check: bool) -> None:
+    """OUT must be a regular file (or nothing yet), and never an input of the run."""
+    from mdplan.output import refuse_unwritable
+
+    refuse_unwritable(output)
+    if not check:
+        _refuse_replacing_input(output, _identities(inputs).get(_identity(output)))
+
+
+def _refuse_replacing_input(output: str, input_: str | None) -> None:
+    if input_ is not None:
+        from mdplan.api import display_name
+
+        message = f"is an input of this run ({display_name(input_)}); a report never replaces its plan"
+        raise UnusableInput(output, OUTPUT_IS_INPUT, message)
+
+
+def _identities(paths: Iterable[str]) -> dict[tuple[int, int] | None, str]:
+    """The files among ``paths`` by (device, inode); links and other names of one file meet."""
+    return {identity: path for path in paths if (identity := _identity(path)) is not None}
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of the file ``path`` names (``-``: standard input's, when it is a file)."""
+    try:
+        status = os.fstat(sys.stdin.fileno()) if path == "-" else Path(path).stat()
+    except (OSError, ValueError, AttributeError):
+        return None
+    return (status.st_dev, status.st_ino) if stat.S_ISREG(status.st_mode) else None
+
+
+def _is_dir(path: str) -> bool:
+    try:
+        return path != "-" and Path(path).is_dir()
+    except OSError:  # too long, a loop: reading it says so
+        return False
 
 
 def _report_text(args: argparse.Namespace, path: str) -> tuple[str, int]:
     """The report, and FINDINGS when its diagnostics hold an error (as ``check`` exits)."""
+    text = _read(path)
     settings = _settings(path)
-    analysis = _analysis(path, args.estimate or settings.estimate)
+    analysis = _analysis(path, args.estimate or settings.estimate, text)
     found = FINDINGS if any(d.severity == "error" for d in analysis.all_diagnostics) else OK
     if args.format == "json":
         from mdplan.render.model_json import dumps, model_json
@@ -97,61 +187,64 @@ def _report_text(args: argparse.Namespace, path: str) -> tuple[str, int]:
 
 
 def _fmt(args: argparse.Namespace) -> int:
+    from mdplan.api import display_name
     from mdplan.fmt import format_text
 
-    return _rewrite(args, format_text)
+    return _rewrite(args, lambda text, path: format_text(text, display_name(path)))
 
 
 def _sync(args: argparse.Namespace) -> int:
+    from mdplan.api import display_name
     from mdplan.sync import sync_text
 
-    def refreshed(text: str, name: str) -> str:
-        settings = _settings(name)
+    def refreshed(text: str, path: str) -> str:
+        settings = _settings(path)
         template_dir = _template_dir(args.template_dir) or settings.template_dir
-        return sync_text(text, name, template_dir, args.estimate or settings.estimate)  # type: ignore[arg-type]
+        return sync_text(text, display_name(path), template_dir, args.estimate or settings.estimate)  # type: ignore[arg-type]
 
     return _rewrite(args, refreshed)
 
 
 def _rewrite(args: argparse.Namespace, change: Callable[[str, str], str]) -> int:
-    """Rewrite each input in place (``-``: stdin to stdout); ``--check`` prints diffs instead."""
-    from mdplan.api import display_name, read_bytes_keeping_bom
-    from mdplan.fmt import REFUSED
-    from mdplan.output import STDOUT, unified_diff, write_bytes
-
+    """Rewrite each input in place (``-``: stdin to stdout); ``--check`` prints diffs instead.
+    ``change(text, path)`` gives the new text."""
     status = OK
     for path, _, _ in _inputs_under(args.inputs):
-        name = display_name(path)
-        try:
-            bom, text = read_bytes_keeping_bom(path)
-            new = change(text, name)
-        except UnusableInput as error:
-            print(error.format(), file=sys.stderr)
-            status = max(status, FINDINGS if error.code == REFUSED else UNUSABLE)
-            continue
-        if args.check:
-            if new != text:
-                sys.stdout.write(unified_diff(text, new, name))
-                status = max(status, FINDINGS)
-        elif path == "-" or new != text:
-            try:
-                write_bytes(STDOUT if path == "-" else path, (bom + new).encode("utf-8"))
-            except OSError as error:
-                print(
-                    UnusableInput(name, "MP005", f"cannot write: {error.strerror or error}").format(), file=sys.stderr
-                )
-                status = UNUSABLE
+        status = max(status, _rewrite_one(path, change, check=args.check))
     return status
 
 
+def _rewrite_one(path: str, change: Callable[[str, str], str], *, check: bool) -> int:
+    from mdplan.api import display_name, read_for_rewrite
+    from mdplan.fmt import REFUSED
+    from mdplan.output import unified_diff, write_bytes
+
+    name = display_name(path)
+    try:
+        bom, text, snapshot = read_for_rewrite(path)
+        new = change(text, path)
+        if check:
+            if new == text:
+                return OK
+            _emit(unified_diff(text, new, name))
+            return FINDINGS
+        if path == "-" or new != text:
+            write_bytes(STDOUT if path == "-" else path, (bom + new).encode("utf-8"), snapshot)
+    except UnusableInput as error:
+        say(error.format())
+        return FINDINGS if error.code == REFUSED else UNUSABLE
+    return OK
+
+
 def _graph(args: argparse.Namespace) -> int:
-    analysis = _analysis(args.input, args.estimate or _settings(args.input).estimate)
+    text = _read(args.input)
+    analysis = _analysis(args.input, args.estimate or _settings(args.input).estimate, text)
     names = [s.scenario.name for s in analysis.schedules]
     if args.scenario and args.scenario not in names:
         raise UnusableInput(
             analysis.plan.source, "MP003", f"no scenario {args.scenario!r}; the plan has {', '.join(names)}"
         )
-    sys.stdout.write(_graph_text(analysis, args.format, args.scenario))
+    _emit(_graph_text(analysis, args.format, args.scenario))
     return OK
 
 
@@ -161,12 +254,13 @@ def _check(args: argparse.Namespace) -> int:
     status = OK
     found: list[tuple[str, tuple[Diagnostic, ...]]] = []
     for path, explicit in _inputs(args.inputs):
-        settings = _settings(path)
         try:
-            analysis = _analysis(path, settings.estimate)
+            text = _read(path)
+            settings = _settings(path)
+            analysis = _analysis(path, settings.estimate, text)
         except UnusableInput as error:
             if explicit or error.code != "MP002":
-                print(error.format(), file=sys.stderr)
+                say(error.format())
                 status = UNUSABLE
             continue
         diagnostics = analysis.all_diagnostics
@@ -184,14 +278,14 @@ _SEVERITY_RANK = {"error": 0, "warning": 1}
 
 def _print_diagnostics(found: list[tuple[str, tuple[Diagnostic, ...]]], form: str) -> None:
     if form != "json":
-        sys.stdout.writelines(d.format() + "\n" for _, diagnostics in found for d in diagnostics)
+        _emit("".join(d.format() + "\n" for _, diagnostics in found for d in diagnostics))
         return
     from mdplan.render.model_json import diagnostic_json, dumps
 
     files = [
         {"source": source, "diagnostics": [diagnostic_json(d) for d in diagnostics]} for source, diagnostics in found
     ]
-    sys.stdout.write(dumps({"version": 1, "files": files}))
+    _emit(dumps({"version": 1, "files": files}))
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -200,15 +294,24 @@ def _print_diagnostics(found: list[tuple[str, tuple[Diagnostic, ...]]], form: st
 def _settings(path: str) -> Config:
     """The configuration for ``path``; files ignored on the way are warnings on stderr."""
     settings = config_for(path)
-    sys.stderr.writelines(line + "\n" for line in settings.warnings)
+    for line in settings.warnings:
+        say(line)
     return settings
 
 
-def _analysis(path: str, estimate: str) -> Analysis:
-    from mdplan.analyze import analyze
-    from mdplan.api import parse_file
+def _read(path: str) -> str:
+    from mdplan.api import read_text
 
-    return analyze(parse_file(path, estimate))  # type: ignore[arg-type]
+    return read_text(path)
+
+
+def _analysis(path: str, estimate: str, text: str) -> Analysis:
+    """The analysis of ``text``, read from ``path`` (read before its configuration is looked
+    up, so a path that cannot be read is one clear line)."""
+    from mdplan.analyze import analyze
+    from mdplan.api import display_name, parse
+
+    return analyze(parse(text, display_name(path), estimate))  # type: ignore[arg-type]
 
 
 def _template_dir(value: str | None) -> Path | None:
@@ -224,18 +327,38 @@ def _deliver(text: str, output: str, *, check: bool) -> int:
     from mdplan.output import current_text, unified_diff, write_text
 
     if not check:
-        try:
-            write_text(output, text)
-        except OSError as error:
-            raise UnusableInput(output, "MP005", f"cannot write: {error.strerror or error}") from None
+        write_text(output, text)
         return OK
-    if output == "-":
+    if output == STDOUT:
         raise UnusableInput("-", "MP006", "--check needs -o OUT: the file to compare with")
     existing = current_text(output)
     if existing == text:
         return OK
-    sys.stdout.write(unified_diff(existing or "", text, output))
+    _emit(unified_diff(existing or "", text, output))
     return FINDINGS
+
+
+def _deliver_under(text: str, target: Path, *, check: bool) -> int:
+    """One report of several, into its folder under ``--out-dir`` (made as needed)."""
+    from mdplan.output import refuse_unwritable
+
+    try:
+        if not check:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        refuse_unwritable(str(target))
+        return _deliver(text, str(target), check=check)
+    except UnusableInput as error:
+        say(error.format())
+    except OSError as error:
+        say(UnusableInput(str(target.parent), "MP005", f"cannot make the folder: {reason(error)}").format())
+    return UNUSABLE
+
+
+def _emit(text: str) -> None:
+    from mdplan.output import emit
+
+    if text:
+        emit(text)
 
 
 def _graph_text(analysis: Analysis, form: str, scenario: str | None) -> str:
@@ -254,8 +377,8 @@ def _graph_text(analysis: Analysis, form: str, scenario: str | None) -> str:
 def _inputs_under(values: Sequence[str]) -> Iterator[tuple[str, bool, str]]:
     """Like ``_inputs``, with each file's path relative to the folder it was found in."""
     for value in values:
-        folder = Path(value)
-        if value != "-" and folder.is_dir():
+        if _is_dir(value):
+            folder = Path(value)
             for found in sorted(folder.rglob("*.md")):
                 if found.is_file():
                     yield str(found), False, str(found.relative_to(folder))
@@ -265,14 +388,8 @@ def _inputs_under(values: Sequence[str]) -> Iterator[tuple[str, bool, str]]:
 
 def _inputs(values: Sequence[str]) -> Iterator[tuple[str, bool]]:
     """Files named, and ``*.md`` files under folders named (those may hold no plan)."""
-    for value in values:
-        folder = Path(value)
-        if value != "-" and folder.is_dir():
-            for found in sorted(folder.rglob("*.md")):
-                if found.is_file():
-                    yield str(found), False
-        else:
-            yield value, True
+    for path, explicit, _ in _inputs_under(values):
+        yield path, explicit
 
 
 # --- arguments ---------------------------------------------------------------------------

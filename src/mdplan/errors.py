@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+_UNPRINTABLE = {"Cc", "Cf", "Zl", "Zp", "Cs"}
+
 
 class UnusableInput(Exception):
     """The input cannot be read as a plan (missing, not UTF-8, no phase found)."""
@@ -15,4 +19,18 @@ class UnusableInput(Exception):
         self.col = col
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: error {self.code} {self.message}"
+        return f"{printable(self.path)}:{self.line}:{self.col}: error {self.code} {self.message}"
+
+
+def printable(path: str) -> str:
+    """``path`` with control and format characters escaped (``\\n``, ``\\x1b``, ``\\u202e``), so
+    a file name can never start a line of its own or disguise what follows it."""
+    if path.isprintable():
+        return path
+    return "".join(_escaped(char) for char in path)
+
+
+def _escaped(char: str) -> str:
+    if unicodedata.category(char) in _UNPRINTABLE:
+        return char.encode("unicode_escape", "backslashreplace").decode("ascii")
+    return char
