@@ -48,6 +48,7 @@ from mdplan.model import (
 from mdplan.parse.blocks import Block, split_blocks
 from mdplan.parse.claims import SUM, sum_terms, written_path
 from mdplan.parse.durations import NUMBER, parse_duration, unit_minutes
+from mdplan.parse.escapes import unescape
 from mdplan.parse.ids import label_id, phase_label
 
 TITLE_PREFIX = REPORT_TITLE.removeprefix("# ")
@@ -55,7 +56,6 @@ _GRAPH_HEADING = re.compile(r"^(?P<name>Current|Optimized) Dependency Graph$")
 _FROM = re.compile(r'^From "(?P<title>.*)" \(line (?P<line>\d+)\):')
 _ID_IN_CELL = re.compile(r"^(?P<label>.*) \(`(?P<id>[^`]+)`\)$")
 _OPTIONAL = " (optional)"
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _DIAGNOSTIC = re.compile(r"^Line (?P<line>\d+): (?P<severity>error|warning|info) (?P<code>MP\d+): (?P<message>.*)$")
 _MODULE_ITEM = re.compile(r"^`(?P<path>[^`]+)`: (?P<labels>.+)$")
 _REMADE = {"MP106", "MP107", "MP114"}  # made again by the analysis of what the report holds
@@ -83,11 +83,6 @@ def read_report(text: str, source: str, estimate: Estimate = "mid") -> Plan:
     for block in split_blocks(text):
         reader.read(block)
     return reader.plan()
-
-
-def unescape(text: str) -> str:
-    """Cell or item text as written before Markdown escaping (``\\|``, ``\\<``, ``\\\\``)."""
-    return _ESCAPED.sub(r"\1", text)
 
 
 @dataclass
