@@ -64,7 +64,9 @@ def test_every_commonmark_example_keeps_its_meaning_and_reaches_a_fixed_point() 
         assert html(formatted) == html(example["markdown"]), example["example"]
         assert format_text(formatted, "example.md") == formatted, example["example"]
     assert len(examples) == 652
-    assert refused == []
+    # unused link reference definitions (mdformat deletes them) and example 642 (mdformat strips
+    # the two spaces inside its href): refused, the rest formatted
+    assert refused == [207, 208, 210, 317, 536, 537, 538, 545, 563, 565, 567, 571, 592, 642]
 
 
 def test_chain_diagrams_are_redrawn_with_one_arrow() -> None:

@@ -3,30 +3,54 @@
 Steps: keep YAML front matter as written; normalize the rest with mdformat (GFM tables,
 ordered lists keep their numbers); redraw recognized diagrams, i.e. code blocks that hold
 only chains (``Phase 1 (10 min) -> Phase 2``, ``A --> B ──→ C``), with one arrow, ``──→``,
-single-spaced. Before anything is written it is verified: the HTML (same parser settings) is
-the same outside the redrawn blocks, the model (phases, edges, minutes, files per scenario) is
-the same, and a second pass changes nothing. Otherwise ``FormatRefused`` says why.
+single-spaced; put back each line's ending as found (CRLF, CR or LF, line by line).
+
+What the guard checks, in order (``FormatRefused`` says which failed; nothing is written):
+
+1. The document is within what the parser sees: markdown-it drops every block nested
+   deeper than its ``maxNesting`` (20 levels: ``> > > …``, ``> - > - …``) without a word, so
+   neither mdformat nor any comparison made with that parser can see text down there. A
+   document that reaches the limit is refused (a check that re-reads with no limit would
+   need a second Markdown parser with no recursion bound of its own). An inline run (a
+   paragraph, a heading) of more than ``MAX_INLINE_TOKENS`` parts is refused too: mdformat
+   takes quadratic time in it (``*a**a`` × 50,000 ran for minutes).
+2. The rendered HTML is the same outside redrawn blocks: whitespace runs count as one space
+   in text (as browsers show them) but count exactly inside ``<pre>`` and inside quoted
+   attribute values of raw HTML (``<a href="foo  \nbar">``).
+3. Link reference definitions are the same (mdformat drops unused ones, and
+   ``[//]: # (comment)`` is a comment people write).
+4. The plan mdplan reads is the same (phases, titles, durations, files, edges per scenario)
+   and so are its claims (kind, value, bound, scope, text), backslash escapes aside.
+5. A second pass changes nothing.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mdplan.errors import UnusableInput
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
+    from mdplan.model import ClaimStated, Plan
+
 REFUSED = "MP008"
 MAX_CHAIN_LINE = 2_000
+MAX_INLINE_TOKENS = 10_000  # parts of one paragraph or heading; mdformat is quadratic past it
 ARROW = "──→"
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 _ANY_ARROW = re.compile(r"\s*(?:─+→|─+>|-+>|=+>|→|⟶)\s*")
 _FENCE = re.compile(
     r"^(?P<fence>`{3,}|~{3,})(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL
 )
 _CHAIN_INFO = {"", "text", "txt", "plain"}
+_NEWLINE = re.compile(r"\r\n?")
+_LINE = re.compile(r"[^\r\n]*(\r\n|\r|\n|\Z)")
+_CONTAINERS = {"blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open"}
+_LOOKAHEAD = 64  # lines of the original searched for each formatted line, in a mixed-ending file
 
 
 class FormatRefused(UnusableInput):
@@ -38,18 +62,23 @@ class FormatRefused(UnusableInput):
 
 def format_text(text: str, source: str) -> str:
     """The verified canonical form of ``text`` (a plan or any Markdown)."""
+    within_limits(_lf(text), source)
     formatted = _canonical(text)
     if formatted != text:  # a file already in canonical form has nothing to verify
         verify(text, formatted, source)
     return formatted
 
 
+def _lf(text: str) -> str:
+    return _NEWLINE.sub("\n", text) if "\r" in text else text
+
+
 def _canonical(text: str) -> str:
-    front = _FRONT_MATTER.match(text)
-    head, body = (front.group(0), text[front.end() :]) if front else ("", text)
-    newline = "\r\n" if "\r\n" in text else "\n"
-    normalized = mdformat_text(body.replace("\r\n", "\n")) if body.strip() else body.replace("\r\n", "\n")
-    return head + redraw_chains(normalized).replace("\n", newline)
+    lf = _lf(text)
+    front = _FRONT_MATTER.match(lf)
+    head, body = (front.group(0), lf[front.end() :]) if front else ("", lf)
+    normalized = mdformat_text(body) if body.strip() else body
+    return with_endings_of(text, head + redraw_chains(normalized))
 
 
 def mdformat_text(text: str) -> str:
@@ -89,39 +118,132 @@ def _chain(line: str) -> str | None:
     return f" {ARROW} ".join(part.strip() for part in parts)
 
 
+# --- line endings -------------------------------------------------------------------------
+
+
+def with_endings_of(original: str, lf: str) -> str:
+    """``lf`` (lines ending ``\n``) with the line endings of ``original``: its one ending when it
+    has one kind; line by line when it mixes them (a line kept from the original keeps its
+    ending, a new line takes the ending of the original line it stands in for)."""
+    if "\r" not in original:
+        return lf
+    endings = [m[1] for m in _LINE.finditer(original) if m[1]]
+    if len(set(endings)) == 1:
+        return lf.replace("\n", endings[0])
+    return "".join(_mixed(original, lf))
+
+
+def _mixed(original: str, lf: str) -> Iterable[str]:
+    old = [(m[0].rstrip("\r\n"), m[1] or "\n") for m in _LINE.finditer(original) if m[0]]
+    at = 0
+    for line in lf.removesuffix("\n").split("\n"):
+        found = _match(old, at, line)
+        yield line + old[min(found, len(old) - 1)][1]
+        at = found + 1
+    if not lf.endswith("\n"):
+        yield ""
+
+
+def _match(old: list[tuple[str, str]], at: int, line: str) -> int:
+    """The index of the original line ``line`` stands for: the next equal one a few lines on
+    (a blank line only right here), else the line at ``at`` (it was rewritten)."""
+    reach = min(at + (_LOOKAHEAD if line else 1), len(old))
+    return next((i for i in range(at, reach) if old[i][0] == line), at)
+
+
 # --- verification ------------------------------------------------------------------------
 
 
+def within_limits(text: str, source: str) -> None:
+    """Refuse, before formatting, what the parser cannot see or mdformat cannot do in time."""
+    limit = _parser().options["maxNesting"]
+    for token in _parser().parse(text):
+        if token.type in _CONTAINERS and token.level >= limit - 1:
+            raise FormatRefused(source, _too_deep(token, limit))
+        children = token.children or []
+        if len(children) > MAX_INLINE_TOKENS:
+            parts = f"{len(children):,} inline parts (emphasis, links, lines)"
+            raise FormatRefused(
+                source, f"the paragraph at line {_line(token)} has {parts}; fmt formats up to {MAX_INLINE_TOKENS:,}"
+            )
+
+
+def _too_deep(token: Any, limit: int) -> str:
+    return (
+        f"line {_line(token)} is nested {token.level + 1} levels deep (a quote counts one level, a list two), "
+        "where the Markdown parser stops reading: the text below would be lost"
+    )
+
+
+def _line(token: Any) -> int:
+    return int(token.map[0]) + 1 if token.map else 1
+
+
+class _Check(NamedTuple):
+    reason: str
+    view: Callable[[str, str], Any]
+
+
+class _PlanCheck(NamedTuple):
+    reason: str
+    view: Callable[[Plan | None], Any]
+
+
 def verify(before: str, after: str, source: str) -> None:
-    if _html(_masked(before)) != _html(_masked(after)):
-        raise FormatRefused(source, "the rendered HTML would change")
-    if _model(before, source) != _model(after, source):
-        raise FormatRefused(source, "the plan mdplan reads would change")
+    old, new = _lf(before), _lf(after)
+    for check in _CHECKS:
+        _same(check.reason, check.view(old, source), check.view(new, source), source)
+    old_plan, new_plan = _plan(old, source), _plan(new, source)
+    for plan_check in _PLAN_CHECKS:
+        _same(plan_check.reason, plan_check.view(old_plan), plan_check.view(new_plan), source)
     if _canonical(after) != after:
         raise FormatRefused(source, "a second pass would change it again")
 
 
+def _same(reason: str, seen: Any, kept: Any, source: str) -> None:
+    if seen != kept:
+        raise FormatRefused(source, reason + _first_difference(seen, kept))
+
+
+def _first_difference(seen: Any, kept: Any) -> str:
+    """``: "Total: <5 minutes"`` for the first item of a list that the other lacks; else ""."""
+    if isinstance(seen, list) and isinstance(kept, list):
+        lost = [item for item in seen if item not in kept] or [item for item in kept if item not in seen]
+        if lost and isinstance(lost[0], tuple) and isinstance(lost[0][0], str):
+            return f" ({lost[0][0]!r})"
+    return ""
+
+
 def _masked(text: str) -> str:
     """Redrawn chain blocks compare by their fences only (their meaning is checked as model)."""
-    front = _FRONT_MATTER.match(text)
-    body = text[front.end() :] if front else text
-    return redraw_chains(body.replace("\r\n", "\n"))
+    lf = _lf(text)
+    front = _FRONT_MATTER.match(lf)
+    return redraw_chains(lf[front.end() :] if front else lf)
 
 
 _PRE = re.compile(r"(<pre[ >].*?</pre>)", re.DOTALL)
+_TAG = re.compile(r"""(<(?:[^<>"']|"[^"<]*"|'[^'<]*')*>)""")  # never past the next <: linear
+_IN_TAG = re.compile(r"""("[^"]*"|'[^']*')|\s+""")
+_SPACES = re.compile(r"\s+")
+_AROUND_BLOCK = re.compile(r" ?(<(?:/?p|/?li|/?h\d|br /|/?blockquote|/?ul|/?ol)[ >]) ?")
 
 
 def _html(text: str) -> str:
     """The rendered HTML, with runs of whitespace outside ``<pre>`` counted as one space (as a
-    browser shows them); inside ``<pre>`` every character counts."""
+    browser shows them); inside ``<pre>`` and inside quoted attribute values every character
+    counts."""
     html: str = _parser().render(text)
     parts = _PRE.split(html)
     return "".join(part if index % 2 else _squeeze(part) for index, part in enumerate(parts))
 
 
 def _squeeze(html: str) -> str:
-    html = re.sub(r"\s+", " ", html)
-    return re.sub(r" ?(<(?:/?p|/?li|/?h\d|br /|/?blockquote|/?ul|/?ol)[ >]) ?", r"\1", html).strip()
+    parts = _TAG.split(html)
+    squeezed = "".join(
+        _IN_TAG.sub(lambda m: m[1] or " ", part) if index % 2 else _SPACES.sub(" ", part)
+        for index, part in enumerate(parts)
+    )
+    return _AROUND_BLOCK.sub(r"\1", squeezed).strip()
 
 
 def _parser() -> MarkdownIt:
@@ -133,18 +255,70 @@ def _parser() -> MarkdownIt:
     return parser.use(tasklists_plugin)
 
 
-def _model(text: str, source: str) -> Any:
-    """Per scenario: phases with title, minutes and files, and edges; None without a plan."""
+def _rendered(text: str, source: str) -> str:
+    return _html(_masked(text))
+
+
+def _references(text: str, source: str) -> list[tuple[str, str, str]]:
+    """Link reference definitions: (label, destination, title), by normalized label."""
+    env: dict[str, Any] = {}
+    _parser().parse(text, env)
+    found = env.get("references", {})
+    return sorted((f"[{label}]", ref.get("href", ""), ref.get("title", "")) for label, ref in found.items())
+
+
+def _plan(text: str, source: str) -> Plan | None:
     from mdplan.api import parse
 
     try:
-        plan = parse(text, source)
+        return parse(text, source)
     except UnusableInput:
         return None
+
+
+def _model(text: str, source: str) -> Any:
+    return _plan_model(_plan(text, source))
+
+
+def _plan_model(plan: Plan | None) -> Any:
+    """Per scenario: phases with title, minutes and files, and edges; None without a plan.
+    Titles and files compare as they read, backslash escapes aside (``7\\*7`` is ``7*7``)."""
+    from mdplan.parse.escapes import unescape
+
+    if plan is None:
+        return None
+    phases = plan.phases
     return {
         s.name: (
-            {p: (plan.phases[p].title, plan.phases[p].minutes_range, plan.phases[p].files) for p in s.phase_ids},
+            {
+                p: (unescape(phases[p].title or ""), phases[p].minutes_range, tuple(map(unescape, phases[p].files)))
+                for p in s.phase_ids
+            },
             sorted((e.src, e.dst, e.optional) for e in s.edges),
         )
         for s in plan.scenarios
     }
+
+
+def _plan_claims(plan: Plan | None) -> list[tuple[Any, ...]]:
+    """The claims the plan makes, as the claim audit reads them (their lines aside)."""
+    return sorted((_claim_view(claim) for claim in plan.claims), key=repr) if plan else []
+
+
+def _claim_view(claim: ClaimStated) -> tuple[Any, ...]:
+    from mdplan.parse.escapes import unescape
+
+    view = (claim.view.scenario, unescape(claim.view.title)) if claim.view else None
+    fields = (claim.low, claim.high, claim.hint, claim.unit, claim.approx, claim.bound, claim.measure)
+    shape = (claim.scope, claim.path, claim.rows, claim.terms, unescape(claim.not_about_plan))
+    return (unescape(claim.text), claim.kind, *fields, *shape, view)
+
+
+_CHECKS = (
+    _Check("the rendered HTML would change", _rendered),
+    _Check("a link reference definition would be deleted or changed (mdformat keeps the used ones)", _references),
+)
+_PLAN_CHECKS = (
+    _PlanCheck("the plan mdplan reads would change", _plan_model),
+    _PlanCheck("a claim of the plan would be lost or changed", _plan_claims),
+)

@@ -25,11 +25,12 @@ from typing import Any, Literal, NamedTuple
 from mdplan.model import ClaimKind, ClaimStated, Fact, Pos, ScenarioName, natural_key
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import NUMBER, UNIT_PATTERN, find_durations, unit_minutes
+from mdplan.parse.escapes import unescape
 from mdplan.parse.refs import find_refs
 
 _NUMBER = NUMBER
-_APPROX = r"(?P<approx>~|≈|about\s+|approx(?:imately|\.)?\s+|roughly\s+|around\s+)?"
-_BOUND = r"(?P<bound><=?|>=?|≤|≥|under\s+|less\s+than\s+|at\s+most\s+|over\s+|more\s+than\s+)?"
+_APPROX = r"(?P<approx>\\?~|≈|about\s+|approx(?:imately|\.)?\s+|roughly\s+|around\s+)?"
+_BOUND = r"(?P<bound>\\?<=?|\\?>=?|≤|≥|under\s+|less\s+than\s+|at\s+most\s+|over\s+|more\s+than\s+)?"
 _RANGE = rf"(?P<a>{_NUMBER})(?:\s*(?:-|–|—|to)\s*(?P<b>{_NUMBER}))?"
 _AMOUNT = rf"{_BOUND}{_APPROX}{_RANGE}"
 
@@ -91,11 +92,13 @@ _DIGIT = re.compile(r"\d")
 def read_claims(block: Block) -> list[Fact]:
     """Recognizer for paragraphs, list items and code blocks."""
     facts: list[Fact] = []
-    for index, line in enumerate(block.lines):
+    drawn = _Drawn()
+    for line in block.lines:
         text = line.text  # as written, so columns are exact; the patterns allow ** and _
-        if len(text) > MAX_CLAIM_LINE:
-            continue  # no claim is that long; the patterns would take quadratic time on digit runs
-        facts.extend(_Line(text, line, block, block.lines[:index]).claims())
+        if len(text) <= MAX_CLAIM_LINE:  # no claim is longer; the patterns are quadratic on digit runs
+            facts.extend(_Line(text, line, block, drawn).claims())
+        if block.kind == "code":
+            drawn.add(line)
     return facts
 
 
@@ -110,7 +113,7 @@ def _amount(match: re.Match[str], scale: float = 1.0) -> _Amount:
     groups = match.groupdict()
     low = float(groups["a"]) * scale
     high = float(groups["b"]) * scale if groups.get("b") else low
-    bound_word = (groups.get("bound") or "").strip().lower()
+    bound_word = (groups.get("bound") or "").strip().lower().lstrip("\\")  # ``\\<5`` is ``<5``
     bound: Literal["", "<", ">"] = ""
     if bound_word:
         bound = "<" if bound_word[0] in "<≤ula" else ">"
@@ -128,7 +131,7 @@ class _Line:
     text: str
     line: Line
     block: Block
-    earlier: tuple[Line, ...]
+    drawn: _Drawn
     taken: list[tuple[int, int]] = field(default_factory=list)
 
     def claims(self) -> Iterator[ClaimStated]:
@@ -149,7 +152,7 @@ class _Line:
         self.taken.append(match.span())
         return ClaimStated(
             kind,
-            self.text[match.start() : end or match.end()].replace("**", "").replace("__", "").strip(),
+            unescape(self.text[match.start() : end or match.end()].replace("**", "").replace("__", "").strip()),
             amount.low,
             amount.high,
             Pos(self.line.number, self.line.col + match.start()),
@@ -169,7 +172,7 @@ class _Line:
         scope: tuple[str, ...] = ()
         rows: tuple[float, ...] = ()
         if self.block.kind == "code":
-            scope, rows = _scope(self.earlier)
+            scope, rows = self.drawn.scope()
         nothing = self.block.kind == "code" and not (scope or rows)
         reason = "nothing is drawn or timed above it to add up" if nothing else ""
         yield self.claim(
@@ -253,21 +256,41 @@ def _hint(before: str) -> ScenarioName | None:
     return "current" if max(current, default=-1) > max(proposed, default=-1) else "optimized"
 
 
-def _scope(earlier: tuple[Line, ...]) -> tuple[tuple[str, ...], tuple[float, ...]]:
-    """Phases drawn above a total in its block (not those it says it ignores); else the
-    durations of unnamed rows above it, the last one written on each row."""
-    ids: list[str] = []
-    rows: list[float] = []
-    for line in earlier:
+@dataclass
+class _Drawn:
+    """What the lines above a total in its code block draw: the phases (not those a line says
+    it ignores), else the durations of unnamed rows, the last one written on each row. Lines
+    are read once, when a total first needs them, so a block is read in linear time however
+    many totals it holds."""
+
+    pending: list[Line] = field(default_factory=list)
+    ids: dict[str, None] = field(default_factory=dict)
+    rows: list[float] = field(default_factory=list)
+    _scope: tuple[tuple[str, ...], tuple[float, ...]] | None = None
+
+    def add(self, line: Line) -> None:
+        self.pending.append(line)
+
+    def scope(self) -> tuple[tuple[str, ...], tuple[float, ...]]:
+        if self.pending:
+            for line in self.pending:
+                self._read(line)
+            self.pending.clear()
+            self._scope = None
+        if self._scope is None:
+            ids = tuple(sorted(self.ids, key=natural_key))
+            self._scope = ids, (tuple(self.rows) if not ids else ())
+        return self._scope
+
+    def _read(self, line: Line) -> None:
         ignored = _IGNORED.search(line.text)
         refs = [r for r in find_refs(line.text) if not (ignored and r.start > ignored.start())]
         if refs:
-            ids.extend(i for r in refs for i in r.ids if i not in ids)
+            self.ids.update((i, None) for r in refs for i in r.ids)
         elif not ignored:
             durations = find_durations(line.text)
             if durations:
-                rows.append(durations[-1].high)
-    return tuple(sorted(ids, key=natural_key)), (tuple(rows) if not ids else ())
+                self.rows.append(durations[-1].high)
 
 
 def written_path(text: str) -> tuple[tuple[str, ...], ...]:

@@ -48,18 +48,23 @@ from mdplan.model import (
 from mdplan.parse.blocks import Block, split_blocks
 from mdplan.parse.claims import SUM, sum_terms, written_path
 from mdplan.parse.durations import NUMBER, parse_duration, unit_minutes
+from mdplan.parse.escapes import unescape
 from mdplan.parse.ids import label_id, phase_label
 
 TITLE_PREFIX = REPORT_TITLE.removeprefix("# ")
 _GRAPH_HEADING = re.compile(r"^(?P<name>Current|Optimized) Dependency Graph$")
-_FROM = re.compile(r'^From "(?P<title>.*)" \(line (?P<line>\d+)\):')
+_FROM = re.compile(r'^From "(?P<title>.*)" \(line (?P<line>[0-9]{1,9})\):')
 _ID_IN_CELL = re.compile(r"^(?P<label>.*) \(`(?P<id>[^`]+)`\)$")
 _OPTIONAL = " (optional)"
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-_DIAGNOSTIC = re.compile(r"^Line (?P<line>\d+): (?P<severity>error|warning|info) (?P<code>MP\d+): (?P<message>.*)$")
+_DIAGNOSTIC = re.compile(
+    r"^Line (?P<line>[0-9]{1,9}): (?P<severity>error|warning|info) (?P<code>MP\d+): (?P<message>.*)$"
+)
 _MODULE_ITEM = re.compile(r"^`(?P<path>[^`]+)`: (?P<labels>.+)$")
-_REMADE = {"MP106", "MP107", "MP114"}  # made again by the analysis of what the report holds
-_STATEMENT = re.compile(r"^Line (?P<line>\d+)(?: \((?P<scenario>current|optimized) plan\))?: (?P<rest>.*)$")
+_REMADE = {"MP106", "MP107", "MP114", "MP014"}  # made again from what the report holds
+EDITED = "MP014"  # a cell or row of an edited report that cannot be read as written
+_MINUTES = re.compile(rf"^(?P<low>{NUMBER})(?:-(?P<high>{NUMBER}))?$")
+_LINE_NUMBER = re.compile(r"^[0-9]{1,9}$")
+_STATEMENT = re.compile(r"^Line (?P<line>[0-9]{1,9})(?: \((?P<scenario>current|optimized) plan\))?: (?P<rest>.*)$")
 _DENIAL = re.compile(
     r"^(?P<subject>.+?) (?P<phrase>blocks nothing|depends on nothing|depends only on|runs in parallel with)"
     r'(?: (?P<refs>.+?))? — "(?P<text>.*)"$'
@@ -85,11 +90,6 @@ def read_report(text: str, source: str, estimate: Estimate = "mid") -> Plan:
     return reader.plan()
 
 
-def unescape(text: str) -> str:
-    """Cell or item text as written before Markdown escaping (``\\|``, ``\\<``, ``\\\\``)."""
-    return _ESCAPED.sub(r"\1", text)
-
-
 @dataclass
 class _Row:
     id: str
@@ -99,6 +99,7 @@ class _Row:
     depends: list[tuple[str, bool]]  # (label, optional)
     line: int
     group: str
+    at: int  # the row's line in the report
 
 
 @dataclass
@@ -157,8 +158,35 @@ class _Reader:
     def _phase_table(self, block: Block) -> None:
         assert self.scenario is not None
         rows = self.scenarios[self.scenario][2]
-        for cells in (_cells(row) for row in block.rows[1:]):
-            rows.append(_phase_row(cells))
+        for row in block.rows[1:]:
+            read = self._phase_row(_cells(row), row[0].number if row else block.lines[0].number)
+            if read:
+                rows.append(read)
+
+    def _phase_row(self, cells: tuple[str, ...], at: int) -> _Row | None:
+        phase, title, minutes, depends, line, *rest = (*cells, "", "", "", "", "")[:6]
+        named = _ID_IN_CELL.match(phase)
+        label = named["label"] if named else phase
+        phase_id = named["id"] if named else (label_id(label) or label)
+        if not phase_id:
+            self._edited(at, "a row of the phase table names no phase; it is left out")
+            return None
+        if line and not _LINE_NUMBER.match(line):
+            self._edited(at, f'the Line cell "{line}" of {label} is not a line number; it is left out')
+        number = int(line) if _LINE_NUMBER.match(line) else 0
+        return _Row(phase_id, label, title, self._minutes(minutes, label, at), _depends(depends), number, rest[0], at)
+
+    def _minutes(self, cell: str, label: str, at: int) -> tuple[float, float] | None:
+        found = _MINUTES.match(cell)
+        if cell not in ("", "?") and not found:
+            self._edited(at, f'the Minutes cell "{cell}" of {label} is not minutes (10, 3-5 or ?); it is left out')
+        if not found:
+            return None
+        low = float(found["low"])
+        return low, float(found["high"] or low)
+
+    def _edited(self, line: int, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.source, line, 1, "warning", EDITED, message))
 
     def _module_table(self, block: Block) -> None:
         ids = _cells(block.rows[0])[1:]
@@ -261,16 +289,37 @@ class _Reader:
                 _id(ids, parent["label"]) if parent else None,
                 "[P]" in row.group,
             )
+        for pid in self._unknown(ids, phases):
+            phases[pid] = Phase(pid, phase_label(pid), None, None, None, (), 1)
         for pid in {p.parent for p in phases.values() if p.parent} | set(files):
             # a group the tables name, or a module owner, that no scenario holds
             phases.setdefault(pid, Phase(pid, phase_label(pid), None, None, None, tuple(sorted(files.get(pid, []))), 1))
         return dict(sorted(phases.items(), key=lambda item: natural_key(item[0])))
 
+    def _unknown(self, ids: dict[str, str], phases: dict[str, Phase]) -> Iterator[str]:
+        """Phases a Depends on cell names that no row has (a row deleted or renamed): kept in
+        the graph, untimed, as a plan keeps a dependency on a phase nothing else names."""
+        for row in self._rows():
+            for label, _ in row.depends:
+                pid = _id(ids, label)
+                if pid not in phases:
+                    message = f"{row.label} depends on {label}, which no row of the table has; it is kept, untimed"
+                    self._edited(row.at, message)
+                    yield pid
+
     def _scenario(self, name: ScenarioName, ids: dict[str, str]) -> Scenario:
         title, line, rows = self.scenarios[name]
-        edges = [Edge(_id(ids, label), row.id, "drawn", row.line, soft) for row in rows for label, soft in row.depends]
-        ordered = tuple(sorted(edges, key=lambda e: (natural_key(e.src), natural_key(e.dst))))
-        return Scenario(name, title, line, tuple(sorted((r.id for r in rows), key=natural_key)), ordered)
+        edges = {
+            (_id(ids, label), row.id): Edge(_id(ids, label), row.id, "drawn", row.line, soft)
+            for row in rows
+            for label, soft in row.depends
+        }
+        ordered = tuple(sorted(edges.values(), key=lambda e: (natural_key(e.src), natural_key(e.dst))))
+        members = dict.fromkeys(r.id for r in rows)
+        if len(members) < len(rows):
+            self._edited(rows[0].at, f"a phase has two rows in the {name} plan's table; they are read as one")
+        members.update(dict.fromkeys(e.src for e in ordered))
+        return Scenario(name, title, line, tuple(sorted(members, key=natural_key)), ordered)
 
 
 def _id(ids: dict[str, str], label: str) -> str:
@@ -280,21 +329,6 @@ def _id(ids: dict[str, str], label: str) -> str:
 
 def _cells(row: tuple[object, ...]) -> tuple[str, ...]:
     return tuple(unescape(str(getattr(cell, "text", cell)).strip()) for cell in row)
-
-
-def _phase_row(cells: tuple[str, ...]) -> _Row:
-    phase, title, minutes, depends, line, *rest = (*cells, "", "", "", "", "")[:6]
-    named = _ID_IN_CELL.match(phase)
-    label = named["label"] if named else phase
-    phase_id = named["id"] if named else (label_id(label) or label)
-    return _Row(phase_id, label, title, _minutes(minutes), _depends(depends), int(line or 0), rest[0])
-
-
-def _minutes(cell: str) -> tuple[float, float] | None:
-    if cell in ("", "?"):
-        return None
-    low, _, high = cell.partition("-")
-    return float(low), float(high or low)
 
 
 def _depends(cell: str) -> list[tuple[str, bool]]:
@@ -317,7 +351,7 @@ def _resolved_denial(denial: DenialStated, ids: dict[str, str]) -> DenialStated:
 
 def _claim(cells: tuple[str, ...], ids: dict[str, str]) -> ClaimStated | None:
     """A row of the claim audit as the claim it records, to audit again."""
-    if len(cells) < 6 or cells[2] not in _CLAIM_KINDS or not cells[0].isdigit():
+    if len(cells) < 6 or cells[2] not in _CLAIM_KINDS or not _LINE_NUMBER.match(cells[0]):
         return None
     line, text, kind, plan, covering, claimed = cells[:6]
     hint: ScenarioName | None = plan.lower() if plan.lower() in ("current", "optimized") else None  # type: ignore[assignment]
@@ -330,6 +364,8 @@ def _claim(cells: tuple[str, ...], ids: dict[str, str]) -> ClaimStated | None:
     if kind == "path":
         low = high = float(len(path))
     extra = _covering(covering, kind, text, ids)
+    if kind == "window" and not extra.get("scope"):
+        return None  # a window is a window of some phases: its Covers cell was emptied
     return ClaimStated(
         kind,  # type: ignore[arg-type]
         text,
