@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from mdplan.model import ScenarioName, View
 from mdplan.parse import cues
-from mdplan.parse.ids import ids_in, slug
+from mdplan.parse.ids import ids_in, normalize_name, slug
 from mdplan.parse.refs import Label, parse_label, section_label, strip_markup
 
 if TYPE_CHECKING:
@@ -48,7 +48,9 @@ ListKind = Literal["steps", "named", ""]
 # ``2. **Unit tests** (15 min) — starts after Build``: an item that opens with a bold name
 NAMED_ITEM = re.compile(r"^\s*\d{1,3}[.)]\s+(?:\*\*|__)(?P<name>[^*_]{1,60}?)(?:\*\*|__)")
 _NAMED_ITEM = NAMED_ITEM
-_WAITS_FOR_NAME = re.compile(r"\b(?:after|once|when|waits?\s+for|needs?|requires?)\s+[A-Z]")
+_WAITS_FOR_NAME = re.compile(
+    r"\b(?:after|once|when|waits?\s+for|needs?|requires?|depends\s+on|follows)\s+(?:the\s+)?(?P<rest>[A-Z][^,;.]{0,60})"
+)
 NUMBERED_ITEM = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+(?P<title>\S.*)$")
 _ITEM_START = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
 _SECTION_SCAN = 40  # lines under a heading searched for its own dependency field
@@ -232,9 +234,9 @@ class _Walker:
         lines = list(itertools.islice(self.source_lines, start, end))
         if any(_is_field(raw) or _names_a_step(raw) for raw in lines):
             return "steps"
-        leads = [raw for raw in lines if _NAMED_ITEM.match(raw)]
-        stating = [raw for raw in leads if cues.ANY_CUE.search(_plain(raw)) or _WAITS_FOR_NAME.search(raw)]
-        return "named" if len(leads) > 1 and len(stating) > 1 else ""
+        names = {normalize_name(m["name"]) for raw in lines if (m := _NAMED_ITEM.match(raw))}
+        stating = [raw for raw in lines if _names_another_item(raw, names)]
+        return "named" if len(names) > 1 and len(stating) > 1 else ""
 
     def _front_matter(self, token: Token) -> Block:
         start, end = token.map or (0, 0)
@@ -339,6 +341,15 @@ class _Walker:
 def _plain(raw: str) -> str:
     prefix = _LINE_PREFIX.match(raw)
     return strip_markup(raw[prefix.end() if prefix else 0 :]).strip()
+
+
+def _names_another_item(raw: str, names: set[str]) -> bool:
+    """``— starts after Unit tests``: a dependency phrase, then the bold name of an item."""
+    for match in _WAITS_FOR_NAME.finditer(raw):
+        rest = normalize_name(match["rest"])
+        if any(rest == name or rest.startswith(name + " ") for name in names):
+            return True
+    return False
 
 
 def _names_a_step(raw: str) -> bool:
