@@ -11,6 +11,7 @@ read the block as written.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -43,6 +44,12 @@ def without_quotes(block: Block) -> Block:
     """
     if not any("`" in line.text for line in block.lines):
         return block
+    return _blanked(block)
+
+
+@functools.lru_cache(maxsize=4)
+def _blanked(block: Block) -> Block:
+    """Blanked once per block: every statement recognizer reads the same block in turn."""
     texts = blank_quotes("\n".join(line.text for line in block.lines)).split("\n")
     lines = tuple(replace(line, text=text) for line, text in zip(block.lines, texts, strict=True))
     first = block.source_first_line
