@@ -449,3 +449,14 @@ def test_a_newline_in_a_file_name_cannot_forge_a_diagnostic(tmp_path: Path, caps
     out = capsys.readouterr().out
     assert "\x1b" not in out and "cycle\\x1b[2J.md:" in out
     assert all(line.startswith(str(tmp_path)) for line in out.splitlines())
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_is_named_as_such_not_as_nul_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str
+) -> None:
+    plan = tmp_path / "plan.md"
+    plan.write_bytes("## Phase 1: Build (2h)\n".encode(encoding))
+    assert run(["check", str(plan)]) == 2
+    err = capsys.readouterr().err
+    assert "MP001" in err and "UTF-16" in err and "NUL" not in err

@@ -104,11 +104,21 @@ def _read_stdin() -> bytes:
         raise UnusableInput(display_name(STDIN), "MP001", f"cannot read standard input: {error}") from None
 
 
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a BOM: every other byte of its ASCII text is NUL."""
+    sample = data[:512]
+    return len(sample) >= 8 and (
+        sample[1::2].count(0) > 0.9 * len(sample[1::2]) or sample[0::2].count(0) > 0.9 * len(sample[0::2])
+    )
+
+
 def decode(data: bytes, name: str, snapshot: Snapshot | None = None) -> str:
     if len(data) > MAX_INPUT_BYTES:
         size = f"{snapshot.size:,} bytes" if snapshot and snapshot.size > MAX_INPUT_BYTES else "more than that"
         message = f"too large: {size}; mdplan reads files of up to {MAX_INPUT_BYTES:,} bytes (8 MiB)"
         raise UnusableInput(name, TOO_LARGE, message)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+        raise UnusableInput(name, "MP001", "not UTF-8: the file is UTF-16; save it as UTF-8")
     if b"\x00" in data:
         raise UnusableInput(name, "MP001", "not text: the file contains NUL bytes")
     try:
