@@ -295,7 +295,10 @@ NUMBER = rf"(?<![\d.])\d{{1,{MAX_NUMBER_DIGITS}}}(?:\.\d{{1,{MAX_NUMBER_DIGITS}}
 _DECIMAL_COMMA = rf"(?<![\d.,])\d{{1,{MAX_NUMBER_DIGITS}}},\d{{1,2}}(?![\d,])(?=\s*(?:{_UNIT}|[-–—~]))"
 # ``10,000 hours``: thousands; a number never starts inside another one (``1,5`` is not ``5``)
 _THOUSANDS = r"(?<![\d.,])\d{1,3}(?:,\d{3}){1,2}(?![\d,])"  # nine digits at most, as NUMBER
-_AMOUNT = rf"(?:{_DECIMAL_COMMA}|{_THOUSANDS}|(?<!\d,){NUMBER})"
+# ``½ day``, ``1½ days``, ``1/2 day``: fractions written as such, right before a unit or a range
+_FRACTION = rf"(?<![\d.,/])(?:\d{{0,3}}[½¼¾]|[1-3]/[2-4])(?=\s*(?:{_UNIT}|[-–—]))"
+_FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
+_AMOUNT = rf"(?:{_FRACTION}|{_DECIMAL_COMMA}|{_THOUSANDS}|(?<!\d,){NUMBER})"
 _DURATION_LOWER = re.compile(  # ``2h30`` first: otherwise its ``2h`` alone would read as a duration
     rf"(?P<approx>~|≈|about\s+|approx\.?\s+)?"
     rf"(?:(?<!\d)(?P<hh>\d{{1,{MAX_NUMBER_DIGITS}}})h(?P<mm>\d{{1,2}})(?![\dA-Za-z])"
@@ -346,9 +349,39 @@ def _spoken() -> re.Pattern[str]:
     return re.compile(rf"^(?P<half>half\s+(?:an?\s+)?)?(?P<amount>{amounts})?\s*(?P<unit>{_UNIT})(?![^\W\d_])")
 
 
+# half a unit, as languages say it in words
+_HALVES = {
+    "half day": MINUTES_PER_DAY / 2,
+    "half-day": MINUTES_PER_DAY / 2,
+    "half an hour": 30.0,
+    "meio dia": MINUTES_PER_DAY / 2,
+    "meia hora": 30.0,
+    "medio día": MINUTES_PER_DAY / 2,
+    "medio dia": MINUTES_PER_DAY / 2,
+    "media hora": 30.0,
+    "demi-journée": MINUTES_PER_DAY / 2,
+    "demi-heure": 30.0,
+    "halber tag": MINUTES_PER_DAY / 2,
+    "halbe stunde": 30.0,
+    "mezza giornata": MINUTES_PER_DAY / 2,
+    "mezz'ora": 30.0,
+    "halve dag": MINUTES_PER_DAY / 2,
+    "半日": MINUTES_PER_DAY / 2,
+    "半天": MINUTES_PER_DAY / 2,
+    "半小时": 30.0,
+    "半時間": 30.0,
+    "반나절": MINUTES_PER_DAY / 2,
+    "полдня": MINUTES_PER_DAY / 2,
+    "nửa ngày": MINUTES_PER_DAY / 2,
+}
+
+
 def spoken_duration(text: str) -> Minutes | None:
-    """``an hour``, ``half a day``, ``two days`` at the start of ``text``."""
+    """``an hour``, ``half a day``, ``two days``, ``meio dia``, ``半日`` at the start of ``text``."""
     lowered = text.strip().lower()
+    half = next((h for h in _HALVES if lowered.startswith(h)), None)
+    if half:
+        return Minutes(_HALVES[half], _HALVES[half], 0, len(half))
     first = lowered.split(maxsplit=1)[0] if lowered else ""
     if first != "half" and first not in _SPOKEN_AMOUNTS:
         return None
@@ -400,7 +433,12 @@ def _to_minutes(match: re.Match[str]) -> Minutes:
 
 
 def _number(text: str) -> float:
-    """``1,5`` (a decimal comma) or ``10,000`` (thousands) or ``2.5``."""
+    """``1,5`` (a decimal comma), ``10,000`` (thousands), ``2.5``, ``1½``, ``1/2``."""
+    if text[-1:] in _FRACTIONS:
+        return float(text[:-1] or 0) + _FRACTIONS[text[-1]]
+    if "/" in text:
+        numerator, denominator = text.split("/")
+        return int(numerator) / int(denominator)
     if re.fullmatch(_THOUSANDS, text):
         return float(text.replace(",", ""))
     return float(text.replace(",", "."))

@@ -59,7 +59,7 @@ _PAREN = re.compile(r"\(([^()]*)\)")
 _BRACKET = re.compile(r"\[([^\[\]]*)\]")
 # from a run's start: linear; ``准备（3 小时）``: a bracket right after a CJK title ends it too
 _TITLE_END = re.compile(r"(?<!\s)(?:\s+(?:\(|\[|-\s|–\s|—\s|←|\|)|\s*$)|(?<=[^\x00-\x7f])\((?=[^()]*\d)")
-_SEPARATOR = re.compile(r"^\s*(?::|：|-\s|–\s|—\s|\(|\[|←|\.\s|\.$|,|$)")
+_SEPARATOR = re.compile(r"^\s*(?::|：|·\s|-\s|–\s|—\s|\(|\[|←|\.\s|\.$|,|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,12 +310,12 @@ def _is_marker(text: str) -> bool:
 
 # ``Étape 1 — Inventaire``: a title after a dash, unless it states a dependency (``- Must wait for …``)
 _DASH_TITLE = re.compile(
-    r"^\s+[—–-]\s+(?!.*\b(?:depends?|waits?|after|before|blocks?|requires?|needs?|parallel)\b)", re.I
+    r"^\s+[—–·-]\s+(?!.*\b(?:depends?|waits?|after|before|blocks?|requires?|needs?|parallel)\b)", re.I
 )
 
 
 def _plain_title(rest: str) -> str | None:
-    text = re.split(r"\s(?:→|->|—|–)\s|\s-\s", re.sub(r"^\s*(?:—|–|-)\s+", "", rest))[0]
+    text = re.split(r"\s(?:→|->|—|–)\s|\s-\s", re.sub(r"^\s*(?:—|–|-|·)\s+", "", rest))[0]
     text = _BRACKET.sub(" ", text)
     text = _PAREN.sub(lambda m: " " if _classify_part(m[1]) in ("duration", "estimated") else m[0], text)
     return re.sub(r"\s+", " ", text).strip(" :-—–") or None
