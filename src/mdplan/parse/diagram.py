@@ -67,8 +67,8 @@ def _traced(block: Block, lines: tuple[Line, ...]) -> list[Fact]:
     mutual = [d for d in dangling if d.mutual and len(_labels(grid, d.runs)) > 1]
     facts = _dangling_notes([d for d in dangling if d not in mutual], grid, lines)
     facts.extend(_mutual_notes(mutual, grid))
-    nodes = {i: parse_label(grid.runs[i].text, strict=False) for a in arrows for i in (a.source, a.target)}
-    nodes.update({i: parse_label(grid.runs[i].text, strict=False) for d in mutual for i in d.runs})
+    nodes = {i: parse_label(grid.runs[i].text, strict=False, generic=True) for a in arrows for i in (a.source, a.target)}
+    nodes.update({i: parse_label(grid.runs[i].text, strict=False, generic=True) for d in mutual for i in d.runs})
     if not nodes:
         return facts
     arrows, notes = _split_notes(arrows, grid, nodes)
@@ -90,12 +90,12 @@ def _dangling_notes(dangling: list[Dangling], grid: Grid, lines: tuple[Line, ...
         for d in dangling
         if not _AXIS.match(texts.get(d.line, ""))
         and not _TREE_ENTRY.match(texts.get(d.line, ""))
-        and any(parse_label(grid.runs[i].text, strict=False) for i in d.runs)
+        and any(parse_label(grid.runs[i].text, strict=False, generic=True) for i in d.runs)
     ]
 
 
 def _labels(grid: Grid, runs: tuple[int, ...]) -> list[Label]:
-    return [label for i in runs if (label := parse_label(grid.runs[i].text, strict=False))]
+    return [label for i in runs if (label := parse_label(grid.runs[i].text, strict=False, generic=True))]
 
 
 def _mutual_notes(mutual: list[Dangling], grid: Grid) -> list[Fact]:
