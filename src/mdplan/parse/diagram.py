@@ -67,7 +67,9 @@ def _traced(block: Block, lines: tuple[Line, ...]) -> list[Fact]:
     mutual = [d for d in dangling if d.mutual and len(_labels(grid, d.runs)) > 1]
     facts = _dangling_notes([d for d in dangling if d not in mutual], grid, lines)
     facts.extend(_mutual_notes(mutual, grid))
-    nodes = {i: parse_label(grid.runs[i].text, strict=False, generic=True) for a in arrows for i in (a.source, a.target)}
+    nodes = {
+        i: parse_label(grid.runs[i].text, strict=False, generic=True) for a in arrows for i in (a.source, a.target)
+    }
     nodes.update({i: parse_label(grid.runs[i].text, strict=False, generic=True) for d in mutual for i in d.runs})
     if not nodes:
         return facts
