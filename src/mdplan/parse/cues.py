@@ -86,6 +86,7 @@ LANGUAGES: dict[str, Cues] = {
             "after",
             "blocked by",
             "requires",
+            "needs",
             "stacked on",
             "stacks on",
             "built on top of",

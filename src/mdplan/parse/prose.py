@@ -236,6 +236,19 @@ def _after_phrases(clause: str, owner: tuple[str, ...], pos: Pos, view: View | N
     if refs and refs[0].start == 0:  # in any language: the cue, then a unit's id
         ids = yield from _predecessors(refs[0].ids, owner, pos)
         yield from _edges(ids, owner, pos, view)
+    elif cue and (short := _short_names(cue["value"])):  # ``Requires M3 and M4 to be finished``
+        ids = yield from _predecessors(short, owner, pos)
+        yield from _edges(ids, owner, pos, view)
+
+
+_SHORT_NAMES = re.compile(r"^(?:[A-Z]{1,3}\d{1,3}[a-z]?(?:\s*(?:,|&|\band\b|\bor\b)\s*|(?=[\s.;:)]|$)))+")
+
+
+def _short_names(value: str) -> tuple[str, ...]:
+    """``M3 and M4``, ``P1, P2``: short ids by name, only as the whole start of what follows a
+    cue (the merge resolves them against the units' names; a word is never one)."""
+    lead = _SHORT_NAMES.match(value.strip())
+    return tuple(name_ref(i) for i in re.findall(r"[A-Z]{1,3}\d{1,3}[a-z]?", lead[0])) if lead else ()
 
 
 # ``Lands once PR 3 is merged``, ``Ships after everything above has landed``
