@@ -85,7 +85,7 @@ def strip_markup(text: str) -> str:
         return _EMPHASIS.sub(r"\2", _STRONG.sub(r"\2", text))
     parts = _CODE_SPANS.split(text.replace(_HOLE, " "))
     spans = parts[1::2]
-    held = _HOLE.join(parts[0::2])  # each code span held by one placeholder character
+    held = _HOLE.join(parts[0::2])  # the text around the spans, each span marked by one _HOLE
     pieces = _EMPHASIS.sub(r"\2", _STRONG.sub(r"\2", held)).split(_HOLE)
     return "".join(itertools.chain.from_iterable(itertools.zip_longest(pieces, spans, fillvalue="")))
 
