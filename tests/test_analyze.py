@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import itertools
 
+import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdplan import parse
 from mdplan.analyze import analyze, schedule
+from mdplan.graph import (
+    Reach,
+    critical_path_method,
+    minutes_of,
+    redundant_edges,
+    scenario_graph,
+    transitive_reduction,
+)
 from mdplan.model import Edge, Phase, Plan, Scenario
 from mdplan.workers import list_schedule, worker_counts
 from tests.helpers import REFERENCE
@@ -102,19 +111,13 @@ def test_unknown_durations_count_as_zero_and_are_reported() -> None:
     assert [d.code for d in analysis.diagnostics] == ["MP106"]
 
 
-def _worker_inputs(plan: Plan, scenario: Scenario) -> tuple[list[str], dict[str, list[str]], dict[str, float]]:
-    ids = list(scenario.phase_ids)
-    successors = {p: [e.dst for e in scenario.edges if e.src == p] for p in ids}
-    minutes = {p: plan.phases[p].minutes or 0.0 for p in ids}
-    return ids, successors, minutes
-
-
 @settings(max_examples=150, deadline=None)
 @given(dags(), st.integers(min_value=1, max_value=8))
 def test_k_worker_schedules_respect_edges_and_the_worker_limit(case: tuple[Plan, Scenario], k: int) -> None:
     plan, scenario = case
-    order, successors, minutes = _worker_inputs(plan, scenario)  # ids are numbered in topological order
-    run = list_schedule(order, successors, minutes, k)
+    graph = scenario_graph(scenario, plan.phases)
+    order, minutes = list(scenario.phase_ids), minutes_of(graph)
+    run = list_schedule(graph, critical_path_method(graph), k)
     for edge in scenario.edges:
         assert run.start[edge.dst] >= run.start[edge.src] + minutes[edge.src] - 1e-9
     moments = {run.start[p] for p in order}
@@ -216,27 +219,44 @@ def test_slack_is_zero_exactly_on_phases_of_some_longest_path(case: tuple[Plan, 
         assert (result.slack(phase) == 0) == on_a_longest_path
 
 
-@settings(max_examples=150, deadline=None)
-@given(dags(), st.booleans())
-def test_graph_core_agrees_with_networkx(dag: tuple[Plan, Scenario], with_cycle: bool) -> None:
-    import networkx as nx
-
-    from mdplan.graph import DiGraph, find_cycle, generations, lexicographic_order, transitive_reduction
-    from mdplan.model import natural_key
-
-    _, scenario = dag
-    pairs = [(e.src, e.dst) for e in scenario.edges]
-    if with_cycle and pairs:
-        pairs.append((pairs[0][1], pairs[0][0]))
-    ours = DiGraph(scenario.phase_ids, pairs)
+def _reference(scenario: Scenario, pairs: list[tuple[str, str]]) -> nx.DiGraph[str]:
     reference: nx.DiGraph[str] = nx.DiGraph()
     reference.add_nodes_from(scenario.phase_ids)
     reference.add_edges_from(pairs)
-    assert (not find_cycle(ours)) == nx.is_directed_acyclic_graph(reference)
-    if find_cycle(ours):
-        cycle = find_cycle(ours)
-        assert all(reference.has_edge(a, b) for a, b in cycle) and cycle[0][0] == cycle[-1][1]
+    return reference
+
+
+@settings(max_examples=150, deadline=None)
+@given(dags())
+def test_own_graph_code_agrees_with_networkx(dag: tuple[Plan, Scenario]) -> None:
+    """Reachability bit sets and redundant edges are written here (for speed): each is checked
+    against networkx's own answer."""
+    _, scenario = dag
+    reference = _reference(scenario, [(e.src, e.dst) for e in scenario.edges])
+    reach = Reach(reference)
+    for node in scenario.phase_ids:
+        assert {other for other in scenario.phase_ids if reach.reaches(node, other)} == nx.descendants(reference, node)
+    assert set(transitive_reduction(reference)) == set(nx.transitive_reduction(reference).edges())
+    implied = {(src, dst) for src, dst, _ in redundant_edges(reference)}
+    assert implied == set(reference.edges()) - set(nx.transitive_reduction(reference).edges())
+
+
+@settings(max_examples=150, deadline=None)
+@given(dags(), st.data())
+def test_an_added_edge_costs_what_the_cpm_says_and_reach_follows_it(
+    dag: tuple[Plan, Scenario], data: st.DataObject
+) -> None:
+    plan, scenario = dag
+    graph = scenario_graph(scenario, plan.phases)
+    reach = Reach(graph)
+    unordered = [(a, b) for a in scenario.phase_ids for b in scenario.phase_ids if a != b and not reach.ordered(a, b)]
+    if not unordered:
         return
-    assert lexicographic_order(ours) == list(nx.lexicographical_topological_sort(reference, key=natural_key))
-    assert [sorted(w) for w in generations(ours)] == [sorted(w) for w in nx.topological_generations(reference)]
-    assert set(transitive_reduction(ours)) == set(nx.transitive_reduction(reference).edges())
+    src, dst = data.draw(st.sampled_from(unordered))
+    cpm = critical_path_method(graph)
+    predicted = cpm.makespan + cpm.cost_of_edge(src, dst)
+    graph.add_edge(src, dst)
+    reach.add_edge(src, dst)
+    assert abs(critical_path_method(graph).makespan - predicted) < 1e-9
+    for node in scenario.phase_ids:
+        assert {other for other in scenario.phase_ids if reach.reaches(node, other)} == nx.descendants(graph, node)

@@ -1,4 +1,4 @@
-"""The graph core: critical-path method per scenario (graph algorithms in ``mdplan.graph``).
+"""The schedule of each scenario, on the graph core (``mdplan.graph``: networkx and the CPM).
 
 For each scenario: earliest/latest start and finish, slack, critical path, makespan, total
 work, parallelism and waves (topological generations). Phases without a duration count as
@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 from mdplan.audit import ClaimCheck, audit, claim_diagnostics
 from mdplan.findings import Finding, find, recommended
-from mdplan.graph import DiGraph, generations, lexicographic_order
-from mdplan.graph import find_cycle as graph_cycle
+from mdplan.graph import Cpm, DiGraph, critical_path_method, cycle, generations, scenario_graph, timed_graph
 from mdplan.model import Diagnostic, Edge, Plan, Scenario, natural_key
 from mdplan.parse.ids import phase_label
 from mdplan.workers import worker_curve
@@ -23,7 +22,7 @@ NO_DURATION = "MP106"
 EPSILON = 1e-9
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Schedule:
     """The analysis of one scenario."""
 
@@ -40,6 +39,8 @@ class Schedule:
     workers: tuple[tuple[int, float], ...] = ()  # (k, makespan with k workers)
     min_workers: int | None = None
     makespan_range: tuple[float, float] | None = None  # every range at its low end, at its high end
+    graph: DiGraph | None = field(default=None, compare=False, repr=False)
+    cpm: Cpm | None = field(default=None, compare=False, repr=False)  # None for a scenario with a cycle
 
     @property
     def makespan(self) -> float | None:
@@ -88,28 +89,39 @@ def analyze(plan: Plan) -> Analysis:
         diagnostics.extend(_schedule_diagnostics(plan, item))
     plan_of_record = recommended(plan)
     chosen = schedule(plan, plan_of_record) if plan_of_record else None
-    claims = audit(plan, {s.scenario.name: s for s in schedules})
+    by_name: dict[str, Schedule] = {s.scenario.name: s for s in schedules}
+    claims = audit(plan, by_name)
     diagnostics.extend(claim_diagnostics(plan, claims))
-    return Analysis(plan, schedules, tuple(diagnostics), tuple(find(plan)), chosen, claims)
+    return Analysis(plan, schedules, tuple(diagnostics), tuple(find(plan, by_name)), chosen, claims)
 
 
 def schedule(plan: Plan, scenario: Scenario) -> Schedule:
     minutes = {pid: plan.phases[pid].minutes or 0.0 for pid in scenario.phase_ids}
     unknown = tuple(pid for pid in scenario.phase_ids if plan.phases[pid].minutes is None)
-    graph = build_graph(scenario)
-    cycle = find_cycle(graph, scenario)
-    if cycle:
-        return Schedule(scenario, minutes, unknown_durations=unknown, cycle=cycle)
-    order = _topological_order(graph)
-    es, ef = _forward_pass(graph, order, minutes)
-    ls, lf = _backward_pass(graph, order, minutes, max(ef.values(), default=0.0))
-    waves = _waves(graph)
-    critical = _critical_path(graph, order, es, ef, ls)
-    successors = {node: sorted(graph.successors(node), key=natural_key) for node in order}
-    curve, needed = worker_curve(order, successors, minutes, max(ef.values(), default=0.0))
-    best, worst = (_longest(graph, order, _range_end(plan, scenario, end)) for end in (0, 1))
+    graph = scenario_graph(scenario, plan.phases)
+    loop = cycle(graph)
+    if loop:
+        return Schedule(
+            scenario=scenario, minutes=minutes, unknown_durations=unknown, cycle=_cycle_edges(graph, loop), graph=graph
+        )
+    cpm = critical_path_method(graph)
+    curve, needed = worker_curve(graph, cpm)
+    best, worst = (_longest(graph, _range_end(plan, scenario, end)) for end in (0, 1))
     return Schedule(
-        scenario, minutes, es, ef, ls, lf, critical, waves, unknown, (), tuple(curve), needed, (best, worst)
+        scenario=scenario,
+        minutes=minutes,
+        earliest_start=cpm.earliest_start,
+        earliest_finish=cpm.earliest_finish,
+        latest_start=cpm.latest_start,
+        latest_finish=cpm.latest_finish,
+        critical_path=_critical_path(graph, cpm),
+        waves=tuple(tuple(sorted(wave, key=natural_key)) for wave in generations(graph)),
+        unknown_durations=unknown,
+        workers=tuple(curve),
+        min_workers=needed,
+        makespan_range=(best, worst),
+        graph=graph,
+        cpm=cpm,
     )
 
 
@@ -122,62 +134,22 @@ def _range_end(plan: Plan, scenario: Scenario, end: int) -> dict[str, float]:
     return found
 
 
-def _longest(graph: DiGraph, order: list[str], minutes: dict[str, float]) -> float:
-    return max(_forward_pass(graph, order, minutes)[1].values(), default=0.0)
+def _longest(graph: DiGraph, minutes: dict[str, float]) -> float:
+    return critical_path_method(timed_graph(graph, graph.edges, minutes)).makespan
 
 
-def build_graph(scenario: Scenario) -> DiGraph:
-    return DiGraph(scenario.phase_ids, ((e.src, e.dst) for e in scenario.edges))
+def _cycle_edges(graph: DiGraph, loop: list[tuple[str, str]]) -> tuple[Edge, ...]:
+    return tuple(graph.edges[pair]["edge"] for pair in loop)
 
 
-def find_cycle(graph: DiGraph, scenario: Scenario) -> tuple[Edge, ...]:
-    by_key = {(e.src, e.dst): e for e in scenario.edges}
-    return tuple(by_key[pair] for pair in graph_cycle(graph))
-
-
-def _topological_order(graph: DiGraph) -> list[str]:
-    return lexicographic_order(graph)
-
-
-def _forward_pass(
-    graph: DiGraph, order: list[str], minutes: dict[str, float]
-) -> tuple[dict[str, float], dict[str, float]]:
-    es: dict[str, float] = {}
-    ef: dict[str, float] = {}
-    for node in order:
-        es[node] = max((ef[p] for p in graph.predecessors(node)), default=0.0)
-        ef[node] = es[node] + minutes[node]
-    return es, ef
-
-
-def _backward_pass(
-    graph: DiGraph, order: list[str], minutes: dict[str, float], makespan: float
-) -> tuple[dict[str, float], dict[str, float]]:
-    ls: dict[str, float] = {}
-    lf: dict[str, float] = {}
-    for node in reversed(order):
-        lf[node] = min((ls[s] for s in graph.successors(node)), default=makespan)
-        ls[node] = lf[node] - minutes[node]
-    return ls, lf
-
-
-def _waves(graph: DiGraph) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(sorted(wave, key=natural_key)) for wave in generations(graph))
-
-
-def _critical_path(
-    graph: DiGraph,
-    order: list[str],
-    es: dict[str, float],
-    ef: dict[str, float],
-    ls: dict[str, float],
-) -> tuple[str, ...]:
+def _critical_path(graph: DiGraph, cpm: Cpm) -> tuple[str, ...]:
     """One longest path: from a zero-slack start, always the first tight zero-slack successor."""
+    es, ef, ls = cpm.earliest_start, cpm.earliest_finish, cpm.latest_start
 
     def tight(node: str) -> bool:
         return abs(ls[node] - es[node]) < EPSILON
 
-    start = next((n for n in order if tight(n) and es[n] < EPSILON), None)
+    start = next((n for n in cpm.order if tight(n) and es[n] < EPSILON), None)
     path: list[str] = []
     while start is not None:
         path.append(start)

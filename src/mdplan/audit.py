@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from mdplan.findings import longest_path, reachability
+from mdplan.graph import Reach, critical_path_method, longest_chain, timed_graph
 from mdplan.model import ClaimStated, Diagnostic, Plan, ScenarioName
 from mdplan.parse.durations import format_number, format_span, unit_minutes
 from mdplan.parse.ids import phase_label
@@ -351,21 +351,16 @@ def _scoped(schedule: Schedule, ids: tuple[str, ...], measure: str) -> float:
     """Length (or work) of some phases of a plan, keeping the order the plan implies among them."""
     if measure == "work":
         return sum(schedule.minutes[i] for i in ids)
-    from mdplan.model import Edge
-
-    reach = reachability(schedule.scenario)
-    edges = tuple(Edge(a, b, "drawn", 0) for a in ids for b in ids if reach.reaches(a, b))
-    return longest_path(ids, edges, schedule.minutes) or 0.0
+    if schedule.graph is None:
+        return 0.0
+    reach = Reach(schedule.graph)
+    pairs = [(a, b) for a in ids for b in ids if reach.reaches(a, b)]
+    return critical_path_method(timed_graph(ids, pairs, schedule.minutes)).makespan
 
 
 def _longest_chain(schedule: Schedule) -> int:
     """The most phases on any one dependency chain."""
-    count = dict.fromkeys(schedule.minutes, 1)
-    for node in sorted(schedule.minutes, key=lambda i: schedule.earliest_start[i]):
-        for edge in schedule.scenario.edges:
-            if edge.src == node:
-                count[edge.dst] = max(count[edge.dst], count[node] + 1)
-    return max(count.values(), default=0)
+    return longest_chain(schedule.graph) if schedule.graph is not None else 0
 
 
 def _is_critical(path: tuple[tuple[str, ...], ...], schedule: Schedule) -> bool:

@@ -23,14 +23,27 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from graphlib import CycleError, TopologicalSorter
+from typing import TYPE_CHECKING
 
+from mdplan.graph import (
+    Cpm,
+    DiGraph,
+    Reach,
+    critical_path_method,
+    makespan,
+    redundant_edges,
+    scenario_graph,
+    timed_graph,
+)
 from mdplan.merge import denied_edges
 from mdplan.model import Denied, Edge, Plan, Scenario, natural_key
 from mdplan.parse.durations import format_minutes, format_number
 from mdplan.parse.ids import phase_label
+
+if TYPE_CHECKING:
+    from mdplan.analyze import Schedule
 
 PARALLEL = "PARALLEL_EXECUTION_OPPORTUNITY"
 RACE = "RACE_CONDITION_RISK"
@@ -41,7 +54,7 @@ CONCURRENT_TESTING = "CONCURRENT_TESTING"
 RECOMMENDED_TITLE = "Recommended plan (the document's stated dependencies, file races ordered)"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     type: str
     severity: str
@@ -67,32 +80,22 @@ def recommendation(finding: Finding) -> str:
     return "IMPLEMENT" if finding.risk in ("none", "low") else "CONSIDER"
 
 
-def longest_path(ids: tuple[str, ...], edges: tuple[Edge, ...], minutes: dict[str, float]) -> float | None:
+def longest_path(ids: Iterable[str], edges: Iterable[Edge], minutes: Mapping[str, float]) -> float | None:
     """The critical-path length of a graph, or None when it has a cycle."""
-    graph: dict[str, set[str]] = {i: set() for i in ids}
-    for edge in edges:
-        graph[edge.dst].add(edge.src)
-    try:
-        order = list(TopologicalSorter(graph).static_order())
-    except CycleError:
-        return None
-    finish: dict[str, float] = {}
-    for node in order:
-        finish[node] = max((finish[p] for p in graph[node]), default=0.0) + minutes.get(node, 0.0)
-    return max(finish.values(), default=0.0)
+    return makespan(timed_graph(ids, ((e.src, e.dst) for e in edges), minutes))
 
 
-def find(plan: Plan) -> list[Finding]:
+def find(plan: Plan, schedules: Mapping[str, Schedule]) -> list[Finding]:
     found: list[Finding] = []
     for scenario in plan.scenarios:
-        minutes = {p: plan.phases[p].minutes or 0.0 for p in scenario.phase_ids}
-        if longest_path(scenario.phase_ids, scenario.edges, minutes) is None:
-            continue
-        found.extend(_parallel_opportunities(plan, scenario, minutes))
-        found.extend(_races(plan, scenario, minutes))
-        found.extend(_redundant(plan, scenario))
-        found.extend(_splits(plan, scenario, minutes))
-        found.extend(_early_starts(plan, scenario, minutes))
+        schedule = schedules.get(scenario.name)
+        if schedule is None or schedule.graph is None or schedule.cpm is None:
+            continue  # a cycle: nothing to optimize until it is broken
+        found.extend(_parallel_opportunities(plan, scenario, schedule.cpm))
+        found.extend(_races(plan, scenario, schedule.graph, schedule.cpm))
+        found.extend(_redundant(plan, scenario, schedule.graph))
+        found.extend(_splits(plan, scenario, schedule.cpm))
+        found.extend(_early_starts(plan, scenario, schedule.cpm))
     found.extend(_concurrent_tests(plan))
     return sorted(found, key=lambda f: (f.line, f.type, f.phases))
 
@@ -116,26 +119,41 @@ def recommended(plan: Plan) -> Scenario | None:
 
 
 def _races_ordered(plan: Plan, scenario: Scenario) -> Scenario:
-    """Each race left, first by line, settled in its cheaper order, until none is left."""
-    minutes = {p: plan.phases[p].minutes or 0.0 for p in scenario.phase_ids}
-    for _ in range(len(scenario.phase_ids) ** 2):
-        races = sorted(_races(plan, scenario, minutes), key=lambda f: (f.line, f.phases))
-        if not races:
-            break
-        first, then = races[0].phases
-        edges = sorted(
-            [*scenario.edges, Edge(first, then, "stated", races[0].line)],
-            key=lambda e: (natural_key(e.src), natural_key(e.dst)),
-        )
-        scenario = Scenario(scenario.name, scenario.title, scenario.line, scenario.phase_ids, tuple(edges))
-    return scenario
+    """Each race left, first by line, settled in its cheaper order, until none is left.
+
+    Ordering two phases only ever orders more pairs, so the races to settle are among those of
+    the start; each is settled with the CPM numbers of the graph as it stands (one edge's cost
+    is the earliest finish of its source plus the tail of its target, past the makespan), and
+    the reachability and CPM are brought up to date after each edge added."""
+    graph = scenario_graph(scenario, plan.phases)
+    if makespan(graph) is None:
+        return scenario
+    reach = Reach(graph)
+    cpm = critical_path_method(graph)
+    by_line: dict[int, list[tuple[str, str]]] = {}
+    for pair in _race_pairs(plan, scenario, reach):
+        by_line.setdefault(_race_line(plan, pair), []).append(pair)
+    added: list[Edge] = []
+    for line in sorted(by_line):
+        pending = by_line[line]
+        while pending := [pair for pair in pending if not reach.ordered(*pair)]:
+            first, then = min(_cheaper_order(cpm, pair) for pair in pending)
+            added.append(Edge(first, then, "stated", line))
+            graph.add_edge(first, then)
+            reach.add_edge(first, then)
+            cpm = critical_path_method(graph)
+    if not added:
+        return scenario
+    edges = sorted([*scenario.edges, *added], key=lambda e: (natural_key(e.src), natural_key(e.dst)))
+    return Scenario(scenario.name, scenario.title, scenario.line, scenario.phase_ids, tuple(edges))
 
 
 # --- the finding types -------------------------------------------------------------------
 
 
-def _parallel_opportunities(plan: Plan, scenario: Scenario, minutes: dict[str, float]) -> list[Finding]:
-    before = longest_path(scenario.phase_ids, scenario.edges, minutes) or 0.0
+def _parallel_opportunities(plan: Plan, scenario: Scenario, cpm: Cpm) -> list[Finding]:
+    minutes = _minutes(plan, scenario)
+    before = cpm.makespan
     found = []
     by_edge: dict[Edge, list[Denied]] = {}
     for denial in (d for d in plan.denied if d.scenario == scenario.name):
@@ -159,9 +177,23 @@ def _parallel_opportunities(plan: Plan, scenario: Scenario, minutes: dict[str, f
         shared = _shared(plan.phases[edge.src].files, plan.phases[edge.dst].files)
         risk = "medium" if shared else "low"
         found.append(
-            Finding(PARALLEL, severity, scenario.name, (edge.src, edge.dst), shared, saved, denied.line, message, risk)
+            Finding(
+                type=PARALLEL,
+                severity=severity,
+                scenario=scenario.name,
+                phases=(edge.src, edge.dst),
+                files=shared,
+                minutes_saved=saved,
+                line=denied.line,
+                message=message,
+                risk=risk,
+            )
         )
     return found
+
+
+def _minutes(plan: Plan, scenario: Scenario) -> dict[str, float]:
+    return {p: plan.phases[p].minutes or 0.0 for p in scenario.phase_ids}
 
 
 def _overlap(a: str, b: str) -> bool:
@@ -169,57 +201,30 @@ def _overlap(a: str, b: str) -> bool:
     return a == b or a.startswith(b.rstrip("/") + "/") or b.startswith(a.rstrip("/") + "/")
 
 
-class Reach:
-    """Which phase reaches which through a scenario's edges: one bit set (a Python int) per
-    phase, built in reverse topological order, so 20,000 phases take megabytes, not gigabytes."""
-
-    def __init__(self, scenario: Scenario) -> None:
-        self._bit = {p: 1 << i for i, p in enumerate(scenario.phase_ids)}
-        successors: dict[str, list[str]] = {p: [] for p in scenario.phase_ids}
-        for edge in scenario.edges:
-            successors[edge.src].append(edge.dst)
-        self._reach: dict[str, int] = {}
-        graph = {p: set(successors[p]) for p in scenario.phase_ids}
-        try:
-            order = list(TopologicalSorter(graph).static_order())  # successors first
-        except CycleError:
-            order = list(scenario.phase_ids)
-        for node in order:
-            bits = 0
-            for nxt in successors[node]:
-                bits |= self._bit[nxt] | self._reach.get(nxt, 0)
-            self._reach[node] = bits
-
-    def reaches(self, src: str, dst: str) -> bool:
-        return bool(self._reach[src] & self._bit[dst])
-
-    def beyond(self, nodes: Iterable[str]) -> int:
-        """Every phase reached from ``nodes`` through at least one more edge, as bits."""
-        bits = 0
-        for node in nodes:
-            bits |= self._reach[node]
-        return bits
-
-    def within(self, bits: int, node: str) -> bool:
-        return bool(bits & self._bit[node])
+def _races(plan: Plan, scenario: Scenario, graph: DiGraph, cpm: Cpm) -> list[Finding]:
+    reach = Reach(graph)
+    return [_race(plan, scenario, cpm, pair) for pair in _race_pairs(plan, scenario, reach)]
 
 
-def reachability(scenario: Scenario) -> Reach:
-    return Reach(scenario)
-
-
-def _races(plan: Plan, scenario: Scenario, minutes: dict[str, float]) -> list[Finding]:
+def _race_pairs(plan: Plan, scenario: Scenario, reach: Reach) -> list[tuple[str, str]]:
+    """Phases (in scenario order) that may overlap and touch the same file or folder."""
     touching = [p for p in scenario.phase_ids if plan.phases[p].files]
     if len(touching) < 2:
         return []
-    reach = reachability(scenario)
-    before = longest_path(scenario.phase_ids, scenario.edges, minutes) or 0.0
-    found = []
-    for a, b in _file_neighbours(plan, touching):
-        shared = _shared(plan.phases[a].files, plan.phases[b].files)
-        if shared and not reach.reaches(a, b) and not reach.reaches(b, a):
-            found.append(_race(plan, scenario, minutes, pair=(a, b), shared=shared, before=before))
-    return found
+    return [
+        (a, b)
+        for a, b in _file_neighbours(plan, touching)
+        if not reach.ordered(a, b) and _shared(plan.phases[a].files, plan.phases[b].files)
+    ]
+
+
+def _race_line(plan: Plan, pair: tuple[str, str]) -> int:
+    return max(plan.phases[pair[0]].line, plan.phases[pair[1]].line)
+
+
+def _cheaper_order(cpm: Cpm, pair: tuple[str, str]) -> tuple[str, str]:
+    a, b = pair
+    return (a, b) if cpm.cost_of_edge(a, b) <= cpm.cost_of_edge(b, a) else (b, a)
 
 
 def _file_neighbours(plan: Plan, touching: list[str]) -> list[tuple[str, str]]:
@@ -256,57 +261,53 @@ def _shared(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({max(x, y, key=len) for x, y in pairs}))
 
 
-def _race(
-    plan: Plan,
-    scenario: Scenario,
-    minutes: dict[str, float],
-    *,
-    pair: tuple[str, str],
-    shared: tuple[str, ...],
-    before: float,
-) -> Finding:
+def _race(plan: Plan, scenario: Scenario, cpm: Cpm, pair: tuple[str, str]) -> Finding:
     a, b = pair
-    costs = [
-        (longest_path(scenario.phase_ids, (*scenario.edges, Edge(x, y, "stated", 0)), minutes) or before) - before
-        for x, y in ((a, b), (b, a))
-    ]
-    cost = min(costs)
-    first, then = (a, b) if costs[0] <= costs[1] else (b, a)
+    shared = _shared(plan.phases[a].files, plan.phases[b].files)
+    first, then = _cheaper_order(cpm, pair)
+    cost = cpm.cost_of_edge(first, then)
     both_parallel = plan.phases[a].parallel and plan.phases[b].parallel
     marked = " (both marked [P])" if both_parallel else ""
     message = (
         f"{phase_label(a)} and {phase_label(b)} may run at the same time{marked} and both touch "
         f"{', '.join(shared)}; making {phase_label(then)} wait for {phase_label(first)} costs {format_minutes(cost)}"
     )
-    line = max(plan.phases[a].line, plan.phases[b].line)
     severity = "high" if both_parallel else "medium"
-    return Finding(RACE, severity, scenario.name, (first, then), shared, -cost, line, message, severity)
+    return Finding(
+        type=RACE,
+        severity=severity,
+        scenario=scenario.name,
+        phases=(first, then),
+        files=shared,
+        minutes_saved=-cost,
+        line=_race_line(plan, pair),
+        message=message,
+        risk=severity,
+    )
 
 
-def _redundant(plan: Plan, scenario: Scenario) -> list[Finding]:
+def _redundant(plan: Plan, scenario: Scenario, graph: DiGraph) -> list[Finding]:
     """Edges implied by a longer chain; each at the line of the phase it leads to."""
-    successors: dict[str, set[str]] = {p: set() for p in scenario.phase_ids}
-    for edge in scenario.edges:
-        successors[edge.src].add(edge.dst)
-    reach = reachability(scenario)
-    beyond = {node: reach.beyond(successors[node]) for node in scenario.phase_ids}  # reached through a successor
     found = []
-    for edge in scenario.edges:
-        if not reach.within(beyond[edge.src], edge.dst):
-            continue  # the common case, decided without looking at each successor
-        via = next(
-            (m for m in sorted(successors[edge.src] - {edge.dst}, key=natural_key) if reach.reaches(m, edge.dst)),
-            None,
+    for src, dst, via in redundant_edges(graph):
+        message = (
+            f"{phase_label(src)} → {phase_label(dst)} is implied by "
+            f"{phase_label(src)} → {phase_label(via)} → … → {phase_label(dst)}"
         )
-        if via is not None:
-            line = plan.phases[edge.dst].line
-            message = (
-                f"{phase_label(edge.src)} → {phase_label(edge.dst)} is implied by "
-                f"{phase_label(edge.src)} → {phase_label(via)} → … → {phase_label(edge.dst)}"
+        found.append(
+            Finding(
+                type=REDUNDANT,
+                severity="low",
+                scenario=scenario.name,
+                phases=(src, dst),
+                files=(),
+                minutes_saved=0.0,
+                line=plan.phases[dst].line,
+                message=message,
+                risk="none",
+                detail=via,
             )
-            found.append(
-                Finding(REDUNDANT, "low", scenario.name, (edge.src, edge.dst), (), 0.0, line, message, "none", via)
-            )
+        )
     return found
 
 
@@ -324,7 +325,7 @@ def _parts_index(plan: Plan) -> dict[str, list[str]]:
 _PART_ID = re.compile(r"^(?P<whole>.*\d)(?:[a-z]|\.\d+)$")
 
 
-def _splits(plan: Plan, scenario: Scenario, minutes: dict[str, float]) -> list[Finding]:
+def _splits(plan: Plan, scenario: Scenario, cpm: Cpm) -> list[Finding]:
     found = []
     members = set(scenario.phase_ids)
     index = _parts_index(plan)
@@ -336,7 +337,7 @@ def _splits(plan: Plan, scenario: Scenario, minutes: dict[str, float]) -> list[F
         outside = {part: frozenset(needs[part] - set(parts)) for part in parts}
         if len(set(outside.values())) < 2 or not all(needs[p] for p in parts):
             continue
-        found.append(_split(plan, scenario, minutes, whole=whole, needs=needs))
+        found.append(_split(plan, scenario, cpm, whole=whole, needs=needs))
     return found
 
 
@@ -352,7 +353,7 @@ def _part_needs(plan: Plan, parts: list[str]) -> dict[str, set[str]]:
 def _split(
     plan: Plan,
     scenario: Scenario,
-    minutes: dict[str, float],
+    cpm: Cpm,
     *,
     whole: str,
     needs: dict[str, set[str]],
@@ -367,8 +368,8 @@ def _split(
         elif edge.src == whole:
             edges.extend(Edge(part, edge.dst, "stated", edge.line) for part in parts)
     edges.extend(Edge(src, part, "stated", 0) for part in parts for src in needs[part] if src in parts)
-    split_minutes = {**minutes, **{p: plan.phases[p].minutes or 0.0 for p in parts}}
-    before = longest_path(scenario.phase_ids, scenario.edges, minutes) or 0.0
+    split_minutes = {**_minutes(plan, scenario), **{p: plan.phases[p].minutes or 0.0 for p in parts}}
+    before = cpm.makespan
     after = longest_path(ids, tuple(edges), split_minutes)
     saved = before - after if after is not None else 0.0
     waits = "; ".join(
@@ -390,13 +391,24 @@ def _split(
         )
     )
     risk = "medium" if shared else "low"
-    return Finding(SPLITTING, severity, scenario.name, (whole, *parts), shared, saved, line, message, risk)
+    return Finding(
+        type=SPLITTING,
+        severity=severity,
+        scenario=scenario.name,
+        phases=(whole, *parts),
+        files=shared,
+        minutes_saved=saved,
+        line=line,
+        message=message,
+        risk=risk,
+    )
 
 
-def _early_starts(plan: Plan, scenario: Scenario, minutes: dict[str, float]) -> list[Finding]:
+def _early_starts(plan: Plan, scenario: Scenario, cpm: Cpm) -> list[Finding]:
     found = []
+    minutes = _minutes(plan, scenario)
     edges = {(e.src, e.dst): e for e in scenario.edges}
-    before = longest_path(scenario.phase_ids, scenario.edges, minutes) or 0.0
+    before = cpm.makespan
     for need in plan.partial_needs:
         edge = edges.get((need.predecessor, need.subject))
         if edge is None:
@@ -418,16 +430,16 @@ def _early_starts(plan: Plan, scenario: Scenario, minutes: dict[str, float]) -> 
         severity = "medium" if saved > 0 else "low"
         found.append(
             Finding(
-                EARLY_START,
-                severity,
-                scenario.name,
-                (need.predecessor, need.subject),
-                (),
-                saved,
-                need.pos.line,
-                message,
-                "medium",
-                need.what,
+                type=EARLY_START,
+                severity=severity,
+                scenario=scenario.name,
+                phases=(need.predecessor, need.subject),
+                files=(),
+                minutes_saved=saved,
+                line=need.pos.line,
+                message=message,
+                risk="medium",
+                detail=need.what,
             )
         )
     return found
@@ -446,7 +458,16 @@ def _concurrent_tests(plan: Plan) -> list[Finding]:
         scenario = plan.scenarios[0].name if plan.scenarios else "current"
         commands = tuple(c for c, _ in run.commands)
         found.append(
-            Finding(CONCURRENT_TESTING, "low", scenario, (), commands, serial - together, run.pos.line, message)
+            Finding(
+                type=CONCURRENT_TESTING,
+                severity="low",
+                scenario=scenario,
+                phases=(),
+                files=commands,
+                minutes_saved=serial - together,
+                line=run.pos.line,
+                message=message,
+            )
         )
     return found
 

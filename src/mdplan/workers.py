@@ -15,9 +15,9 @@ for k = number of phases, stopping at the first k that reaches the unlimited mak
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from mdplan.graph import Cpm, DiGraph, minutes_of
 from mdplan.model import natural_key
 
 EPSILON = 1e-9
@@ -30,36 +30,22 @@ class WorkerRun(NamedTuple):
     start: dict[str, float]
 
 
-def bottom_levels(
-    order: Sequence[str], successors: Mapping[str, Sequence[str]], minutes: Mapping[str, float]
-) -> dict[str, float]:
-    """Own minutes plus the longest chain of minutes after each phase."""
-    level: dict[str, float] = {}
-    for node in reversed(order):
-        level[node] = minutes[node] + max((level[s] for s in successors[node]), default=0.0)
-    return level
-
-
-def list_schedule(
-    order: Sequence[str],
-    successors: Mapping[str, Sequence[str]],
-    minutes: Mapping[str, float],
-    k: int,
-) -> WorkerRun:
-    """Start times with at most ``k`` phases running at once; ``order`` is topological."""
-    return _Scheduler(order, successors, minutes).run(k)
+def list_schedule(graph: DiGraph, cpm: Cpm, k: int) -> WorkerRun:
+    """Start times with at most ``k`` phases running at once."""
+    return _Scheduler(graph, cpm).run(k)
 
 
 class _Scheduler:
     """What every k shares: priorities as integer ranks (lower runs first), the successor lists
     and the in-degrees by rank. Heaps of small integers keep each run cheap on wide plans."""
 
-    def __init__(self, order: Sequence[str], successors: Mapping[str, Sequence[str]], minutes: Mapping[str, float]):
-        priority = bottom_levels(order, successors, minutes)
-        self.nodes = sorted(order, key=lambda node: (-priority[node], natural_key(node), node))
+    def __init__(self, graph: DiGraph, cpm: Cpm):
+        priority = cpm.tail  # the bottom level: own minutes plus the longest chain after
+        self.nodes = sorted(cpm.order, key=lambda node: (-priority[node], natural_key(node), node))
         rank = {node: i for i, node in enumerate(self.nodes)}
+        minutes = minutes_of(graph)
         self.minutes = [minutes[node] for node in self.nodes]
-        self.successors = [[rank[s] for s in successors[node]] for node in self.nodes]
+        self.successors = [sorted(rank[s] for s in graph.successors(node)) for node in self.nodes]
         self.indegree = [0] * len(self.nodes)
         for succs in self.successors:
             for succ in succs:
@@ -102,12 +88,12 @@ def worker_counts(phases: int) -> list[int]:
     return counts
 
 
-def worker_curve(
-    order: Sequence[str], successors: Mapping[str, Sequence[str]], minutes: Mapping[str, float], unlimited: float
-) -> tuple[list[tuple[int, float]], int]:
-    """(k, makespan) from one worker up to the first k that reaches ``unlimited``; that k."""
+def worker_curve(graph: DiGraph, cpm: Cpm) -> tuple[list[tuple[int, float]], int]:
+    """(k, makespan) from one worker up to the first k that reaches the unlimited makespan; that k."""
     curve: list[tuple[int, float]] = []
-    scheduler = _Scheduler(order, successors, minutes)
+    scheduler = _Scheduler(graph, cpm)
+    unlimited = cpm.makespan
+    order = cpm.order
     for k in worker_counts(len(order)):
         run = scheduler.run(k)
         curve.append((k, run.makespan))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mdplan.graph import DiGraph, find_cycle, lexicographic_order, transitive_reduction
+from mdplan.graph import cycle, generations, timed_graph, transitive_reduction
 from mdplan.model import natural_key
 
 MAX_PHASES = 60
@@ -95,19 +95,17 @@ def draw_layers(
 
 
 def _layering(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, int] | None:
-    graph = DiGraph(nodes, edges)
-    if find_cycle(graph):
+    """Each phase's layer: its topological generation (the longest chain of edges above it)."""
+    graph = timed_graph(nodes, edges, {})
+    if cycle(graph):
         return None
-    layer: dict[str, int] = {}
-    for node in lexicographic_order(graph):
-        layer[node] = max((layer[p] + 1 for p in graph.predecessors(node)), default=0)
-    return layer
+    return {node: index for index, wave in enumerate(generations(graph)) for node in wave}
 
 
 def _reduced(nodes: list[str], edges: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The edges no longer chain implies (transitive reduction): the picture shows the order,
     the phase table every stated dependency."""
-    return transitive_reduction(DiGraph(nodes, edges))
+    return transitive_reduction(timed_graph(nodes, edges, {}))
 
 
 def _with_dummies(
