@@ -73,7 +73,41 @@ def mermaid(n: int) -> str:
     return "\n".join(["# Generated plan", "", "```mermaid", "flowchart TD", *nodes, *links, "```", ""])
 
 
-NOTATIONS: dict[str, Callable[[int], str]] = {"headings": headings, "ascii": ascii_chains, "mermaid": mermaid}
+def shared_files(n: int) -> str:
+    """Headings as in ``headings``, shaped as real plans are: sprints of 50 phases in 10 lanes
+    (each phase after the one before it in its lane, the first after the last sprint's
+    integration), an integration phase closing each sprint, and files shared as real plans
+    share them: every lane works in its own 18 files, and one phase in ten also touches one of
+    20 shared files (about 200 distinct files), so races arise between lanes within a sprint."""
+    rnd = random.Random(n)
+    lines = ["# Generated plan", ""]
+    lanes, sprint = 10, 50
+    last_in_lane: dict[int, int] = {}
+    gate = 0
+    for i in range(1, n + 1):
+        lane = i % lanes
+        if i % sprint == 0:
+            needs = sorted(last_in_lane.values())
+            last_in_lane, gate = {}, i
+            files = ["docs/CHANGELOG.md"]
+        else:
+            needs = [last_in_lane.get(lane, gate)] if last_in_lane.get(lane, gate) else []
+            last_in_lane[lane] = i
+            files = [f"src/lane{lane}/part{rnd.randrange(18)}.py"]
+            if rnd.random() < 0.1:
+                files.append(f"src/shared/registry{rnd.randrange(19)}.py")
+        depends = ", ".join(f"Phase {p}" for p in needs) or "None"
+        lines += [f"## Phase {i}: Step {i} ({rnd.randint(1, 60)} min)", f"- Depends on: {depends}"]
+        lines += [f"- Files: {', '.join(f'`{f}`' for f in files)}", ""]
+    return "\n".join(lines)
+
+
+NOTATIONS: dict[str, Callable[[int], str]] = {
+    "headings": headings,
+    "ascii": ascii_chains,
+    "mermaid": mermaid,
+    "shared files": shared_files,
+}
 
 
 # --- measuring -----------------------------------------------------------------------------

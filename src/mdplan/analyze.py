@@ -9,13 +9,15 @@ unschedulable: it is an error naming every edge of the cycle with its line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from mdplan.audit import ClaimCheck, audit, claim_diagnostics
-from mdplan.findings import Finding, find, recommended
-from mdplan.graph import Cpm, DiGraph, critical_path_method, cycle, generations, scenario_graph, timed_graph
 from mdplan.model import Diagnostic, Edge, Plan, Scenario, natural_key
 from mdplan.parse.ids import phase_label
-from mdplan.workers import worker_curve
+
+if TYPE_CHECKING:
+    from mdplan.audit import ClaimCheck
+    from mdplan.findings import Finding
+    from mdplan.graph import Cpm, DiGraph
 
 CYCLE = "MP107"
 NO_DURATION = "MP106"
@@ -83,6 +85,11 @@ class Analysis:
 
 
 def analyze(plan: Plan) -> Analysis:
+    # the graph core (networkx) loads here, once the document is read: ``check`` on a file
+    # that is no plan never pays for it, and the parser's peak memory is spent before it
+    from mdplan.audit import audit, claim_diagnostics
+    from mdplan.findings import find, recommended
+
     schedules = tuple(schedule(plan, scenario) for scenario in plan.scenarios)
     diagnostics: list[Diagnostic] = []
     for item in schedules:
@@ -96,6 +103,9 @@ def analyze(plan: Plan) -> Analysis:
 
 
 def schedule(plan: Plan, scenario: Scenario) -> Schedule:
+    from mdplan.graph import critical_path_method, cycle, generations, scenario_graph
+    from mdplan.workers import worker_curve
+
     minutes = {pid: plan.phases[pid].minutes or 0.0 for pid in scenario.phase_ids}
     unknown = tuple(pid for pid in scenario.phase_ids if plan.phases[pid].minutes is None)
     graph = scenario_graph(scenario, plan.phases)
@@ -135,6 +145,8 @@ def _range_end(plan: Plan, scenario: Scenario, end: int) -> dict[str, float]:
 
 
 def _longest(graph: DiGraph, minutes: dict[str, float]) -> float:
+    from mdplan.graph import critical_path_method, timed_graph
+
     return critical_path_method(timed_graph(graph, graph.edges, minutes)).makespan
 
 

@@ -308,10 +308,12 @@ def _read(path: str) -> str:
 def _analysis(path: str, estimate: str, text: str) -> Analysis:
     """The analysis of ``text``, read from ``path`` (read before its configuration is looked
     up, so a path that cannot be read is one clear line)."""
-    from mdplan.analyze import analyze
     from mdplan.api import display_name, parse
 
-    return analyze(parse(text, display_name(path), estimate))  # type: ignore[arg-type]
+    plan = parse(text, display_name(path), estimate)  # type: ignore[arg-type]
+    from mdplan.analyze import analyze
+
+    return analyze(plan)
 
 
 def _template_dir(value: str | None) -> Path | None:

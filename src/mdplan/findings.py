@@ -23,15 +23,15 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mdplan.graph import (
     Cpm,
     DiGraph,
+    GrowingCpm,
     Reach,
-    critical_path_method,
     makespan,
     redundant_edges,
     scenario_graph,
@@ -129,7 +129,7 @@ def _races_ordered(plan: Plan, scenario: Scenario) -> Scenario:
     if makespan(graph) is None:
         return scenario
     reach = Reach(graph)
-    cpm = critical_path_method(graph)
+    cpm = GrowingCpm(graph)
     by_line: dict[int, list[tuple[str, str]]] = {}
     for pair in _race_pairs(plan, scenario, reach):
         by_line.setdefault(_race_line(plan, pair), []).append(pair)
@@ -139,9 +139,8 @@ def _races_ordered(plan: Plan, scenario: Scenario) -> Scenario:
         while pending := [pair for pair in pending if not reach.ordered(*pair)]:
             first, then = min(_cheaper_order(cpm, pair) for pair in pending)
             added.append(Edge(first, then, "stated", line))
-            graph.add_edge(first, then)
+            cpm.add_edge(first, then)
             reach.add_edge(first, then)
-            cpm = critical_path_method(graph)
     if not added:
         return scenario
     edges = sorted([*scenario.edges, *added], key=lambda e: (natural_key(e.src), natural_key(e.dst)))
@@ -222,14 +221,16 @@ def _race_line(plan: Plan, pair: tuple[str, str]) -> int:
     return max(plan.phases[pair[0]].line, plan.phases[pair[1]].line)
 
 
-def _cheaper_order(cpm: Cpm, pair: tuple[str, str]) -> tuple[str, str]:
+def _cheaper_order(cpm: Cpm | GrowingCpm, pair: tuple[str, str]) -> tuple[str, str]:
     a, b = pair
     return (a, b) if cpm.cost_of_edge(a, b) <= cpm.cost_of_edge(b, a) else (b, a)
 
 
-def _file_neighbours(plan: Plan, touching: list[str]) -> list[tuple[str, str]]:
+def _file_neighbours(plan: Plan, touching: list[str]) -> Iterator[tuple[str, str]]:
     """Pairs of phases (in scenario order) that name the same path, or a folder and a path in
-    it: found through an index of paths and their folders, not by trying every pair."""
+    it: found through an index of paths and their folders, not by trying every pair, and
+    yielded one phase at a time (a plan of 8,000 phases has some 150,000 such pairs, mostly
+    ordered, which the caller drops as they come)."""
     position = {p: i for i, p in enumerate(touching)}
     exact: dict[str, set[str]] = {}
     under: dict[str, set[str]] = {}  # folder -> phases naming a path below it
@@ -237,19 +238,21 @@ def _file_neighbours(plan: Plan, touching: list[str]) -> list[tuple[str, str]]:
         for path in plan.phases[phase].files:
             key = path.rstrip("/")
             exact.setdefault(key, set()).add(phase)
-            for cut in range(len(key)):
-                if key[cut] == "/":
-                    under.setdefault(key[:cut], set()).add(phase)
-    pairs: set[tuple[str, str]] = set()
+            for folder in _folders(key):
+                under.setdefault(folder, set()).add(phase)
     for phase in touching:
+        others: set[str] = set()
         for path in plan.phases[phase].files:
             key = path.rstrip("/")
-            folders = [key[:cut] for cut in range(len(key)) if key[cut] == "/"]
-            others = set(exact.get(key, ())) | under.get(key, set())
-            for folder in folders:
+            others |= exact.get(key, set()) | under.get(key, set())
+            for folder in _folders(key):
                 others |= exact.get(folder, set())
-            pairs.update(tuple(sorted((phase, o), key=position.__getitem__)) for o in others if o != phase)  # type: ignore[misc]
-    return sorted(pairs, key=lambda pair: (position[pair[0]], position[pair[1]]))
+        later = sorted((o for o in others if position[o] > position[phase]), key=position.__getitem__)
+        yield from ((phase, other) for other in later)
+
+
+def _folders(path: str) -> list[str]:
+    return [path[:cut] for cut in range(len(path)) if path[cut] == "/"]
 
 
 def _shared(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[str, ...]:

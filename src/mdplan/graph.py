@@ -120,9 +120,54 @@ def critical_path_method(graph: DiGraph, order: list[str] | None = None) -> Cpm:
 
 def makespan(graph: DiGraph) -> float | None:
     """The critical-path length, or None when the graph has a cycle."""
-    if not nx.is_directed_acyclic_graph(graph):
+    try:
+        order = list(nx.topological_sort(graph))
+    except nx.NetworkXUnfeasible:
         return None
-    return critical_path_method(graph).makespan
+    return critical_path_method(graph, order).makespan
+
+
+class GrowingCpm:
+    """Earliest finishes and tails of an acyclic graph that gains edges one at a time, kept
+    current by walking only what a new edge changes (the target's descendants, the source's
+    ancestors), so settling many races costs what they touch, not a pass over the plan each."""
+
+    def __init__(self, graph: DiGraph) -> None:
+        cpm = critical_path_method(graph, list(nx.topological_sort(graph)))
+        self._graph = graph
+        self._minutes = minutes_of(graph)
+        self.earliest_finish = dict(cpm.earliest_finish)
+        self.tail = dict(cpm.tail)
+        self.makespan = cpm.makespan
+
+    def cost_of_edge(self, src: str, dst: str) -> float:
+        return max(0.0, self.earliest_finish[src] + self.tail[dst] - self.makespan)
+
+    def add_edge(self, src: str, dst: str) -> None:
+        """Add ``src → dst`` (the two unordered before) to the graph and update the numbers."""
+        self._graph.add_edge(src, dst)
+        self.makespan = max(self.makespan, self.earliest_finish[src] + self.tail[dst])
+        self._push_finish(dst)
+        self._push_tail(src)
+
+    def _push_finish(self, start: str) -> None:
+        pending = [start]
+        while pending:
+            node = pending.pop()
+            finish = max((self.earliest_finish[p] for p in self._graph.predecessors(node)), default=0.0)
+            finish += self._minutes[node]
+            if finish > self.earliest_finish[node] or node == start:
+                self.earliest_finish[node] = max(finish, self.earliest_finish[node])
+                pending.extend(self._graph.successors(node))
+
+    def _push_tail(self, start: str) -> None:
+        pending = [start]
+        while pending:
+            node = pending.pop()
+            tail = self._minutes[node] + max((self.tail[s] for s in self._graph.successors(node)), default=0.0)
+            if tail > self.tail[node] or node == start:
+                self.tail[node] = max(tail, self.tail[node])
+                pending.extend(self._graph.predecessors(node))
 
 
 def what_if(graph: DiGraph, *, drop: Iterable[tuple[str, str]] = (), add: Iterable[Edge] = ()) -> float | None:
