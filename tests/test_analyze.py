@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from mdplan import parse
 from mdplan.analyze import analyze, schedule
 from mdplan.graph import (
+    GrowingCpm,
     Reach,
     critical_path_method,
     minutes_of,
@@ -260,3 +261,25 @@ def test_an_added_edge_costs_what_the_cpm_says_and_reach_follows_it(
     assert abs(critical_path_method(graph).makespan - predicted) < 1e-9
     for node in scenario.phase_ids:
         assert {other for other in scenario.phase_ids if reach.reaches(node, other)} == nx.descendants(graph, node)
+
+
+@settings(max_examples=150, deadline=None)
+@given(dags(), st.data())
+def test_growing_cpm_matches_a_fresh_pass_after_each_added_edge(
+    dag: tuple[Plan, Scenario], data: st.DataObject
+) -> None:
+    plan, scenario = dag
+    graph = scenario_graph(scenario, plan.phases)
+    growing, reach = GrowingCpm(graph), Reach(graph)
+    for _ in range(data.draw(st.integers(min_value=0, max_value=4))):
+        ids = scenario.phase_ids
+        unordered = [(a, b) for a in ids for b in ids if a != b and not reach.ordered(a, b)]
+        if not unordered:
+            break
+        src, dst = data.draw(st.sampled_from(unordered))
+        growing.add_edge(src, dst)
+        reach.add_edge(src, dst)
+        fresh = critical_path_method(graph)
+        assert growing.earliest_finish == fresh.earliest_finish
+        assert growing.tail == fresh.tail
+        assert growing.makespan == fresh.makespan

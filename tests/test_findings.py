@@ -46,3 +46,39 @@ def test_reference_findings_and_recommended_plan() -> None:
     assert ("RACE_CONDITION_RISK", ("2", "4a"), -5.0) in kinds  # both touch types.rs
     assert analysis.recommended is not None
     assert analysis.recommended.makespan == 35  # without 4b → 5, with Option A's 2 → 4a
+
+
+RECOMMENDED_CASES = [
+    pytest.param(text, expected, id=f"{line}:{title}")
+    for line, title, text, expected in read_fixture_file(FIXTURES / "findings" / "recommended.md")
+]
+
+
+def describe_recommendation(text: str) -> str:
+    """The recommended plan's length, with races accepted, and each change as the JSON model has it."""
+    from mdplan.render.model_json import model_json
+
+    data = model_json(mdplan.analyze(mdplan.parse(text, "plan.md")), full=True)["recommended"]
+    lines = [f"recommended {data['makespan']} min, races accepted {data['makespan_races_accepted']} min"]
+    for c in data["changes"]:
+        alternatives = "; ".join(f"{a['choice']} {a['makespan']}" for a in c.get("alternatives", []))
+        line = f"{c['change']} {c['from']} -> {c['to']} line {c['line']}: {c['minutes']:+} min"
+        lines.append(line + (f" (instead: {alternatives})" if alternatives else ""))
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(("text", "expected"), RECOMMENDED_CASES)
+def test_recommended_plan_changes(text: str, expected: str) -> None:
+    assert describe_recommendation(text) == expected.rstrip("\n")
+
+
+def test_reference_recommendation_reverses_the_race_and_says_what_accepting_races_gives() -> None:
+    from tests.helpers import REFERENCE
+
+    analysis = mdplan.analyze(mdplan.parse(REFERENCE.read_text(encoding="utf-8")))
+    assert analysis.recommendation is not None
+    changes = {(c.src, c.dst): c for c in analysis.recommendation.changes}
+    assert changes[("5", "4b")].change == "reversed" and changes[("5", "4b")].minutes == -12
+    assert dict(changes[("5", "4b")].alternatives) == {"other order": 47, "race accepted": 35}
+    assert changes[("2", "4a")].change == "added" and changes[("2", "4a")].minutes == 4
+    assert analysis.recommendation.races_accepted == 30

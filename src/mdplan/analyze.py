@@ -16,7 +16,7 @@ from mdplan.parse.ids import phase_label
 
 if TYPE_CHECKING:
     from mdplan.audit import ClaimCheck
-    from mdplan.findings import Finding
+    from mdplan.findings import Finding, Recommendation
     from mdplan.graph import Cpm, DiGraph
 
 CYCLE = "MP107"
@@ -74,6 +74,7 @@ class Analysis:
     findings: tuple[Finding, ...] = ()
     recommended: Schedule | None = None
     claims: tuple[ClaimCheck, ...] = ()
+    recommendation: Recommendation | None = None  # its changes, and its length with races accepted
 
     def schedule(self, name: str) -> Schedule | None:
         return next((s for s in self.schedules if s.scenario.name == name), None)
@@ -95,11 +96,11 @@ def analyze(plan: Plan) -> Analysis:
     for item in schedules:
         diagnostics.extend(_schedule_diagnostics(plan, item))
     plan_of_record = recommended(plan)
-    chosen = schedule(plan, plan_of_record) if plan_of_record else None
+    chosen = schedule(plan, plan_of_record.scenario) if plan_of_record else None
     by_name: dict[str, Schedule] = {s.scenario.name: s for s in schedules}
     claims = audit(plan, by_name)
     diagnostics.extend(claim_diagnostics(plan, claims))
-    return Analysis(plan, schedules, tuple(diagnostics), tuple(find(plan, by_name)), chosen, claims)
+    return Analysis(plan, schedules, tuple(diagnostics), tuple(find(plan, by_name)), chosen, claims, plan_of_record)
 
 
 def schedule(plan: Plan, scenario: Scenario) -> Schedule:

@@ -21,11 +21,12 @@ settled in its cheaper order: a plan with a known race is no plan to recommend.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from mdplan.graph import (
     Cpm,
@@ -36,6 +37,7 @@ from mdplan.graph import (
     redundant_edges,
     scenario_graph,
     timed_graph,
+    what_if,
 )
 from mdplan.merge import denied_edges
 from mdplan.model import Denied, Edge, Plan, Scenario, natural_key
@@ -100,26 +102,61 @@ def find(plan: Plan, schedules: Mapping[str, Schedule]) -> list[Finding]:
     return sorted(found, key=lambda f: (f.line, f.type, f.phases))
 
 
-def recommended(plan: Plan) -> Scenario | None:
-    """The proposed (else current) graph, less what prose rules out, plus what prose states."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """One way the recommended plan differs from the plan it starts from.
+
+    ``minutes``: what this change alone does to the recommended plan's length (undoing it,
+    everything else kept, gives the length minus ``minutes``); None when undoing it would close
+    a cycle. ``alternatives``: for a choice mdplan made (which way round to order a file race),
+    the length of the plan had it chosen otherwise."""
+
+    src: str
+    dst: str
+    change: Literal["added", "dropped", "reversed"]
+    reason: str
+    line: int
+    minutes: float | None
+    alternatives: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    scenario: Scenario
+    base: str  # the scenario it starts from
+    changes: tuple[Change, ...]
+    races_accepted: float | None  # its length with no file race ordered
+
+
+def recommended(plan: Plan) -> Recommendation | None:
+    """The proposed (else current) graph, less what prose rules out, plus what prose states,
+    with every file race settled in its cheaper order; and each change with its reason."""
     base = plan.scenario("optimized") or plan.scenario("current")
     if base is None:
         return None
-    ruled_out = {(d.edge.src, d.edge.dst) for d in plan.denied if d.scenario == base.name}
+    denials = {(d.edge.src, d.edge.dst): d for d in plan.denied if d.scenario == base.name}
     members = set(base.phase_ids)
-    kept = [e for e in base.edges if (e.src, e.dst) not in ruled_out]
-    known = {(e.src, e.dst) for e in kept} | ruled_out
+    kept = [e for e in base.edges if (e.src, e.dst) not in denials]
+    known = {(e.src, e.dst) for e in kept} | set(denials)
     added = [e for e in plan.stated if {e.src, e.dst} <= members and (e.src, e.dst) not in known]
     # a stated dependency the scenario's own prose denies ("Phase 2 doesn't depend on Phase 1") stays out
     trial = Scenario(base.name, base.title, base.line, base.phase_ids, tuple(added))
     denied_here = {(d.edge.src, d.edge.dst) for d in denied_edges(list(plan.denials), [trial])}
     added = [e for e in added if (e.src, e.dst) not in denied_here]
     edges = tuple(sorted([*kept, *added], key=lambda e: (natural_key(e.src), natural_key(e.dst))))
-    return _races_ordered(plan, Scenario("recommended", RECOMMENDED_TITLE, base.line, base.phase_ids, edges))
+    stated = Scenario("recommended", RECOMMENDED_TITLE, base.line, base.phase_ids, edges)
+    final, races = _races_ordered(plan, stated)
+    dropped = [e for e in base.edges if (e.src, e.dst) in denials]
+    first_statements = list({(e.src, e.dst): e for e in reversed(added)}.values())[::-1]
+    changes = _changes(
+        plan, final, dropped=[(e, denials[(e.src, e.dst)]) for e in dropped], added=first_statements, races=races
+    )
+    return Recommendation(final, base.name, changes, makespan(scenario_graph(stated, plan.phases)))
 
 
-def _races_ordered(plan: Plan, scenario: Scenario) -> Scenario:
-    """Each race left, first by line, settled in its cheaper order, until none is left.
+def _races_ordered(plan: Plan, scenario: Scenario) -> tuple[Scenario, list[tuple[Edge, tuple[str, ...]]]]:
+    """Each race left, first by line, settled in its cheaper order, until none is left; and the
+    edges that settled them, each with the files it is for.
 
     Ordering two phases only ever orders more pairs, so the races to settle are among those of
     the start; each is settled with the CPM numbers of the graph as it stands (one edge's cost
@@ -127,24 +164,92 @@ def _races_ordered(plan: Plan, scenario: Scenario) -> Scenario:
     the reachability and CPM are brought up to date after each edge added."""
     graph = scenario_graph(scenario, plan.phases)
     if makespan(graph) is None:
-        return scenario
+        return scenario, []
     reach = Reach(graph)
     cpm = GrowingCpm(graph)
     by_line: dict[int, list[tuple[str, str]]] = {}
     for pair in _race_pairs(plan, scenario, reach):
         by_line.setdefault(_race_line(plan, pair), []).append(pair)
-    added: list[Edge] = []
+    settled: list[tuple[Edge, tuple[str, ...]]] = []
     for line in sorted(by_line):
         pending = by_line[line]
         while pending := [pair for pair in pending if not reach.ordered(*pair)]:
             first, then = min(_cheaper_order(cpm, pair) for pair in pending)
-            added.append(Edge(first, then, "stated", line))
+            settled.append(
+                (Edge(first, then, "stated", line), _shared(plan.phases[first].files, plan.phases[then].files))
+            )
             cpm.add_edge(first, then)
             reach.add_edge(first, then)
-    if not added:
-        return scenario
-    edges = sorted([*scenario.edges, *added], key=lambda e: (natural_key(e.src), natural_key(e.dst)))
-    return Scenario(scenario.name, scenario.title, scenario.line, scenario.phase_ids, tuple(edges))
+    if not settled:
+        return scenario, []
+    edges = sorted([*scenario.edges, *(e for e, _ in settled)], key=lambda e: (natural_key(e.src), natural_key(e.dst)))
+    return Scenario(scenario.name, scenario.title, scenario.line, scenario.phase_ids, tuple(edges)), settled
+
+
+def _changes(
+    plan: Plan,
+    final: Scenario,
+    *,
+    dropped: list[tuple[Edge, Denied]],
+    added: list[Edge],
+    races: list[tuple[Edge, tuple[str, ...]]],
+) -> tuple[Change, ...]:
+    graph = scenario_graph(final, plan.phases)
+    length = makespan(graph)
+
+    def effect(*, drop: tuple[str, str] | None = None, add: tuple[str, str] | None = None) -> float | None:
+        """The recommended plan's length minus its length with one change undone."""
+        after = what_if(graph, drop=[drop] if drop else [], add=[Edge(*add, "stated", 0)] if add else [])
+        return None if length is None or after is None else length - after
+
+    found: list[Change] = []
+    for edge, denial in dropped:
+        reason = f'the prose rules it out: "{denial.text}"'
+        found.append(_change(edge, "dropped", reason, denial.line, effect(add=(edge.src, edge.dst))))
+    for edge in added:
+        found.append(_change(edge, "added", "the source states it", edge.line, effect(drop=(edge.src, edge.dst))))
+    for edge, files in races:
+        pair = (edge.src, edge.dst)
+        reason = f"both touch {', '.join(files)}: one after the other, the cheaper way round"
+        other = what_if(graph, drop=[pair], add=[Edge(edge.dst, edge.src, "stated", 0)])
+        accepted = what_if(graph, drop=[pair])
+        alternatives = [(choice, minutes) for choice, minutes in (("other order", other), ("race accepted", accepted))]
+        change = _change(edge, "added", reason, edge.line, effect(drop=pair))
+        found.append(_with_alternatives(change, [(c, m) for c, m in alternatives if m is not None]))
+    return tuple(
+        _replace(change, minutes=effect(drop=(change.src, change.dst), add=(change.dst, change.src)))
+        if change.change == "reversed"
+        else change
+        for change in _reversals(found)
+    )
+
+
+def _change(edge: Edge, change: Literal["added", "dropped"], reason: str, line: int, minutes: float | None) -> Change:
+    return Change(src=edge.src, dst=edge.dst, change=change, reason=reason, line=line, minutes=minutes)
+
+
+def _with_alternatives(change: Change, alternatives: list[tuple[str, float]]) -> Change:
+    return _replace(change, alternatives=tuple(alternatives))
+
+
+def _replace(original: Change, **fields: Any) -> Change:
+    return dataclasses.replace(original, **fields)
+
+
+def _reversals(changes: list[Change]) -> list[Change]:
+    """An edge dropped and its opposite added are one change: the dependency reversed."""
+    dropped = {(c.src, c.dst): c for c in changes if c.change == "dropped"}
+    merged: list[Change] = []
+    used: set[tuple[str, str]] = set()
+    for change in changes:
+        opposite = dropped.get((change.dst, change.src)) if change.change == "added" else None
+        if opposite is None:
+            merged.append(change)
+            continue
+        used.add((opposite.src, opposite.dst))
+        reason = f"{opposite.reason}; and {change.reason}"
+        merged.append(_replace(change, change="reversed", reason=reason, minutes=None))
+    return [c for c in merged if not (c.change == "dropped" and (c.src, c.dst) in used)]
 
 
 # --- the finding types -------------------------------------------------------------------
@@ -450,7 +555,7 @@ def _early_starts(plan: Plan, scenario: Scenario, cpm: Cpm) -> list[Finding]:
 
 def _concurrent_tests(plan: Plan) -> list[Finding]:
     found = []
-    for run in plan.test_runs:
+    for run in (r for r in plan.test_runs if r.commands):
         serial = sum(m for _, m in run.commands)
         together = max(m for _, m in run.commands)
         names = " + ".join(format_duration(m) for _, m in run.commands)

@@ -180,6 +180,8 @@ def build_context(analysis: Analysis) -> dict[str, object]:
         "phase_count": len({p for s in plan.scenarios for p in s.phase_ids}),
         "scenarios": scenarios,
         "recommended": _scenario_view(analysis.recommended, plan.phases) if analysis.recommended else None,
+        "changes": _change_views(analysis),
+        "races_accepted": _races_accepted(analysis),
         "findings": _finding_views(analysis),
         "claims": [_claim_view(c) for c in analysis.claims],
         "statements": statements(plan),
@@ -195,6 +197,43 @@ def build_context(analysis: Analysis) -> dict[str, object]:
         "counts": _counts(diagnostics),
         "unresolved": sum(d.code == UNRESOLVED for d in diagnostics),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeView:
+    change: str  # Added, Dropped, Reversed
+    edge: str
+    line: int
+    minutes: str  # signed: what this change alone does to the plan's length
+    reason: str
+    alternatives: str  # "other order: 47 min; race accepted: 35 min", or ""
+
+
+def _change_views(analysis: Analysis) -> list[ChangeView]:
+    recommendation = analysis.recommendation
+    if recommendation is None:
+        return []
+    return [
+        ChangeView(
+            change=c.change.capitalize(),
+            edge=f"{phase_label(c.src)} → {phase_label(c.dst)}",
+            line=c.line,
+            minutes="–" if c.minutes is None else f"{'+' if c.minutes > 0 else ''}{_minutes(c.minutes)}",
+            reason=c.reason,
+            alternatives="; ".join(f"{choice}: {_minutes(m)}" for choice, m in c.alternatives),
+        )
+        for c in recommendation.changes
+    ]
+
+
+def _races_accepted(analysis: Analysis) -> str | None:
+    """The recommended plan's length with no file race ordered, when ordering them costs time."""
+    recommendation, chosen = analysis.recommendation, analysis.recommended
+    if recommendation is None or chosen is None or recommendation.races_accepted is None:
+        return None
+    if chosen.makespan is None or recommendation.races_accepted >= chosen.makespan:
+        return None
+    return _minutes(recommendation.races_accepted)
 
 
 def _scenario_view(schedule: Schedule, phases: dict[str, Phase]) -> ScenarioView:

@@ -7,7 +7,7 @@ from typing import Any
 
 from mdplan.analyze import Analysis, Schedule
 from mdplan.audit import ClaimCheck
-from mdplan.findings import Finding, recommendation
+from mdplan.findings import Change, Finding, recommendation
 from mdplan.model import Diagnostic, Edge, Phase, Plan
 from mdplan.render.context import statements
 
@@ -46,6 +46,35 @@ def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
         "code": diagnostic.code,
         "message": diagnostic.message,
     }
+
+
+def recommended_json(analysis: Analysis) -> dict[str, Any] | None:
+    """mdplan's re-plan: the scenario it is drawn in, what it starts from, its length, its length
+    with every file race accepted, and each change with its reason and its minutes."""
+    recommendation, chosen = analysis.recommendation, analysis.recommended
+    if recommendation is None or chosen is None:
+        return None
+    return {
+        "scenario": "recommended",
+        "from": recommendation.base,
+        "makespan": number(chosen.makespan),
+        "makespan_races_accepted": number(recommendation.races_accepted),
+        "changes": [change_json(c) for c in recommendation.changes],
+    }
+
+
+def change_json(change: Change) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "from": change.src,
+        "to": change.dst,
+        "change": change.change,
+        "reason": change.reason,
+        "line": change.line,
+        "minutes": number(change.minutes),
+    }
+    if change.alternatives:
+        data["alternatives"] = [{"choice": choice, "makespan": number(m)} for choice, m in change.alternatives]
+    return data
 
 
 def scenario_json(schedule: Schedule, plan: Plan, *, full: bool) -> dict[str, Any]:
@@ -124,6 +153,7 @@ def model_json(analysis: Analysis, *, full: bool = False, scenario: str | None =
         "claims": [claim_json(c) for c in analysis.claims],
     }
     if full:
+        data["recommended"] = recommended_json(analysis)
         data["findings"] = [finding_json(f) for f in analysis.findings]
         data["stated"] = [{"line": s.line, "text": s.text.removeprefix(": ")} for s in statements(plan)]
     return data
