@@ -1,7 +1,8 @@
 """Every Mermaid block mdplan writes parses with the real ``mermaid`` npm package.
 
-Skipped where Node.js is absent; elsewhere (CI included) the package is installed once into
-``tests/mermaid/node_modules`` with ``npm ci`` from the locked ``tests/mermaid/package-lock.json``.
+The parse tests skip where Node.js is absent; elsewhere (CI included) the packages are installed
+once into ``tests/mermaid/node_modules`` with ``npm ci`` from the locked
+``tests/mermaid/package-lock.json``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 
 import mdplan
 from mdplan.render import render_report
+from tests.browser import install_node_packages
 from tests.helpers import FIXTURES, REFERENCE, SHARED
 
 CHECKER = FIXTURES.parent / "tests" / "mermaid"
@@ -42,10 +44,7 @@ def mermaid_blocks() -> list[str]:
 
 @pytest.fixture(scope="module")
 def checker() -> list[str]:
-    npm = shutil.which("npm")
-    assert npm is not None
-    if not (CHECKER / "node_modules" / "mermaid").is_dir():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=CHECKER, check=True, capture_output=True)
+    install_node_packages()
     node = shutil.which("node")
     assert node is not None
     return [node, str(CHECKER / "check.mjs")]
