@@ -12,7 +12,7 @@
 // where a block or each diagram of a page is {"type", "error", "text", "tasks", "ticks", "nodes",
 // "edges"}, and a page also has "refused" (URLs) and "errors" (console errors, page errors).
 import { readFile } from "node:fs/promises";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import puppeteer from "puppeteer-core";
 
 const MERMAID = fileURLToPath(new URL("./node_modules/mermaid/dist/mermaid.min.js", import.meta.url));
@@ -105,10 +105,9 @@ async function openPage(browser, timezone, url, mermaidSource) {
     return request.abort();
   });
   await page.goto(url, { waitUntil: "load" });
-  await page.waitForFunction(
-    () => [...document.querySelectorAll(".mermaid")].every((element) => element.getAttribute("data-processed")),
-    { timeout: 30000 },
-  );
+  // Mermaid puts the SVG in on success only: a block still without one after the wait failed.
+  const drawn = () => [...document.querySelectorAll(".mermaid")].every((element) => element.querySelector("svg"));
+  await page.waitForFunction(drawn, { timeout: 20000 }).catch(() => {});
   const diagrams = await describeAll(page, ".mermaid");
   await page.close();
   return { url, diagrams, refused, errors };
