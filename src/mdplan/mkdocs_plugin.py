@@ -14,8 +14,8 @@ What mdplan generates is Markdown for CommonMark, where a backslash escapes any 
 punctuation; Python-Markdown, which MkDocs uses, reads only some of these escapes, so it would
 show ``\\<40 minutes`` with its backslash and build ``\\<img …>`` from a label into a live tag.
 So in the report and in each refreshed region every other escape (outside code) becomes a
-character reference, ``\\<`` ``&lt;``: the same text in both, and text from the page never
-becomes HTML (``html_safe``).
+character reference (``\\<`` becomes ``&lt;``): the same text in both, and text from the page
+never becomes HTML (``html_safe``).
 Input mdplan cannot use is a warning naming the page, its line and the MP code, never a
 traceback; the page is then built as written (``mkdocs build --strict`` fails on it).
 
