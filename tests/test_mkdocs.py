@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("mkdocs")
+
+from mdplan.mkdocs_plugin import REPORT_MARKER, headings_down, html_safe
 
 PLAN = """\
 ## Phase 1: Build (10 min)
@@ -106,7 +109,10 @@ def test_front_matter_report_appends_the_full_report_under_the_page_title(good_s
     assert "Site checklist: 2 phases." in page  # template_dir, relative to mkdocs.yml, reaches the report
     assert page.count("<h1") == 1
     assert "Release plan</h1>" in page
-    assert "Parallelization Report" not in page
+    page_part, report_part = page.split(REPORT_MARKER)
+    assert ">Phase 2: Ship (5 min)</h2>" in page_part
+    assert re.match(r'\s*<h2 id="[^"]+">Parallelization Report: Release plan</h2>\s*<h3', report_part)
+    assert '<h3 id="executive-summary">Executive Summary</h3>' in report_part
 
 
 def test_regions_are_refreshed_in_the_site_but_not_in_the_source(good_site: Path) -> None:
@@ -144,3 +150,34 @@ def test_unusable_pages_warn_with_file_line_and_code_and_fail_only_strict_builds
     assert strict.returncode != 0
     assert "MP002" in strict.stderr
     assert "Traceback" not in strict.stderr
+
+
+def test_headings_go_one_level_down_under_the_report_title() -> None:
+    report = "# Report: Plan\n\n## Summary\n\n### Detail\n\n###### Deepest\n\n```\n# not a heading\n```\n"
+    assert headings_down(report) == (
+        "## Report: Plan\n\n### Summary\n\n#### Detail\n\n###### Deepest\n\n```\n# not a heading\n```\n"
+    )
+
+
+def test_a_report_without_a_title_gets_one_heading_to_sit_under() -> None:
+    assert headings_down("## Summary\n\ntext\n") == "## mdplan report\n\n### Summary\n\ntext\n"
+
+
+def test_html_safe_writes_the_escapes_python_markdown_does_not_read_as_references() -> None:
+    import markdown
+    from markdown_it import MarkdownIt
+
+    text = "Total: \\<40 min, A \\& B, \\~x\\~, a \\| b, \\*kept\\*, \\\\\\<y `\\<z`\n"
+    safe = html_safe(text)
+    assert safe == "Total: &lt;40 min, A &amp; B, &#126;x&#126;, a &#124; b, \\*kept\\*, \\\\&lt;y `\\<z`\n"
+    commonmark = MarkdownIt("commonmark")
+    assert commonmark.render(safe) == commonmark.render(text)
+    shown = markdown.markdown(safe).removeprefix("<p>Total: &lt;40 min, A &amp; B, ")
+    assert shown == "&#126;x&#126;, a &#124; b, *kept*, \\&lt;y <code>\\&lt;z</code></p>"
+
+
+def test_a_pipe_written_as_a_reference_stays_inside_its_table_cell() -> None:
+    import markdown
+
+    table = html_safe("| a | b |\n| - | - |\n| x \\| y | z |\n")
+    assert "<td>x &#124; y</td>" in markdown.markdown(table, extensions=["tables"])

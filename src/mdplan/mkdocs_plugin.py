@@ -6,10 +6,16 @@ regions (they are refreshed from the plan the rest of the page states, in the bu
 the source file is never written). A page whose markers all sit inside code (fenced or inline,
 as in a page documenting them) is left alone; once a page has a live marker, ``sync_text``
 refreshes every marker on it, shown-in-code ones included.
-What mdplan generates is Markdown for CommonMark, where ``\\<`` is an escaped ``<``;
-Python-Markdown, which MkDocs uses, does not read it so and would build ``\\<img …>`` from a
-label into a live tag. So in the report and in each refreshed region, ``\\<`` that could open
-a tag becomes ``&lt;`` (outside code): text from the page never becomes HTML (``html_safe``).
+The report is nested under one heading of the page: after an HTML comment that marks where
+mdplan's part starts (``<!-- mdplan:report -->``), on a page with its own H1 every heading of
+the report moves one level down (its title becomes an H2, its sections H3), so the report's
+sections sit under its title in the page's table of contents, not beside the page's own.
+What mdplan generates is Markdown for CommonMark, where a backslash escapes any ASCII
+punctuation; Python-Markdown, which MkDocs uses, reads only some of these escapes, so it would
+show ``\\<40 minutes`` with its backslash and build ``\\<img …>`` from a label into a live tag.
+So in the report and in each refreshed region every other escape (outside code) becomes a
+character reference (``\\<`` becomes ``&lt;``): the same text in both, and text from the page
+never becomes HTML (``html_safe``).
 Input mdplan cannot use is a warning naming the page, its line and the MP code, never a
 traceback; the page is then built as written (``mkdocs build --strict`` fails on it).
 
@@ -48,8 +54,11 @@ log = get_plugin_logger("mdplan")  # the logger "mkdocs.plugins.mdplan", message
 META_KEY = "mdplan"
 META_REPORT = "report"
 _MARKER = re.compile(r"<!--\s*mdplan:begin\b")
-_REPORT_TITLE = re.compile(r"\A\s*# [^\n]*\n+")
-_ESCAPED_TAG_OPEN = re.compile(r"\\<(?=[A-Za-z/!?])")
+REPORT_MARKER = "<!-- mdplan:report -->"
+REPORT_HEADING = "mdplan report"  # the heading a report gets when its template writes no title
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation (CommonMark)
+_PYTHON_MARKDOWN_ESCAPES = frozenset("\\`*_{}[]()>#+-.!")  # the escapes Python-Markdown reads
+_REFERENCES = {"<": "&lt;", "&": "&amp;"}
 
 
 class MdplanConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs leaves __init_subclass__ untyped
@@ -125,23 +134,41 @@ class MdplanPlugin(BasePlugin[MdplanConfig]):  # type: ignore[no-untyped-call]  
         from mdplan.render import render_report
 
         report = render_report(analyze(parse(markdown, source, self._estimate)), self._template_dir)
-        if has_h1(markdown):  # the page keeps its own title; the report's would be a second H1
-            report = _REPORT_TITLE.sub("", report, count=1)
-        return markdown.rstrip("\n") + "\n\n" + html_safe(report)
+        if has_h1(markdown):  # the page keeps its own title; the report's becomes a section of it
+            report = headings_down(report)
+        page = markdown.rstrip("\n")
+        return f"{page}\n\n{REPORT_MARKER}\n\n{html_safe(report)}"
 
 
 def html_safe(markdown: str) -> str:
-    """``markdown`` with each ``\\<`` that could open a tag, comment or autolink, outside code,
-    written ``&lt;``: the same text in CommonMark, and no tag in Python-Markdown."""
+    """``markdown`` with each backslash escape Python-Markdown does not read, outside code,
+    written as a character reference (``\\<`` as ``&lt;``, ``\\~`` as ``&#126;``): the same
+    text in CommonMark, and neither a backslash shown nor a tag built in Python-Markdown."""
     from mdplan.sync import code_blanked
 
     blanked = code_blanked(markdown)
     parts: list[str] = []
     position = 0
-    for escaped in _ESCAPED_TAG_OPEN.finditer(blanked):
-        parts += [markdown[position : escaped.start()], "&lt;"]
-        position = escaped.end()
+    for escape in _ESCAPE.finditer(blanked):
+        char = escape.group(1)
+        if char not in _PYTHON_MARKDOWN_ESCAPES:
+            parts += [markdown[position : escape.start()], _REFERENCES.get(char, f"&#{ord(char)};")]
+            position = escape.end()
     return "".join(parts) + markdown[position:]
+
+
+def headings_down(report: str) -> str:
+    """``report`` with every heading one level down (H6 stays), under an H2 of its own: its
+    title, or ``REPORT_HEADING`` when it starts with no H1."""
+    lines = report.split("\n")
+    tokens = _tokens(report)
+    for token in tokens:
+        if token.type == "heading_open" and token.map and token.tag != "h6" and token.markup.startswith("#"):
+            line = lines[token.map[0]]
+            lines[token.map[0]] = line.replace("#", "##", 1)
+    lowered = "\n".join(lines)
+    starts_with_title = bool(tokens) and tokens[0].type == "heading_open" and tokens[0].tag == "h1"
+    return lowered if starts_with_title else f"## {REPORT_HEADING}\n\n{lowered}"
 
 
 def has_live_markers(markdown: str) -> bool:
