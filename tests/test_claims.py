@@ -57,5 +57,13 @@ def test_reference_timeline_rows() -> None:
 def test_inconsistent_claims_are_warnings_in_check() -> None:
     analysis = mdplan.analyze(mdplan.parse(REFERENCE.read_text(encoding="utf-8")))
     warnings = [d for d in analysis.all_diagnostics if d.code == "MP114"]
-    assert len(warnings) == sum(c.verdict == "inconsistent" for c in analysis.claims) == 24
+    assert len(warnings) == sum(c.verdict == "inconsistent" for c in analysis.claims) == 27
     assert all(d.severity == "warning" for d in warnings)
+
+
+def test_reference_timeline_totals_are_audited_against_the_plan_each_timeline_draws() -> None:
+    assert verdicts(413) == [("43 min", "inconsistent", "38 min")]  # ORIGINAL PLAN: the current plan takes 38
+    assert verdicts(426) == [
+        ("36 min", "inconsistent", "42 min"),  # OPTIMIZED PLAN: as drawn, 42 min
+        ("16%", "inconsistent", "-10.5% (42 min vs 38 min)"),
+    ]
