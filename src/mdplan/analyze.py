@@ -79,6 +79,11 @@ class Analysis:
     def schedule(self, name: str) -> Schedule | None:
         return next((s for s in self.schedules if s.scenario.name == name), None)
 
+    def graph(self, name: str = "current") -> DiGraph | None:
+        """The scenario as a networkx DiGraph (``recommended`` included), or None."""
+        chosen = self.recommended if name == "recommended" else self.schedule(name)
+        return chosen.graph if chosen else None
+
     @property
     def all_diagnostics(self) -> tuple[Diagnostic, ...]:
         merged = dict.fromkeys([*self.plan.diagnostics, *self.diagnostics])
@@ -113,7 +118,11 @@ def schedule(plan: Plan, scenario: Scenario) -> Schedule:
     loop = cycle(graph)
     if loop:
         return Schedule(
-            scenario=scenario, minutes=minutes, unknown_durations=unknown, cycle=_cycle_edges(graph, loop), graph=graph
+            scenario=scenario,
+            minutes=minutes,
+            unknown_durations=unknown,
+            cycle=_cycle_edges(scenario, loop),
+            graph=graph,
         )
     cpm = critical_path_method(graph)
     curve, needed = worker_curve(graph, cpm)
@@ -151,8 +160,9 @@ def _longest(graph: DiGraph, minutes: dict[str, float]) -> float:
     return critical_path_method(timed_graph(graph, graph.edges, minutes)).makespan
 
 
-def _cycle_edges(graph: DiGraph, loop: list[tuple[str, str]]) -> tuple[Edge, ...]:
-    return tuple(graph.edges[pair]["edge"] for pair in loop)
+def _cycle_edges(scenario: Scenario, loop: list[tuple[str, str]]) -> tuple[Edge, ...]:
+    by_pair = {(e.src, e.dst): e for e in scenario.edges}
+    return tuple(by_pair[pair] for pair in loop)
 
 
 def _critical_path(graph: DiGraph, cpm: Cpm) -> tuple[str, ...]:

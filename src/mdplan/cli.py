@@ -369,11 +369,40 @@ def _graph_text(analysis: Analysis, form: str, scenario: str | None) -> str:
 
     if form == "json":
         return dumps(model_json(analysis, scenario=scenario))
+    if form in ("graphml", "node-link"):
+        return _networkx_text(analysis, form, scenario)
     phases = analysis.plan.phases
     drawers = {"mermaid": mermaid.flowchart, "dot": dot.digraph, "ascii": ascii.draw_graph}
     chosen = [s for s in analysis.schedules if scenario in (None, s.scenario.name)]
     blocks = [f"%% {s.scenario.name}\n" * (form == "mermaid") + drawers[form](s, phases) for s in chosen]
     return "\n\n".join(blocks) + "\n"
+
+
+def _networkx_text(analysis: Analysis, form: str, scenario: str | None) -> str:
+    """One scenario's DiGraph through networkx's own writers: these formats hold one graph."""
+    import io
+    import json
+
+    import networkx as nx
+
+    from mdplan.graph import exported
+
+    names = [s.scenario.name for s in analysis.schedules]
+    if scenario is None and len(names) > 1:
+        raise UnusableInput(
+            analysis.plan.source, "MP003", f"{form} holds one graph: choose one with --scenario ({', '.join(names)})"
+        )
+    graph = analysis.graph(scenario or names[0])
+    if graph is None:
+        raise UnusableInput(analysis.plan.source, "MP003", "the plan has no scenario to write")
+    if form == "graphml":
+        buffer = io.BytesIO()
+        nx.write_graphml(exported(graph), buffer, encoding="utf-8")
+        return buffer.getvalue().decode("utf-8").rstrip("\n") + "\n"
+    data = nx.node_link_data(graph, edges="edges")
+    for node in data["nodes"]:
+        node["files"] = list(node["files"])
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def _inputs_under(values: Sequence[str]) -> Iterator[tuple[str, bool, str]]:
@@ -469,7 +498,10 @@ def _add_graph(commands: _Commands, version: str) -> None:
     parser.add_argument("input", metavar="INPUT", help="the plan (Markdown); - reads standard input")
     parser.add_argument("--scenario", metavar="NAME", help="only this scenario (current, optimized)")
     parser.add_argument(
-        "--format", choices=("json", "mermaid", "dot", "ascii"), default="json", help="output format (default: json)"
+        "--format",
+        choices=("json", "mermaid", "dot", "ascii", "graphml", "node-link"),
+        default="json",
+        help="output format (default: json); graphml and node-link are networkx's writers, one scenario each",
     )
     _add_estimate(parser)
     parser.set_defaults(command=_graph)

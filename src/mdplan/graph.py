@@ -27,13 +27,13 @@ else:
 
 def scenario_graph(scenario: Scenario, phases: Mapping[str, Phase]) -> DiGraph:
     """The scenario as a DiGraph: nodes ``minutes`` (0 when unknown), ``title``, ``files``,
-    ``line``; edges ``kind``, ``line``, ``optional`` and the ``edge`` they came from."""
+    ``line``; edges ``kind``, ``line``, ``optional``."""
     graph: DiGraph = nx.DiGraph(name=scenario.name)
     for pid in scenario.phase_ids:
         phase = phases[pid]
         graph.add_node(pid, minutes=phase.minutes or 0.0, title=phase.title, files=phase.files, line=phase.line)
     for edge in scenario.edges:
-        graph.add_edge(edge.src, edge.dst, kind=edge.kind, line=edge.line, optional=edge.optional, edge=edge)
+        graph.add_edge(edge.src, edge.dst, kind=edge.kind, line=edge.line, optional=edge.optional)
     return graph
 
 
@@ -244,3 +244,12 @@ def transitive_reduction(graph: DiGraph) -> list[tuple[str, str]]:
     algorithm, for the small graphs a picture can show)."""
     kept = nx.transitive_reduction(graph)
     return [(src, dst) for src, dst in graph.edges if kept.has_edge(src, dst)]
+
+
+def exported(graph: DiGraph) -> DiGraph:
+    """A copy every writer can take: no title is None, and files are one string, a path a line."""
+    copy = graph.copy()
+    for _, data in copy.nodes(data=True):
+        data["title"] = data.get("title") or ""
+        data["files"] = "\n".join(data.get("files") or ())
+    return copy
