@@ -90,25 +90,30 @@ class Analysis:
         return tuple(sorted(merged, key=lambda d: (d.line, d.col, d.code, d.message)))
 
 
-def analyze(plan: Plan) -> Analysis:
+def analyze(plan: Plan, *, full: bool = True) -> Analysis:
+    """Schedules, diagnostics and the claim audit; with ``full`` (all but ``check``, which
+    prints diagnostics only) also the worker curves, findings and the recommended plan."""
     # the graph core (networkx) loads here, once the document is read: ``check`` on a file
     # that is no plan never pays for it, and the parser's peak memory is spent before it
     from mdplan.audit import audit, claim_diagnostics
-    from mdplan.findings import find, recommended
 
-    schedules = tuple(schedule(plan, scenario) for scenario in plan.scenarios)
+    schedules = tuple(schedule(plan, scenario, workers=full) for scenario in plan.scenarios)
     diagnostics: list[Diagnostic] = []
     for item in schedules:
         diagnostics.extend(_schedule_diagnostics(plan, item))
-    plan_of_record = recommended(plan)
-    chosen = schedule(plan, plan_of_record.scenario) if plan_of_record else None
     by_name: dict[str, Schedule] = {s.scenario.name: s for s in schedules}
     claims = audit(plan, by_name)
     diagnostics.extend(claim_diagnostics(plan, claims))
+    if not full:
+        return Analysis(plan, schedules, tuple(diagnostics), claims=claims)
+    from mdplan.findings import find, recommended
+
+    plan_of_record = recommended(plan)
+    chosen = schedule(plan, plan_of_record.scenario) if plan_of_record else None
     return Analysis(plan, schedules, tuple(diagnostics), tuple(find(plan, by_name)), chosen, claims, plan_of_record)
 
 
-def schedule(plan: Plan, scenario: Scenario) -> Schedule:
+def schedule(plan: Plan, scenario: Scenario, *, workers: bool = True) -> Schedule:
     from mdplan.graph import critical_path_method, cycle, generations, scenario_graph
     from mdplan.workers import worker_curve
 
@@ -125,7 +130,7 @@ def schedule(plan: Plan, scenario: Scenario) -> Schedule:
             graph=graph,
         )
     cpm = critical_path_method(graph)
-    curve, needed = worker_curve(graph, cpm)
+    curve, needed = worker_curve(graph, cpm) if workers else ([], None)
     best, worst = (_longest(graph, _range_end(plan, scenario, end)) for end in (0, 1))
     return Schedule(
         scenario=scenario,

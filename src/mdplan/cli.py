@@ -257,7 +257,7 @@ def _check(args: argparse.Namespace) -> int:
         try:
             text = _read(path)
             settings = _settings(path)
-            analysis = _analysis(path, settings.estimate, text)
+            analysis = _analysis(path, settings.estimate, text, full=False)
         except UnusableInput as error:
             if explicit or error.code != "MP002":
                 say(error.format())
@@ -305,7 +305,7 @@ def _read(path: str) -> str:
     return read_text(path)
 
 
-def _analysis(path: str, estimate: str, text: str) -> Analysis:
+def _analysis(path: str, estimate: str, text: str, *, full: bool = True) -> Analysis:
     """The analysis of ``text``, read from ``path`` (read before its configuration is looked
     up, so a path that cannot be read is one clear line)."""
     from mdplan.api import display_name, parse
@@ -313,7 +313,7 @@ def _analysis(path: str, estimate: str, text: str) -> Analysis:
     plan = parse(text, display_name(path), estimate)  # type: ignore[arg-type]
     from mdplan.analyze import analyze
 
-    return analyze(plan)
+    return analyze(plan, full=full)
 
 
 def _template_dir(value: str | None) -> Path | None:
