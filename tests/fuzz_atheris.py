@@ -19,8 +19,8 @@ import mdformat
 
 with atheris.instrument_imports():
     import mdplan
-    from mdplan.errors import UnusableInput
-    from mdplan.fmt import format_text
+    from mdplan.model.errors import UnusableInput
+    from mdplan.rewrite.fmt import format_text
 
 
 def one_input(data: bytes) -> None:

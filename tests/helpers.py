@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 import mdplan
-from mdplan.model import natural_key
-from mdplan.parse.durations import format_number
+from mdplan.model.vocabulary import format_number, natural_key
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -19,6 +18,7 @@ REPORT_SECTIONS = (
     "## Current Dependency Graph",
     "## Optimized Dependency Graph",
     "## Detailed Recommendations",
+    "## Recommended Plan",
     "## Critical Path Analysis",
     "## Claim Audit",
     "## Module Impact",
@@ -74,8 +74,8 @@ def describe(text: str) -> str:
 
 
 def _facts_only(text: str) -> tuple[mdplan.Diagnostic, ...]:
-    from mdplan.merge import merge
     from mdplan.parse import read_facts
+    from mdplan.parse.merge import merge
 
     return merge(read_facts(text), "fixture.md", None).diagnostics
 

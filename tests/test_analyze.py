@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from mdplan import parse
 from mdplan.analyze import analyze, schedule
-from mdplan.graph import (
+from mdplan.analyze.graph import (
     GrowingCpm,
     Reach,
     critical_path_method,
@@ -19,8 +19,8 @@ from mdplan.graph import (
     scenario_graph,
     transitive_reduction,
 )
+from mdplan.analyze.workers import list_schedule, worker_counts
 from mdplan.model import Edge, Phase, Plan, Scenario
-from mdplan.workers import list_schedule, worker_counts
 from tests.helpers import REFERENCE
 
 

@@ -6,7 +6,7 @@ import pytest
 from markdown_it.utils import read_fixture_file
 
 import mdplan
-from mdplan.parse.durations import format_number
+from mdplan.model.vocabulary import format_number
 from tests.helpers import FIXTURES
 
 CASES = [

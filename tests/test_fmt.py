@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from markdown_it.utils import read_fixture_file
 
-import mdplan.fmt
+import mdplan.rewrite.fmt
 from mdplan.cli import run
-from mdplan.fmt import FormatRefused, format_text
+from mdplan.rewrite.fmt import FormatRefused, format_text
 from tests.helpers import FIXTURES, REFERENCE, SHARED
 
 COMMONMARK = SHARED / "commonmark" / "spec-examples.json"
@@ -19,11 +19,11 @@ OWN = [REFERENCE, *sorted((FIXTURES / "reports").glob("*.md"))]
 
 
 def model(text: str) -> object:
-    return mdplan.fmt._model(text, "plan.md")
+    return mdplan.rewrite.fmt._model(text, "plan.md")
 
 
 def html(text: str) -> str:
-    return mdplan.fmt._html(mdplan.fmt._masked(text))
+    return mdplan.rewrite.fmt._html(mdplan.rewrite.fmt._masked(text))
 
 
 def assert_keeps_meaning(text: str) -> None:
@@ -103,13 +103,13 @@ def test_a_writer_that_loses_a_line_is_refused_and_the_file_is_untouched(
         "# Plan\n\n## Phase 1: Build (10 min)\n\n## Phase 2: Ship (5 min)\n- Depends on: Phase 1\n", "utf-8"
     )
     before = plan.read_bytes()
-    original = mdplan.fmt.mdformat_text
+    original = mdplan.rewrite.fmt.mdformat_text
 
     def lossy(text: str) -> str:
         lines = original(text).splitlines(keepends=True)
         return "".join(line for line in lines if "Depends on" not in line)
 
-    monkeypatch.setattr(mdplan.fmt, "mdformat_text", lossy)
+    monkeypatch.setattr(mdplan.rewrite.fmt, "mdformat_text", lossy)
     assert run(["fmt", str(plan)]) == 1
     assert "MP008 fmt refused" in capsys.readouterr().err
     assert plan.read_bytes() == before

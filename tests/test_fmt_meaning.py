@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import mdplan.fmt
+import mdplan.rewrite.fmt
 from mdplan.cli import run
-from mdplan.fmt import MAX_INLINE_TOKENS, FormatRefused, format_text
 from mdplan.parse import claims as claim_reader
+from mdplan.rewrite.fmt import MAX_INLINE_TOKENS, FormatRefused, format_text
 from tests.helpers import ROOT
 
 HANG_BOUND = 120  # seconds: a safety bound against hangs on a busy machine, not a benchmark
@@ -20,7 +20,7 @@ PLAN = "# Plan\n\n## Phase 1: Build (10 min)\n\n## Phase 2: Ship (5 min)\n\n- De
 
 
 def claims(text: str) -> list[tuple[object, ...]]:
-    return mdplan.fmt._plan_claims(mdplan.fmt._plan(text, "plan.md"))
+    return mdplan.rewrite.fmt._plan_claims(mdplan.rewrite.fmt._plan(text, "plan.md"))
 
 
 def refused(text: str) -> str:
@@ -55,24 +55,24 @@ def test_a_claim_with_a_bound_is_still_audited_after_fmt() -> None:
     formatted = format_text(text, "plan.md")
     assert "\\<5 minutes" in formatted  # mdformat escapes the <
     assert claims(formatted) == claims(text)
-    (claim,) = mdplan.fmt._plan(formatted, "plan.md").claims  # type: ignore[union-attr]
+    (claim,) = mdplan.rewrite.fmt._plan(formatted, "plan.md").claims  # type: ignore[union-attr]
     assert (claim.kind, claim.bound, claim.high, claim.text) == ("total", "<", 5, "Total delivery time: <5 minutes")
 
 
 def test_a_changed_claim_is_refused_even_where_the_html_check_is_blind(monkeypatch: pytest.MonkeyPatch) -> None:
-    blind = mdplan.fmt._Check("the rendered HTML would change", lambda text, source: "")
-    monkeypatch.setattr(mdplan.fmt, "_CHECKS", (blind,))
+    blind = mdplan.rewrite.fmt._Check("the rendered HTML would change", lambda text, source: "")
+    monkeypatch.setattr(mdplan.rewrite.fmt, "_CHECKS", (blind,))
     before = PLAN + "\nTotal: <40 minutes\n"
     with pytest.raises(FormatRefused, match="a claim of the plan would be lost or changed"):
-        mdplan.fmt.verify(before, before.replace("<40", "<50"), "plan.md")
-    mdplan.fmt.verify(before, before.replace("<40", "\\<40"), "plan.md")  # an escape is no change
+        mdplan.rewrite.fmt.verify(before, before.replace("<40", "<50"), "plan.md")
+    mdplan.rewrite.fmt.verify(before, before.replace("<40", "\\<40"), "plan.md")  # an escape is no change
 
 
 def test_template_syntax_in_a_phase_title_keeps_its_meaning() -> None:
     text = "# Plan\n\n## Phase 1: Render {{ 7*7 }} (10 min)\n\n## Phase 2: Ship (5 min)\n\n- Depends on: Phase 1\n"
     formatted = format_text(text, "plan.md")
     assert "{{ 7\\*7 }}" in formatted
-    assert mdplan.fmt._model(formatted, "plan.md") == mdplan.fmt._model(text, "plan.md")
+    assert mdplan.rewrite.fmt._model(formatted, "plan.md") == mdplan.rewrite.fmt._model(text, "plan.md")
 
 
 def test_two_spaces_inside_a_raw_html_attribute_are_meaning(tmp_path: Path) -> None:
@@ -82,8 +82,8 @@ def test_two_spaces_inside_a_raw_html_attribute_are_meaning(tmp_path: Path) -> N
     page.write_bytes(b'<a href="foo  \nbar">\n')
     assert run(["fmt", str(page)]) == 1
     assert page.read_bytes() == b'<a href="foo  \nbar">\n'
-    assert mdplan.fmt._html('<a href="x  y">\n') != mdplan.fmt._html('<a href="x y">\n')
-    assert mdplan.fmt._html("x <a\n  href='x'> y\n") == mdplan.fmt._html("x <a href='x'> y\n")  # spaces
+    assert mdplan.rewrite.fmt._html('<a href="x  y">\n') != mdplan.rewrite.fmt._html('<a href="x y">\n')
+    assert mdplan.rewrite.fmt._html("x <a\n  href='x'> y\n") == mdplan.rewrite.fmt._html("x <a href='x'> y\n")  # spaces
 
 
 def test_an_unused_link_definition_is_not_deleted() -> None:
@@ -124,7 +124,7 @@ def test_an_inline_run_the_formatter_takes_quadratic_time_on_is_refused_before_f
     def never(text: str) -> str:
         raise AssertionError("mdformat ran")
 
-    monkeypatch.setattr(mdplan.fmt, "mdformat_text", never)
+    monkeypatch.setattr(mdplan.rewrite.fmt, "mdformat_text", never)
     message = refused("*a**a" * 50_000)
     assert f"fmt formats up to {MAX_INLINE_TOKENS:,}" in message
     assert "line 1" in message
@@ -146,7 +146,7 @@ def test_totals_in_a_code_block_read_each_line_once(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(claim_reader, "find_refs", counted)
     lines = 2_000
     block = "```\n" + "".join(f"Phase {i} (1 min) ──→ Phase {i + 1} (1 min)\nTotal: {i} min\n" for i in range(lines))
-    mdplan.fmt._plan(PLAN + "\n" + block + "```\n", "plan.md")
+    mdplan.rewrite.fmt._plan(PLAN + "\n" + block + "```\n", "plan.md")
     assert len(calls) <= 2 * lines + 10  # once per line of the block, not once per earlier line per total
 
 

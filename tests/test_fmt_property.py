@@ -11,8 +11,8 @@ from collections import Counter
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
-import mdplan.fmt
-from mdplan.fmt import FormatRefused, format_text
+import mdplan.rewrite.fmt
+from mdplan.rewrite.fmt import FormatRefused, format_text
 
 WORDS = ("kiwi", "plum", "fig", "lime", "pear", "yuzu", "sloe", "quince")
 MARKS = ("<", ">", "&", "*", "_", "**", "<5", "a<b", "&amp;", "`x`", "\\", "[", "]", "#", "|", "~", "->", "{{", "}}")
@@ -57,7 +57,7 @@ def words(text: str) -> Counter[str]:
 
 
 def claims(text: str) -> list[tuple[object, ...]]:
-    return mdplan.fmt._plan_claims(mdplan.fmt._plan(text, "plan.md"))
+    return mdplan.rewrite.fmt._plan_claims(mdplan.rewrite.fmt._plan(text, "plan.md"))
 
 
 @settings(max_examples=60, deadline=None)

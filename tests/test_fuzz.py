@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mdplan
-from mdplan.fmt import FormatRefused, format_text
-from mdplan.sync import SECTIONS, sync_text
+from mdplan.rewrite.fmt import FormatRefused, format_text
+from mdplan.rewrite.sync import SECTIONS, sync_text
 
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FENCE = "```"

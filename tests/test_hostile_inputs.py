@@ -134,7 +134,7 @@ def test_twenty_thousand_way_fan_out_is_checked_in_seconds(tmp_path: Path, capsy
 def test_past_the_size_limits_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mdplan import api
+    from mdplan.parse import document as api
 
     plan = tmp_path / "huge.md"
     plan.write_bytes(b"## Phase 1: A (5 min)\n" + b"x" * api.MAX_INPUT_BYTES)

@@ -62,7 +62,8 @@ def blocks_with_schedules() -> list[tuple[str, dict[str, Schedule]]]:
     found: list[tuple[str, dict[str, Schedule]]] = []
     for text in documents():
         analysis = mdplan.analyze(mdplan.parse(text, "plan.md"))
-        schedules = {s.scenario.name: s for s in analysis.schedules}
+        every = (*analysis.schedules, analysis.recommended) if analysis.recommended else analysis.schedules
+        schedules = {s.scenario.name: s for s in every}
         found += [(block, schedules) for block in MERMAID_BLOCK.findall(mdplan.render_report(analysis))]
     return found
 

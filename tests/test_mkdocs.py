@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("mkdocs")
 
-from mdplan.mkdocs_plugin import REPORT_MARKER, headings_down, html_safe
+from mdplan.cli.mkdocs_plugin import REPORT_MARKER, headings_down, html_safe
 
 PLAN = """\
 ## Phase 1: Build (10 min)

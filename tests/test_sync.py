@@ -8,7 +8,7 @@ import pytest
 
 import mdplan
 from mdplan.cli import run
-from mdplan.sync import SECTIONS, sync_text
+from mdplan.rewrite.sync import SECTIONS, sync_text
 
 PLAN = "# Plan\n\n## Phase 1: Build (10 min)\n\n## Phase 2: Ship (5 min)\n- Depends on: Phase 1\n"
 
@@ -99,7 +99,7 @@ def test_a_document_without_regions_is_left_alone(tmp_path: Path) -> None:
 
 
 def test_sync_and_fmt_agree_so_hooks_never_undo_each_other() -> None:
-    from mdplan.fmt import format_text
+    from mdplan.rewrite.fmt import format_text
 
     text = PLAN + "\n<!-- mdplan:begin summary -->\n<!-- mdplan:end -->\n"
     formatted = format_text(sync_text(format_text(text, "plan.md"), "plan.md"), "plan.md")

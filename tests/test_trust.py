@@ -10,7 +10,7 @@ import pytest
 
 import mdplan
 from mdplan.cli import run
-from mdplan.mkdocs_plugin import html_safe
+from mdplan.cli.mkdocs_plugin import html_safe
 from mdplan.render import render_report
 
 PLAN = "## Phase 1: Build (2 h)\n\n## Phase 2: Ship (1 h)\n- Depends on: Phase 1\n"
@@ -164,7 +164,7 @@ def test_configuration_above_the_repository_root_is_not_read(
 def test_configuration_above_the_file_outside_any_repository_or_home_is_not_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from mdplan.config import config_for, search_folders
+    from mdplan.cli.config import config_for, search_folders
 
     (tmp_path / ".mdplan.toml").write_text(HIGH, encoding="utf-8")
     plan = plan_in(tmp_path / "a" / "b")
@@ -175,7 +175,7 @@ def test_configuration_above_the_file_outside_any_repository_or_home_is_not_read
 
 
 def test_the_search_stops_at_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mdplan.config import config_for, search_folders
+    from mdplan.cli.config import config_for, search_folders
 
     home = tmp_path / "home"
     plan = plan_in(home / "docs")
@@ -268,10 +268,10 @@ def test_markers_inside_front_matter_are_not_regions(tmp_path: Path, capsys: pyt
 def test_sync_refuses_before_writing_what_mdplan_would_refuse_to_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mdplan.api
+    from mdplan.parse import document
 
     text = PLAN + "\n" + REGION
-    monkeypatch.setattr(mdplan.api, "MAX_INPUT_BYTES", len(text) + 100)  # the summary is longer than that
+    monkeypatch.setattr(document, "MAX_INPUT_BYTES", len(text) + 100)  # the summary is longer than that
     status, after, err = synced(tmp_path, text, capsys)
     assert status == 2 and after == text
     assert "MP010 too large once synced" in err and "nothing was written" in err
@@ -291,7 +291,7 @@ HANG_BOUND = 60.0  # seconds: a bound against hangs on a busy machine (the quadr
 def test_regions_are_found_in_linear_time(tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str) -> None:
     import time
 
-    from mdplan.sync import code_spans
+    from mdplan.parse.regions import code_spans
 
     text = PLAN + "\nmdplan: " + line + "\n"
     assert len(code_spans(text, 0, len(text))) <= text.count("`")

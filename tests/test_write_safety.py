@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from mdplan import api
-from mdplan import fmt as fmt_module
-from mdplan import sync as sync_module
 from mdplan.cli import run
+from mdplan.parse import document as api
+from mdplan.rewrite import fmt as fmt_module
+from mdplan.rewrite import sync as sync_module
 from tests.helpers import REFERENCE
 
 MESSY = "# Plan\n\n## Phase 1: Build (10 min)\n* messy item\n"

@@ -16,9 +16,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mdplan.analyze import Analysis, Schedule, analyze
-from mdplan.api import parse, parse_file
-from mdplan.errors import UnusableInput
 from mdplan.model import Diagnostic, Edge, Phase, Plan, Scenario
+from mdplan.model.errors import UnusableInput
+from mdplan.parse.document import parse, parse_file
 
 if TYPE_CHECKING:
     from mdplan.render import render_report

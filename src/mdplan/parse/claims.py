@@ -1,4 +1,4 @@
-"""Numeric claims a plan makes about its own schedule, for the claim audit (``mdplan.audit``).
+"""Numeric claims a plan makes about its own schedule, for the claim audit (``mdplan.analyze.audit``).
 
 Read here, recomputed there:
 
@@ -22,7 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, NamedTuple
 
-from mdplan.model import ClaimKind, ClaimStated, Fact, Pos, ScenarioName, natural_key
+from mdplan.model import ClaimKind, ClaimStated, Fact, Pos, ScenarioName
+from mdplan.model.vocabulary import natural_key
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import NUMBER, UNIT_PATTERN, find_durations, unit_minutes
 from mdplan.parse.escapes import unescape

@@ -26,8 +26,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-MINUTES_PER_DAY = 8 * 60
-MINUTES_PER_WEEK = 5 * MINUTES_PER_DAY
+from mdplan.model.vocabulary import (
+    MINUTES_PER_DAY,
+    MINUTES_PER_WEEK,
+    format_range,
+)
 
 # minutes per unit, by the unit's English name (the keys of every language table)
 UNIT_LENGTHS: Mapping[str, float] = {
@@ -442,33 +445,3 @@ def _number(text: str) -> float:
     if re.fullmatch(_THOUSANDS, text):
         return float(text.replace(",", ""))
     return float(text.replace(",", "."))
-
-
-def format_minutes(value: float) -> str:
-    """``90`` -> ``90 min``; fractions keep one decimal."""
-    return f"{format_number(value)} min"
-
-
-def format_span(minutes: float) -> str:
-    """A length in the unit a planner would use: s, min, h, days (8 h) or weeks (5 days)."""
-    size = abs(minutes)
-    if 0 < size < 1:
-        return f"{format_number(minutes * 60)} s"
-    if size < 120:
-        return format_minutes(minutes)
-    if size < 2 * MINUTES_PER_DAY:
-        return f"{format_number(minutes / 60)} h"
-    if size < 2 * MINUTES_PER_WEEK:
-        return f"{format_number(minutes / MINUTES_PER_DAY)} days"
-    return f"{format_number(minutes / MINUTES_PER_WEEK)} weeks"
-
-
-def format_number(value: float) -> str:
-    rounded = round(value, 1)
-    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
-
-
-def format_range(low: float, high: float) -> str:
-    if low == high:
-        return format_minutes(low)
-    return f"{format_number(low)}-{format_number(high)} min"

@@ -17,30 +17,8 @@ import functools
 import re
 from typing import NamedTuple
 
+from mdplan.model.vocabulary import ENGLISH_UNITS, Unit
 from mdplan.parse import cues
-
-
-class Unit(NamedTuple):
-    key: str
-    word: str  # regex of the unit's name, singular and plural
-    prefix: str  # id prefix: "" for phases, "epic-" for epics, "US" for user stories
-    label: str
-
-
-_ENGLISH_UNITS = (
-    Unit("phase", r"phases?", "", "Phase"),
-    Unit("story", r"user\s+stor(?:y|ies)", "US", "US"),
-    Unit("step", r"steps?", "step-", "Step"),
-    Unit("stage", r"stages?", "stage-", "Stage"),
-    Unit("wave", r"waves?", "wave-", "Wave"),
-    Unit("epic", r"epics?", "epic-", "Epic"),
-    Unit("milestone", r"milestones?", "milestone-", "Milestone"),
-    Unit("sprint", r"sprints?", "sprint-", "Sprint"),
-    Unit("task", r"tasks?", "task-", "Task"),
-    Unit("pr", r"prs?|pull\s+requests?", "pr-", "PR"),
-    Unit("part", r"parts?", "part-", "Part"),
-    Unit("feature", r"features?", "feature-", "Feature"),
-)
 
 
 def _in_every_language(unit: Unit) -> Unit:
@@ -49,8 +27,7 @@ def _in_every_language(unit: Unit) -> Unit:
     return unit._replace(word="|".join([unit.word, *words]))
 
 
-UNITS = tuple(_in_every_language(u) for u in _ENGLISH_UNITS)
-_PREFIXED = {u.prefix: u for u in UNITS if u.prefix.endswith("-")}
+UNITS = tuple(_in_every_language(u) for u in ENGLISH_UNITS)
 
 _NUMBER_ID = r"\d+(?:\.\d+)*[a-zA-Z]?(?![A-Za-z0-9_])"  # ``Phase 1完了``: CJK may follow
 _TIME_AFTER = r"(?!\s*(?:%|min\b|mins\b|minutes?\b|h\b|hrs?\b|hours?\b|days?\b|d\b|weeks?\b|w\b|s\b|sec))"
@@ -89,17 +66,6 @@ class Ref(NamedTuple):
 def unit_of(word: str) -> Unit:
     lowered = re.sub(r"\s+", " ", word.lower())
     return next(u for u in UNITS if re.fullmatch(u.word, lowered))
-
-
-def phase_label(node_id: str) -> str:
-    """How a node is named in text: ``4a`` -> ``Phase 4a``, ``epic-2`` -> ``Epic 2``."""
-    prefix, dash, rest = node_id.partition("-")
-    unit = _PREFIXED.get(prefix + dash)
-    if unit and rest:
-        return f"{unit.label} {rest}"
-    if re.fullmatch(r"\d[\w.]*", node_id):
-        return f"Phase {node_id}"
-    return node_id
 
 
 def label_id(label: str) -> str | None:

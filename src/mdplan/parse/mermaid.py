@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from mdplan.model import AliasStated, DurationStated, EdgeStated, Fact, Note, PhaseNamed, Pos, View
+from mdplan.model.vocabulary import MINUTES_PER_DAY, MINUTES_PER_WEEK
 from mdplan.parse.blocks import Block, Line
-from mdplan.parse.durations import MINUTES_PER_DAY, MINUTES_PER_WEEK, NUMBER
+from mdplan.parse.durations import NUMBER
 from mdplan.parse.labels import label_facts
 from mdplan.parse.refs import parse_label
 

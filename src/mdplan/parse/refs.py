@@ -21,8 +21,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-from mdplan.parse.durations import MINUTES_PER_DAY, NUMBER, Minutes, parse_duration, parse_unitless_range, unit_minutes
-from mdplan.parse.ids import Ref, bare_ids, find_refs, ids_in, phase_label, slug
+from mdplan.model.vocabulary import MINUTES_PER_DAY, phase_label
+from mdplan.parse.durations import NUMBER, Minutes, parse_duration, parse_unitless_range, unit_minutes
+from mdplan.parse.ids import Ref, bare_ids, find_refs, ids_in, slug
 
 __all__ = [
     "Label",

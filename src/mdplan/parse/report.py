@@ -24,9 +24,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from mdplan.api import REPORT_TITLE
-from mdplan.audit import ARITHMETIC, CRITICAL_PATH, NOT_THE_PLAN, ONE_AFTER_ANOTHER, ROWS, WHOLE_PLAN
-from mdplan.merge import Estimate, denied_edges, planning_minutes
 from mdplan.model import (
     ClaimKind,
     ClaimStated,
@@ -43,13 +40,24 @@ from mdplan.model import (
     Severity,
     TestRun,
     View,
+)
+from mdplan.model.vocabulary import (
+    ARITHMETIC,
+    CRITICAL_PATH,
+    NOT_THE_PLAN,
+    ONE_AFTER_ANOTHER,
+    ROWS,
+    WHOLE_PLAN,
     natural_key,
+    phase_label,
 )
 from mdplan.parse.blocks import Block, split_blocks
 from mdplan.parse.claims import SUM, sum_terms, written_path
+from mdplan.parse.document import REPORT_TITLE
 from mdplan.parse.durations import NUMBER, parse_duration, unit_minutes
 from mdplan.parse.escapes import unescape
-from mdplan.parse.ids import label_id, phase_label
+from mdplan.parse.ids import label_id
+from mdplan.parse.merge import Estimate, denied_edges, planning_minutes
 
 TITLE_PREFIX = REPORT_TITLE.removeprefix("# ")
 _GRAPH_HEADING = re.compile(r"^(?P<name>Current|Optimized) Dependency Graph$")

@@ -29,10 +29,11 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from mdplan.model import DurationStated, EdgeStated, Fact, FileTouched, PhaseNamed, Pos, View
+from mdplan.model.vocabulary import phase_label
 from mdplan.parse.blocks import Block
 from mdplan.parse.durations import NUMBER, find_durations
 from mdplan.parse.frontmatter import MAX_DEPTH, Map, Node, Scalar, Seq, key_name, read_yaml, texts
-from mdplan.parse.ids import normalize_name, phase_label
+from mdplan.parse.ids import normalize_name
 from mdplan.parse.refs import find_refs, parse_label
 
 DATA_LANGUAGES = frozenset({"yaml", "yml", "json"})

@@ -32,10 +32,11 @@ from mdplan.model import (
     View,
     WindowStated,
 )
+from mdplan.model.vocabulary import MINUTES_PER_DAY, MINUTES_PER_WEEK
 from mdplan.parse import cues
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.dates import read_date, to_date, working_days, year_of
-from mdplan.parse.durations import MINUTES_PER_DAY, MINUTES_PER_WEEK, NUMBER, UNIT_PATTERN, parse_duration, unit_minutes
+from mdplan.parse.durations import NUMBER, UNIT_PATTERN, parse_duration, unit_minutes
 from mdplan.parse.files import paths_in
 from mdplan.parse.ids import NAME_PREFIX, UNITS, field_refs, normalize_name
 from mdplan.parse.prose import read_clause

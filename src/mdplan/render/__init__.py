@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from mdplan.analyze import Analysis
-from mdplan.errors import UnusableInput
+from mdplan.model.errors import UnusableInput
 from mdplan.render.canonical import normalize
 from mdplan.render.context import build_context
 

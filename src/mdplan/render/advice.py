@@ -6,9 +6,9 @@ Drawn with the same arrow the report's graphs use; one line per dependency (or p
 from __future__ import annotations
 
 from mdplan.analyze import Analysis
-from mdplan.findings import CONCURRENT_TESTING, EARLY_START, PARALLEL, RACE, REDUNDANT, SPLITTING, Finding
-from mdplan.model import Edge, natural_key
-from mdplan.parse.ids import phase_label
+from mdplan.analyze.findings import CONCURRENT_TESTING, EARLY_START, PARALLEL, RACE, REDUNDANT, SPLITTING, Finding
+from mdplan.model import Edge
+from mdplan.model.vocabulary import natural_key, phase_label
 
 ARROW = "──→"
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 
 from mdplan.analyze import Schedule
-from mdplan.model import Phase, natural_key
-from mdplan.parse.durations import format_number, format_span
+from mdplan.model import Phase
+from mdplan.model.vocabulary import format_number, format_span, natural_key
 
 GANTT_WIDTH = 60
 _SCALES = (0.25, 0.5, 1, 2, 3, 5, 10, 15, 20, 30, 60, 120, 240, 480, 960, 2400, 4800, 9600, 24000)

@@ -22,8 +22,6 @@ import functools
 import re
 from collections.abc import Iterator, Sequence
 
-from mdplan.fmt import mdformat_text
-
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"#{1,6}(?: |$)")
 _HTML_BLOCK = re.compile(
@@ -48,6 +46,15 @@ _PLAIN_PUNCTUATION = frozenset(" ,.;:()'\"/?%+=#→←–—-")
 
 
 BATCH = 64 * 1024  # characters of consecutive sections mdformat formats in one call
+
+
+def mdformat_text(text: str) -> str:
+    """mdformat with GFM and consecutive list numbers: the canonical form of ``mdplan fmt`` and,
+    section by section, of reports."""
+    import mdformat
+
+    formatted: str = mdformat.text(text, extensions={"gfm"}, options={"number": True})
+    return formatted
 
 
 def normalize(markdown: str) -> str:

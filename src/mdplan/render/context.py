@@ -20,12 +20,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from mdplan.analyze import Analysis, Schedule
-from mdplan.audit import ClaimCheck
-from mdplan.findings import RACE, REDUNDANT, Finding, format_duration, recommendation
-from mdplan.merge import UNRESOLVED
-from mdplan.model import Diagnostic, Edge, Phase, Plan, Scenario, natural_key
-from mdplan.parse.durations import format_number, format_span
-from mdplan.parse.ids import label_id, phase_label
+from mdplan.analyze.audit import ClaimCheck
+from mdplan.analyze.findings import RACE, REDUNDANT, Finding, recommendation
+from mdplan.model import Diagnostic, Edge, Phase, Plan, Scenario
+from mdplan.model.vocabulary import format_duration, format_number, format_span, natural_key, phase_label
+from mdplan.parse.ids import label_id
+from mdplan.parse.merge import UNRESOLVED
 from mdplan.render import ascii, layout, mermaid
 from mdplan.render.advice import before_after
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mdplan.graph import cycle, generations, timed_graph, transitive_reduction
-from mdplan.model import natural_key
+from mdplan.analyze.graph import cycle, generations, timed_graph, transitive_reduction
+from mdplan.model.vocabulary import natural_key
 
 MAX_PHASES = 60
 MAX_WIDTH = 160

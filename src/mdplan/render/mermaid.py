@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from mdplan.analyze import Schedule
 from mdplan.model import Phase
-from mdplan.parse.durations import format_number
+from mdplan.model.vocabulary import format_number
 
 _ENTITIES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "`": "#96;"}
 _GANTT_UNSAFE = re.compile(r"[:;#\"`<>]")

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from mdplan.analyze import Analysis, Schedule
-from mdplan.audit import ClaimCheck
-from mdplan.findings import Change, Finding, recommendation
+from mdplan.analyze.audit import ClaimCheck
+from mdplan.analyze.findings import Change, Finding, recommendation
 from mdplan.model import Diagnostic, Edge, Phase, Plan
 from mdplan.render.context import statements
 

@@ -52,11 +52,10 @@ from mdplan.model import (
     TestRun,
     View,
     WindowStated,
-    natural_key,
 )
+from mdplan.model.vocabulary import format_range, natural_key, phase_label
 from mdplan.parse.diagram import MUTUAL
-from mdplan.parse.durations import format_range
-from mdplan.parse.ids import ABOVE, ALL_STORIES, NAME_PREFIX, OPEN_RANGE, normalize_name, phase_label
+from mdplan.parse.ids import ABOVE, ALL_STORIES, NAME_PREFIX, OPEN_RANGE, normalize_name
 from mdplan.parse.prose import SELF_REFERENCE
 
 Estimate = Literal["low", "mid", "high"]

@@ -1,4 +1,4 @@
-"""The schedule of each scenario, on the graph core (``mdplan.graph``: networkx and the CPM).
+"""The schedule of each scenario, on the graph core (``mdplan.analyze.graph``: networkx and the CPM).
 
 For each scenario: earliest/latest start and finish, slack, critical path, makespan, total
 work, parallelism and waves (topological generations). Phases without a duration count as
@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mdplan.model import Diagnostic, Edge, Plan, Scenario, natural_key
-from mdplan.parse.ids import phase_label
+from mdplan.model import Diagnostic, Edge, Plan, Scenario
+from mdplan.model.vocabulary import natural_key, phase_label
 
 if TYPE_CHECKING:
-    from mdplan.audit import ClaimCheck
-    from mdplan.findings import Finding, Recommendation
-    from mdplan.graph import Cpm, DiGraph
+    from mdplan.analyze.audit import ClaimCheck
+    from mdplan.analyze.findings import Finding, Recommendation
+    from mdplan.analyze.graph import Cpm, DiGraph
 
 CYCLE = "MP107"
 NO_DURATION = "MP106"
@@ -95,7 +95,7 @@ def analyze(plan: Plan, *, full: bool = True) -> Analysis:
     prints diagnostics only) also the worker curves, findings and the recommended plan."""
     # the graph core (networkx) loads here, once the document is read: ``check`` on a file
     # that is no plan never pays for it, and the parser's peak memory is spent before it
-    from mdplan.audit import audit, claim_diagnostics
+    from mdplan.analyze.audit import audit, claim_diagnostics
 
     schedules = tuple(schedule(plan, scenario, workers=full) for scenario in plan.scenarios)
     diagnostics: list[Diagnostic] = []
@@ -106,7 +106,7 @@ def analyze(plan: Plan, *, full: bool = True) -> Analysis:
     diagnostics.extend(claim_diagnostics(plan, claims))
     if not full:
         return Analysis(plan, schedules, tuple(diagnostics), claims=claims)
-    from mdplan.findings import find, recommended
+    from mdplan.analyze.findings import find, recommended
 
     plan_of_record = recommended(plan)
     chosen = schedule(plan, plan_of_record.scenario) if plan_of_record else None
@@ -114,8 +114,8 @@ def analyze(plan: Plan, *, full: bool = True) -> Analysis:
 
 
 def schedule(plan: Plan, scenario: Scenario, *, workers: bool = True) -> Schedule:
-    from mdplan.graph import critical_path_method, cycle, generations, scenario_graph
-    from mdplan.workers import worker_curve
+    from mdplan.analyze.graph import critical_path_method, cycle, generations, scenario_graph
+    from mdplan.analyze.workers import worker_curve
 
     minutes = {pid: plan.phases[pid].minutes or 0.0 for pid in scenario.phase_ids}
     unknown = tuple(pid for pid in scenario.phase_ids if plan.phases[pid].minutes is None)
@@ -160,7 +160,7 @@ def _range_end(plan: Plan, scenario: Scenario, end: int) -> dict[str, float]:
 
 
 def _longest(graph: DiGraph, minutes: dict[str, float]) -> float:
-    from mdplan.graph import critical_path_method, timed_graph
+    from mdplan.analyze.graph import critical_path_method, timed_graph
 
     return critical_path_method(timed_graph(graph, graph.edges, minutes)).makespan
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mdplan.errors import UnusableInput
+from mdplan.model.errors import UnusableInput
 
 BAD_CONFIG = "MP009"
 NOT_OURS = "MP017"

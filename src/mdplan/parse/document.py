@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from mdplan.disk import Snapshot, read_regular, reason
-from mdplan.errors import UnusableInput, printable
-from mdplan.merge import Estimate, merge, orders_or_times
 from mdplan.model import Plan
+from mdplan.model.errors import UnusableInput, printable
 from mdplan.parse import read_document
+from mdplan.parse.disk import Snapshot, read_regular, reason
+from mdplan.parse.merge import Estimate, merge, orders_or_times
 
 # how every report mdplan writes begins (``mdplan.parse.report`` reads it back; it loads only then)
 REPORT_TITLE = "# Parallelization Report: "
@@ -32,7 +32,7 @@ def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan
         plan = read_report(text, source, estimate)
     else:
         if "mdplan:" in text:  # generated regions are output, not plan
-            from mdplan.sync import find_regions, without_regions
+            from mdplan.parse.regions import find_regions, without_regions
 
             text = without_regions(text, find_regions(text, source))
         title, facts = read_document(text)

@@ -30,7 +30,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from mdplan.errors import UnusableInput
+from mdplan.model.errors import UnusableInput
+from mdplan.render.canonical import mdformat_text
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -79,15 +80,6 @@ def _canonical(text: str) -> str:
     head, body = (front.group(0), lf[front.end() :]) if front else ("", lf)
     normalized = mdformat_text(body) if body.strip() else body
     return with_endings_of(text, head + redraw_chains(normalized))
-
-
-def mdformat_text(text: str) -> str:
-    """mdformat with GFM and consecutive list numbers: the canonical form of ``mdplan fmt`` and,
-    section by section, of reports."""
-    import mdformat
-
-    formatted: str = mdformat.text(text, extensions={"gfm"}, options={"number": True})
-    return formatted
 
 
 def redraw_chains(text: str) -> str:
@@ -268,7 +260,7 @@ def _references(text: str, source: str) -> list[tuple[str, str, str]]:
 
 
 def _plan(text: str, source: str) -> Plan | None:
-    from mdplan.api import parse
+    from mdplan.parse.document import parse
 
     try:
         return parse(text, source)

@@ -17,8 +17,8 @@ from __future__ import annotations
 import heapq
 from typing import NamedTuple
 
-from mdplan.graph import Cpm, DiGraph, minutes_of
-from mdplan.model import natural_key
+from mdplan.analyze.graph import Cpm, DiGraph, minutes_of
+from mdplan.model.vocabulary import natural_key
 
 EPSILON = 1e-9
 LINEAR_UP_TO = 64

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from mdplan.graph import (
+from mdplan.analyze.graph import (
     Cpm,
     DiGraph,
     GrowingCpm,
@@ -39,10 +39,9 @@ from mdplan.graph import (
     timed_graph,
     what_if,
 )
-from mdplan.merge import denied_edges
-from mdplan.model import Denied, Edge, Plan, Scenario, natural_key
-from mdplan.parse.durations import format_minutes, format_number
-from mdplan.parse.ids import phase_label
+from mdplan.model import Denied, Edge, Plan, Scenario
+from mdplan.model.vocabulary import format_duration, format_minutes, natural_key, phase_label
+from mdplan.parse.merge import denied_edges
 
 if TYPE_CHECKING:
     from mdplan.analyze import Schedule
@@ -578,10 +577,3 @@ def _concurrent_tests(plan: Plan) -> list[Finding]:
             )
         )
     return found
-
-
-def format_duration(minutes: float) -> str:
-    """Minutes, or seconds below one minute."""
-    if 0 < minutes < 1:
-        return f"{format_number(minutes * 60)} s"
-    return format_minutes(minutes)

@@ -20,10 +20,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from mdplan.graph import Reach, critical_path_method, longest_chain, timed_graph
+from mdplan.analyze.graph import Reach, critical_path_method, longest_chain, timed_graph
 from mdplan.model import ClaimStated, Diagnostic, Plan, ScenarioName
-from mdplan.parse.durations import format_number, format_span, unit_minutes
-from mdplan.parse.ids import phase_label
+from mdplan.model.vocabulary import (
+    ARITHMETIC,
+    CRITICAL_PATH,
+    NOT_THE_PLAN,
+    ONE_AFTER_ANOTHER,
+    ROWS,
+    WHOLE_PLAN,
+    format_number,
+    format_span,
+    phase_label,
+)
+from mdplan.parse.durations import unit_minutes
 
 if TYPE_CHECKING:
     from mdplan.analyze import Schedule
@@ -251,14 +261,6 @@ _COMPUTE = {
     "path": _Auditor._path,
     "window": _Auditor._window,
 }
-
-
-WHOLE_PLAN = "the whole plan"
-ONE_AFTER_ANOTHER = "; one after another"
-NOT_THE_PLAN = "not the plan: "
-ROWS = "rows: "
-CRITICAL_PATH = "the critical path"
-ARITHMETIC = "the arithmetic"
 
 
 def covers(claim: ClaimStated, plan: Plan) -> str:

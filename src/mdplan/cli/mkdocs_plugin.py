@@ -25,7 +25,7 @@ bundled ones by name, relative to ``mkdocs.yml``) and ``estimate`` (``low``, ``m
 
 This module itself imports only MkDocs and the standard library at load time; the parser,
 analysis and renderer are imported inside the hook (``mdplan/__init__.py`` still loads the
-analysis when MkDocs imports ``mdplan.mkdocs_plugin``).
+analysis when MkDocs imports ``mdplan.cli.mkdocs_plugin``).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-    from mdplan.merge import Estimate
+    from mdplan.parse.merge import Estimate
 
 log = get_plugin_logger("mdplan")  # the logger "mkdocs.plugins.mdplan", messages prefixed "mdplan: "
 
@@ -76,7 +76,7 @@ class MdplanPlugin(BasePlugin[MdplanConfig]):  # type: ignore[no-untyped-call]  
         has_regions = has_live_markers(markdown)
         if not wants_report and not has_regions:
             return markdown
-        from mdplan.errors import UnusableInput
+        from mdplan.model.errors import UnusableInput
 
         source = page.file.src_path
         try:
@@ -118,7 +118,8 @@ class MdplanPlugin(BasePlugin[MdplanConfig]):  # type: ignore[no-untyped-call]  
         return False
 
     def _sync(self, markdown: str, source: str) -> str:
-        from mdplan.sync import find_regions, sync_text
+        from mdplan.parse.regions import find_regions
+        from mdplan.rewrite.sync import sync_text
 
         synced = sync_text(markdown, source, self._template_dir, self._estimate)
         parts: list[str] = []
@@ -130,7 +131,7 @@ class MdplanPlugin(BasePlugin[MdplanConfig]):  # type: ignore[no-untyped-call]  
 
     def _append_report(self, markdown: str, source: str) -> str:
         from mdplan.analyze import analyze
-        from mdplan.api import parse
+        from mdplan.parse.document import parse
         from mdplan.render import render_report
 
         report = render_report(analyze(parse(markdown, source, self._estimate)), self._template_dir)
@@ -144,7 +145,7 @@ def html_safe(markdown: str) -> str:
     """``markdown`` with each backslash escape Python-Markdown does not read, outside code,
     written as a character reference (``\\<`` as ``&lt;``, ``\\~`` as ``&#126;``): the same
     text in CommonMark, and neither a backslash shown nor a tag built in Python-Markdown."""
-    from mdplan.sync import code_blanked
+    from mdplan.parse.regions import code_blanked
 
     blanked = code_blanked(markdown)
     parts: list[str] = []

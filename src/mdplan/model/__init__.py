@@ -2,14 +2,12 @@
 
 Every recognizer emits *facts* (a phase named, a duration, an edge drawn or stated, a denial,
 a file touched), each with its source position and the scenario view it came from. One merge
-step (``mdplan.merge``) turns the facts of a document into a :class:`Plan`: scenarios of phases
+step (``mdplan.parse.merge``) turns the facts of a document into a :class:`Plan`: scenarios of phases
 and edges, plus diagnostics for whatever disagrees.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -287,27 +285,3 @@ class Plan:
 
     def scenario(self, name: str) -> Scenario | None:
         return next((s for s in self.scenarios if s.name == name), None)
-
-
-_NATURAL_PART = re.compile(r"(\d+)")
-
-
-NaturalKey = tuple[tuple[int, int, str], ...]
-
-
-@functools.lru_cache(maxsize=65536)
-def natural_key(text: str) -> NaturalKey:
-    """Sort key that orders ``2 < 4 < 4a < 4b < 10`` and ``T002 < T010``.
-
-    A digit run compares by its length without leading zeros, then by its digits: the order of
-    its value, with no conversion to ``int`` (which refuses runs past 4,300 digits).
-    """
-    parts = _NATURAL_PART.split(text.lower())
-    return tuple(_natural_part(p) for p in parts if p)
-
-
-def _natural_part(part: str) -> tuple[int, int, str]:
-    if part.isdigit():
-        digits = part.lstrip("0")
-        return (0, len(digits), digits)
-    return (1, 0, part)

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from mdplan.model import Edge, Phase, Scenario, natural_key
+from mdplan.model import Edge, Phase, Scenario
+from mdplan.model.vocabulary import natural_key
 
 if TYPE_CHECKING:
     DiGraph = nx.DiGraph[str]

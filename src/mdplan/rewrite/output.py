@@ -34,8 +34,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from mdplan.disk import Snapshot, digest, kind, read_bounded, reason
-from mdplan.errors import UnusableInput, printable
+from mdplan.model.errors import UnusableInput, printable
+from mdplan.parse.disk import Snapshot, digest, kind, read_bounded, reason
 
 STDOUT = "-"
 CANNOT_WRITE = "MP005"

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mdplan.config import Config, config_for
-from mdplan.disk import reason
-from mdplan.errors import UnusableInput, printable
+from mdplan.cli.config import Config, config_for
+from mdplan.model.errors import UnusableInput, printable
+from mdplan.parse.disk import reason
 
 if TYPE_CHECKING:
     from mdplan.analyze import Analysis
@@ -135,7 +135,7 @@ def _refuse_shared_target(first: str, second: str, target: Path) -> None:
 
 def _refuse_output_of_inputs(output: str, inputs: Sequence[str], *, check: bool) -> None:
     """OUT must be a regular file (or nothing yet), and never an input of the run."""
-    from mdplan.output import refuse_unwritable
+    from mdplan.rewrite.output import refuse_unwritable
 
     refuse_unwritable(output)
     if not check:
@@ -144,7 +144,7 @@ def _refuse_output_of_inputs(output: str, inputs: Sequence[str], *, check: bool)
 
 def _refuse_replacing_input(output: str, input_: str | None) -> None:
     if input_ is not None:
-        from mdplan.api import display_name
+        from mdplan.parse.document import display_name
 
         message = f"is an input of this run ({display_name(input_)}); a report never replaces its plan"
         raise UnusableInput(output, OUTPUT_IS_INPUT, message)
@@ -187,15 +187,15 @@ def _report_text(args: argparse.Namespace, path: str) -> tuple[str, int]:
 
 
 def _fmt(args: argparse.Namespace) -> int:
-    from mdplan.api import display_name
-    from mdplan.fmt import format_text
+    from mdplan.parse.document import display_name
+    from mdplan.rewrite.fmt import format_text
 
     return _rewrite(args, lambda text, path: format_text(text, display_name(path)))
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from mdplan.api import display_name
-    from mdplan.sync import sync_text
+    from mdplan.parse.document import display_name
+    from mdplan.rewrite.sync import sync_text
 
     def refreshed(text: str, path: str) -> str:
         settings = _settings(path)
@@ -215,9 +215,9 @@ def _rewrite(args: argparse.Namespace, change: Callable[[str, str], str]) -> int
 
 
 def _rewrite_one(path: str, change: Callable[[str, str], str], *, check: bool) -> int:
-    from mdplan.api import display_name, read_for_rewrite
-    from mdplan.fmt import REFUSED
-    from mdplan.output import unified_diff, write_bytes
+    from mdplan.parse.document import display_name, read_for_rewrite
+    from mdplan.rewrite.fmt import REFUSED
+    from mdplan.rewrite.output import unified_diff, write_bytes
 
     name = display_name(path)
     try:
@@ -300,7 +300,7 @@ def _settings(path: str) -> Config:
 
 
 def _read(path: str) -> str:
-    from mdplan.api import read_text
+    from mdplan.parse.document import read_text
 
     return read_text(path)
 
@@ -308,7 +308,7 @@ def _read(path: str) -> str:
 def _analysis(path: str, estimate: str, text: str, *, full: bool = True) -> Analysis:
     """The analysis of ``text``, read from ``path`` (read before its configuration is looked
     up, so a path that cannot be read is one clear line)."""
-    from mdplan.api import display_name, parse
+    from mdplan.parse.document import display_name, parse
 
     plan = parse(text, display_name(path), estimate)  # type: ignore[arg-type]
     from mdplan.analyze import analyze
@@ -326,7 +326,7 @@ def _template_dir(value: str | None) -> Path | None:
 
 
 def _deliver(text: str, output: str, *, check: bool) -> int:
-    from mdplan.output import current_text, unified_diff, write_text
+    from mdplan.rewrite.output import current_text, unified_diff, write_text
 
     if not check:
         write_text(output, text)
@@ -342,7 +342,7 @@ def _deliver(text: str, output: str, *, check: bool) -> int:
 
 def _deliver_under(text: str, target: Path, *, check: bool) -> int:
     """One report of several, into its folder under ``--out-dir`` (made as needed)."""
-    from mdplan.output import refuse_unwritable
+    from mdplan.rewrite.output import refuse_unwritable
 
     try:
         if not check:
@@ -357,7 +357,7 @@ def _deliver_under(text: str, target: Path, *, check: bool) -> int:
 
 
 def _emit(text: str) -> None:
-    from mdplan.output import emit
+    from mdplan.rewrite.output import emit
 
     if text:
         emit(text)
@@ -385,7 +385,7 @@ def _networkx_text(analysis: Analysis, form: str, scenario: str | None) -> str:
 
     import networkx as nx
 
-    from mdplan.graph import exported
+    from mdplan.analyze.graph import exported
 
     names = [s.scenario.name for s in analysis.schedules]
     if scenario is None and len(names) > 1:

@@ -1,0 +1,1 @@
+"""Writing documents back: ``fmt``, ``sync`` and the safe write path."""

@@ -1,0 +1,92 @@
+"""Generated regions: ``<!-- mdplan:begin KIND [options] -->`` … ``<!-- mdplan:end -->``.
+
+``sync_text`` refreshes every region of a document in place from the plan the rest of the
+document states (what a region holds is never read as plan). Every byte outside the regions
+stays as it was; inside, lines end the way the document's lines do. KINDs: ``report`` or one
+section (``SECTIONS``); the option ``scenario=NAME`` limits a section to one scenario.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mdplan.model.errors import UnusableInput
+from mdplan.parse.regions import BAD_REGION, SECTIONS, Region, find_regions, without_regions
+
+if TYPE_CHECKING:
+    from mdplan.analyze import Analysis
+    from mdplan.parse.merge import Estimate
+
+
+def sync_text(text: str, source: str, template_dir: Path | None = None, estimate: Estimate = "mid") -> str:
+    """The document with every region refreshed; the same text when it has none.
+
+    A region's new length moves the lines after it, and sections show source lines: so the
+    refresh repeats until nothing moves (twice at most, since a section's line count does not
+    depend on the numbers in it), and a second sync changes nothing.
+    """
+    current = text
+    for _ in range(3):
+        refreshed = _sync_once(current, source, template_dir, estimate)
+        if refreshed == current:
+            break
+        current = refreshed
+    _within_limits(current, source)
+    return current
+
+
+def _within_limits(text: str, source: str) -> None:
+    """Refuse a result mdplan could not read again (past the input limit), before it is written."""
+    from mdplan.parse.document import MAX_INPUT_BYTES, TOO_LARGE
+
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_INPUT_BYTES:
+        message = (
+            f"too large once synced: {size:,} bytes; mdplan reads files of up to {MAX_INPUT_BYTES:,} bytes"
+            " (8 MiB), so nothing was written"
+        )
+        raise UnusableInput(source, TOO_LARGE, message)
+
+
+def _sync_once(text: str, source: str, template_dir: Path | None, estimate: Estimate) -> str:
+    regions = find_regions(text, source)
+    if not regions:
+        return text
+    from mdplan.analyze import analyze
+    from mdplan.parse.document import parse
+
+    analysis = analyze(parse(without_regions(text, regions), source, estimate))
+    newline = line_ending(text)
+    parts: list[str] = []
+    position = 0
+    for region in regions:
+        parts.append(text[position : region.body_start])
+        section = render_section(analysis, region, template_dir, source)
+        # a blank line after the opening marker and before the closing one: the canonical form
+        # `mdplan fmt` (mdformat) gives, so that sync and fmt never undo each other
+        parts.append(("\n\n" + section + "\n").replace("\n", newline))
+        position = region.body_end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def line_ending(text: str) -> str:
+    """The line ending new lines take: CRLF when the document has one, CR in a CR-only one."""
+    if "\r\n" in text:
+        return "\r\n"
+    return "\r" if "\r" in text and "\n" not in text else "\n"
+
+
+def render_section(analysis: Analysis, region: Region, template_dir: Path | None, source: str) -> str:
+    from mdplan.render import render_template
+    from mdplan.render.context import build_context
+
+    context = build_context(analysis)
+    wanted = region.options.get("scenario")
+    if wanted:
+        scenarios = [s for s in context["scenarios"] if s.name == wanted]  # type: ignore[attr-defined]
+        if not scenarios:
+            raise UnusableInput(source, BAD_REGION, f"no scenario {wanted!r} for this region", region.line)
+        context["scenarios"] = scenarios
+    return render_template(SECTIONS[region.kind], context, template_dir)
