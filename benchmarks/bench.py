@@ -121,14 +121,19 @@ if sys.argv[1] == "floor":
     MarkdownIt("commonmark").enable("table").parse(text)
 else:
     import mdplan
-    mdplan.render_report(mdplan.analyze(mdplan.parse(text, sys.argv[2])))
+    plan = mdplan.parse(text, sys.argv[2])
+    analysis = mdplan.analyze(plan)
+    report = mdplan.render_report(analysis)
+    if len(sys.argv) > 3:
+        open(sys.argv[3], "w", encoding="utf-8").write(report)
 print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
-def child(kind: str, path: Path) -> tuple[float, float]:
-    """(seconds, peak resident MB) of one run in a fresh process."""
-    out = subprocess.run([sys.executable, "-c", _CHILD, kind, str(path)], capture_output=True, text=True, check=True)
+def child(kind: str, path: Path, report: Path | None = None) -> tuple[float, float]:
+    """(seconds, peak resident MB) of one run in a fresh process; the report written to ``report``."""
+    argv = [sys.executable, "-c", _CHILD, kind, str(path), *([str(report)] if report else [])]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True)
     seconds, kilobytes = out.stdout.split()
     return float(seconds), int(kilobytes) / 1024
 
@@ -158,7 +163,11 @@ def startup(runs: int) -> tuple[float, float]:
     return statistics.median(times["mdplan"]), statistics.median(times["mdformat"])
 
 
-def scale(sizes: list[int], notations: list[str]) -> list[tuple[str, int, float, float, float, float, float]]:
+Row = tuple[str, int, float, float, float, float, float, float]
+
+
+def scale(sizes: list[int], notations: list[str]) -> list[Row]:
+    """(notation, phases, input MB, report s, floor s, × floor, peak MB, peak floor MB) per plan."""
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         for name in notations:
@@ -166,25 +175,36 @@ def scale(sizes: list[int], notations: list[str]) -> list[tuple[str, int, float,
                 path = Path(folder) / f"{name}-{n}.md"
                 path.write_text(NOTATIONS[name](n), encoding="utf-8")
                 report, memory = child("report", path)
-                floor, _ = child("floor", path)
+                floor, floor_memory = child("floor", path)
                 size = path.stat().st_size / 2**20
-                rows.append((name, n, size, report, floor, report / floor, memory))
+                rows.append((name, n, size, report, floor, report / floor, memory, floor_memory))
                 print(f"{name} {n}: report {report:.2f} s, floor {floor:.3f} s, peak {memory:.0f} MB", file=sys.stderr)
     return rows
 
 
-def table(start: tuple[float, float], rows: list[tuple[str, int, float, float, float, float, float]]) -> str:
+def against_mdformat(n: int) -> tuple[float, float]:
+    """(report s, plain ``mdformat`` s over the report it wrote) for ``shared_files(n)``."""
+    with tempfile.TemporaryDirectory() as folder:
+        path, written = Path(folder) / "plan.md", Path(folder) / "report.md"
+        path.write_text(shared_files(n), encoding="utf-8")
+        report, _ = child("report", path, written)
+        start = time.perf_counter()
+        subprocess.run([str(BIN / "mdformat"), str(written)], capture_output=True, check=True)
+        return report, time.perf_counter() - start
+
+
+def table(start: tuple[float, float], rows: list[Row], formatted: tuple[int, float, float] | None) -> str:
     mdplan_s, mdformat_s = start
     lines = [
         f"Start-up, `mdplan check` vs `mdformat --check` on the reference plan (median of alternating runs): "
         f"{mdplan_s:.3f} s vs {mdformat_s:.3f} s, ratio **{mdplan_s / mdformat_s:.2f}×**.",
         "",
-        "| notation | phases | input MB | report s | parse floor s | × floor | peak MB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| notation | phases | input MB | report s | parse floor s | × floor | peak MB | × floor's peak |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     lines += [
-        f"| {name} | {n} | {size:.2f} | {report:.2f} | {floor:.3f} | {ratio:.1f} | {memory:.0f} |"
-        for name, n, size, report, floor, ratio, memory in rows
+        f"| {name} | {n} | {size:.2f} | {report:.2f} | {floor:.3f} | {ratio:.1f} | {memory:.0f} | {memory / low:.2f} |"
+        for name, n, size, report, floor, ratio, memory, low in rows
     ]
     growth = []
     for name in sorted({r[0] for r in rows}):
@@ -193,6 +213,13 @@ def table(start: tuple[float, float], rows: list[tuple[str, int, float, float, f
             growth.append(f"{name} {by_n[8000] / by_n[1000]:.1f}×")
     if growth:
         lines += ["", "Growth from 1,000 to 8,000 phases (8× the phases): " + ", ".join(growth) + "."]
+    if formatted:
+        n, report, plain = formatted
+        lines += [
+            "",
+            f"The report of {n:,} phases that share files against plain `mdformat` over the report it wrote: "
+            f"{report:.1f} s vs {plain:.1f} s, ratio **{report / plain:.2f}×**.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -210,10 +237,15 @@ def main() -> None:
     parser.add_argument("--notations", default=",".join(NOTATIONS), help="which notations (default: all)")
     parser.add_argument("--runs", type=int, default=15, help="start-up runs of each command (default: 15)")
     parser.add_argument("--write-readme", action="store_true", help="write the table into README.md")
+    parser.add_argument(
+        "--against-mdformat", type=int, default=8000, metavar="N", help="phases of that comparison (0: skip it)"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     byte_compile()
-    text = table(startup(args.runs), scale(sizes, args.notations.split(",")))
+    rows = scale(sizes, args.notations.split(","))
+    formatted = (args.against_mdformat, *against_mdformat(args.against_mdformat)) if args.against_mdformat else None
+    text = table(startup(args.runs), rows, formatted)
     sys.stdout.write(text)
     if args.write_readme:
         write_readme(text)
