@@ -13,11 +13,13 @@ from mdplan.analyze import analyze, schedule
 from mdplan.analyze.graph import (
     GrowingCpm,
     Reach,
+    WhatIf,
     critical_path_method,
     minutes_of,
     redundant_edges,
     scenario_graph,
     transitive_reduction,
+    what_if,
 )
 from mdplan.analyze.workers import list_schedule, worker_counts
 from mdplan.model import Edge, Phase, Plan, Scenario
@@ -283,3 +285,20 @@ def test_growing_cpm_matches_a_fresh_pass_after_each_added_edge(
         assert growing.earliest_finish == fresh.earliest_finish
         assert growing.tail == fresh.tail
         assert growing.makespan == fresh.makespan
+
+
+@settings(max_examples=150, deadline=None)
+@given(dags(), st.data())
+def test_what_if_lengths_match_a_fresh_pass(dag: tuple[Plan, Scenario], data: st.DataObject) -> None:
+    """The shortcuts (an edge that sets no start, an added edge's finish plus tail, a reversal
+    another path blocks) give what recomputing the changed graph gives."""
+    plan, scenario = dag
+    graph = scenario_graph(scenario, plan.phases)
+    lengths = WhatIf(graph)
+    ids = scenario.phase_ids
+    for src, dst in list(graph.edges):
+        assert lengths.dropped(src, dst) == what_if(graph, drop=[(src, dst)])
+        assert lengths.reversed(src, dst) == what_if(graph, drop=[(src, dst)], add=[Edge(dst, src, "stated", 0)])
+    pairs = [(a, b) for a in ids for b in ids if a != b and not graph.has_edge(a, b)]
+    for src, dst in data.draw(st.lists(st.sampled_from(pairs), max_size=5)) if pairs else []:
+        assert lengths.added(src, dst) == what_if(graph, add=[Edge(src, dst, "stated", 0)])

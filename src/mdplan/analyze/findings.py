@@ -33,11 +33,11 @@ from mdplan.analyze.graph import (
     DiGraph,
     GrowingCpm,
     Reach,
+    WhatIf,
     makespan,
     redundant_edges,
     scenario_graph,
     timed_graph,
-    what_if,
 )
 from mdplan.model import Denied, Edge, Plan, Scenario
 from mdplan.model.vocabulary import format_duration, format_minutes, natural_key, phase_label
@@ -194,29 +194,34 @@ def _changes(
     races: list[tuple[Edge, tuple[str, ...]]],
 ) -> tuple[Change, ...]:
     graph = scenario_graph(final, plan.phases)
-    length = makespan(graph)
+    lengths = WhatIf(graph) if makespan(graph) is not None else None  # a cycle: no lengths to compare
 
-    def effect(*, drop: tuple[str, str] | None = None, add: tuple[str, str] | None = None) -> float | None:
+    def length(undone: Literal["dropped", "added", "reversed"], edge: tuple[str, str]) -> float | None:
+        """The recommended plan's length with ``edge`` dropped, added or reversed."""
+        if lengths is None:
+            return None
+        return {"dropped": lengths.dropped, "added": lengths.added, "reversed": lengths.reversed}[undone](*edge)
+
+    def effect(undone: Literal["dropped", "added", "reversed"], edge: tuple[str, str]) -> float | None:
         """The recommended plan's length minus its length with one change undone."""
-        after = what_if(graph, drop=[drop] if drop else [], add=[Edge(*add, "stated", 0)] if add else [])
-        return None if length is None or after is None else length - after
+        after = length(undone, edge)
+        return None if lengths is None or after is None else lengths.makespan - after
 
     found: list[Change] = []
     for edge, denial in dropped:
         reason = f'the prose rules it out: "{denial.text}"'
-        found.append(_change(edge, "dropped", reason, denial.line, effect(add=(edge.src, edge.dst))))
+        found.append(_change(edge, "dropped", reason, denial.line, effect("added", (edge.src, edge.dst))))
     for edge in added:
-        found.append(_change(edge, "added", "the source states it", edge.line, effect(drop=(edge.src, edge.dst))))
+        minutes = effect("dropped", (edge.src, edge.dst))
+        found.append(_change(edge, "added", "the source states it", edge.line, minutes))
     for edge, files in races:
         pair = (edge.src, edge.dst)
         reason = f"both touch {', '.join(files)}: one after the other, the cheaper way round"
-        other = what_if(graph, drop=[pair], add=[Edge(edge.dst, edge.src, "stated", 0)])
-        accepted = what_if(graph, drop=[pair])
-        alternatives = [(choice, minutes) for choice, minutes in (("other order", other), ("race accepted", accepted))]
-        change = _change(edge, "added", reason, edge.line, effect(drop=pair))
-        found.append(_with_alternatives(change, [(c, m) for c, m in alternatives if m is not None]))
+        choices = (("other order", length("reversed", pair)), ("race accepted", length("dropped", pair)))
+        change = _change(edge, "added", reason, edge.line, effect("dropped", pair))
+        found.append(_with_alternatives(change, [(c, m) for c, m in choices if m is not None]))
     return tuple(
-        _replace(change, minutes=effect(drop=(change.src, change.dst), add=(change.dst, change.src)))
+        _replace(change, minutes=effect("reversed", (change.src, change.dst)))
         if change.change == "reversed"
         else change
         for change in _reversals(found)
