@@ -52,6 +52,8 @@ def minutes_of(graph: DiGraph) -> dict[str, float]:
 
 def cycle(graph: DiGraph) -> list[tuple[str, str]]:
     """The edges of one cycle, in order, or [] when the graph is acyclic."""
+    if nx.is_directed_acyclic_graph(graph):  # the common case, without find_cycle's edge walk
+        return []
     try:
         return [(src, dst) for src, dst, *_ in nx.find_cycle(graph)]
     except nx.NetworkXNoCycle:
@@ -191,6 +193,12 @@ class WhatIf:
         self._cpm = critical_path_method(graph, list(nx.topological_sort(graph)))
         self._reach = Reach(graph)
         self._minutes = minutes_of(graph)
+        self._position = {node: index for index, node in enumerate(self._cpm.order)}
+        self._finished_by: list[float] = []  # the latest finish among the first i phases
+        latest = 0.0
+        for node in self._cpm.order:
+            self._finished_by.append(latest)
+            latest = max(latest, self._cpm.earliest_finish[node])
 
     @property
     def makespan(self) -> float:
@@ -199,7 +207,7 @@ class WhatIf:
     def dropped(self, src: str, dst: str) -> float | None:
         if self._sets_no_start(src, dst):
             return self._cpm.makespan
-        return what_if(self._graph, drop=[(src, dst)])
+        return self._longest_from(dst, drop=(src, dst))
 
     def added(self, src: str, dst: str) -> float | None:
         if src == dst or self._reach.reaches(dst, src):
@@ -214,7 +222,41 @@ class WhatIf:
         cpm = self._cpm
         if self._sets_no_start(src, dst) and self._minutes[src] + cpm.tail[dst] < cpm.tail[src]:
             return max(cpm.makespan, cpm.earliest_finish[dst] + cpm.tail[src])  # nothing else moved
-        return what_if(self._graph, drop=[(src, dst)], add=[Edge(dst, src, "stated", 0)])
+        return self._longest(drop=(src, dst), add=(dst, src))
+
+    def _longest_from(self, start: str, *, drop: tuple[str, str]) -> float:
+        """The longest chain with ``drop`` gone: finishes before ``start`` in the order stand,
+        those from it on are recomputed in order."""
+        begin = self._position[start]
+        finish = self._cpm.earliest_finish
+        changed: dict[str, float] = {}
+        for node in self._cpm.order[begin:]:
+            before = (changed.get(p, finish[p]) for p in self._graph.predecessors(node) if (p, node) != drop)
+            changed[node] = self._minutes[node] + max(before, default=0.0)
+        return max(self._finished_by[begin], max(changed.values(), default=0.0))
+
+    def _longest(self, *, drop: tuple[str, str], add: tuple[str, str] | None = None) -> float:
+        """The longest chain with ``drop`` gone and ``add`` there (acyclic, as the callers
+        check): earliest finishes recomputed depth first over predecessors, needing no order."""
+        extra = {add[1]: add[0]} if add else {}
+        finish: dict[str, float] = {}
+        for root in self._cpm.order:
+            stack = [root]
+            while stack:
+                node = stack[-1]
+                if node in finish:
+                    stack.pop()
+                    continue
+                before = [p for p in self._graph.predecessors(node) if (p, node) != drop]
+                if node in extra:
+                    before.append(extra[node])
+                waiting = [p for p in before if p not in finish]
+                if waiting:
+                    stack.extend(waiting)
+                    continue
+                stack.pop()
+                finish[node] = self._minutes[node] + max((finish[p] for p in before), default=0.0)
+        return max(finish.values(), default=0.0)
 
     def _sets_no_start(self, src: str, dst: str) -> bool:
         return self._cpm.earliest_finish[src] < self._cpm.earliest_start[dst]
