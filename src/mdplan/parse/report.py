@@ -16,6 +16,8 @@ A report (first heading ``# Parallelization Report: …`` and an Executive Summa
 
 Everything else (summary, recommendations, critical paths, matrix, checklist, roadmap,
 metrics) is computed output and is not read.
+
+Paragraphs and list items are read as a whole, over every line they are wrapped on.
 """
 
 from __future__ import annotations
@@ -133,19 +135,19 @@ class _Reader:
             return
         section = block.section
         if self.scenario and block.kind == "paragraph":
-            self._from_line(block.lines[0].text)
+            self._from_line(block.text)
         elif self.scenario and block.kind == "table":
             self._phase_table(block)
         elif section == "Module Impact" and block.kind == "table":
             self._module_table(block)
         elif section == "Module Impact" and block.kind == "item":
-            self._module_item(block.lines[0].text)
+            self._module_item(block.text)
         elif section == "Stated in the Source" and block.kind == "item":
-            self._statement(block.lines[0].text)
+            self._statement(block.text)
         elif section == "Claim Audit" and block.kind == "table":
             self.claim_rows.extend(_cells(row) for row in block.rows[1:])
         elif section == "Diagnostics" and block.kind == "item":
-            self._diagnostic(block.lines[0].text)
+            self._diagnostic(block.text)
 
     def _heading(self, block: Block) -> None:
         text = block.lines[0].text.strip()
