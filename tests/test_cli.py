@@ -104,6 +104,55 @@ def test_graph_other_formats(form: str, marker: str, capsys: pytest.CaptureFixtu
     assert "4a" in out
 
 
+def test_graph_mermaid_of_several_scenarios_needs_one_named(capsys: pytest.CaptureFixture[str]) -> None:
+    # a Mermaid file holds one diagram: two printed back to back would be no Mermaid at all
+    assert run(["graph", str(REFERENCE), "--format", "mermaid"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "MP003" in captured.err
+    assert "mermaid holds one graph: choose one with --scenario (current, optimized)" in captured.err
+    for name in ("current", "optimized"):
+        assert run(["graph", str(REFERENCE), "--format", "mermaid", "--scenario", name]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith(f"%% {name}\nflowchart TD\n")
+        assert out.count("flowchart") == 1
+
+
+def test_graph_mermaid_of_a_single_scenario_needs_no_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = tmp_path / "plan.md"
+    plan.write_text("## Phase 1: Build (5 min)\n\n## Phase 2: Ship (2 min)\n- Depends on: Phase 1\n", "utf-8")
+    assert run(["graph", str(plan), "--format", "mermaid"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("flowchart TD") == 1
+    assert "p1 --> p2" in out
+
+
+def test_graph_ascii_names_each_scenario_it_lists(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["graph", str(REFERENCE), "--format", "ascii"]) == 0
+    parts = capsys.readouterr().out.rstrip("\n").split("\n\n")
+    assert [part.split("\n", 1)[0] for part in parts] == [
+        "current: Current Dependency Graph (line 14)",
+        "optimized: Optimized Dependency Graph (line 29)",
+    ]
+    for name, part in zip(("current", "optimized"), parts, strict=True):
+        assert run(["graph", str(REFERENCE), "--format", "ascii", "--scenario", name]) == 0
+        assert capsys.readouterr().out == part + "\n"
+    assert "Phase 4a (Unit Tests, 12 min)" in parts[1] and "Phase 4a" not in parts[0]
+
+
+def test_graph_dot_names_one_digraph_per_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["graph", str(REFERENCE), "--format", "dot"]) == 0
+    out = capsys.readouterr().out
+    assert re.findall(r"^digraph (.+) \{$", out, re.MULTILINE) == ['"current"', '"optimized"']
+
+
+def test_graph_help_says_what_each_format_prints_of_several_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["graph", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "each scenario under a line that names it" in out
+    assert "a plan of several scenarios needs\n             --scenario NAME" in out
+
+
 def test_graph_unknown_scenario_is_unusable(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["graph", str(REFERENCE), "--scenario", "recommended"]) == 2
     assert "no scenario 'recommended'" in capsys.readouterr().err

@@ -131,3 +131,20 @@ def test_a_plan_past_the_year_9999_gets_a_gantt_without_bars_that_says_so() -> N
 def test_gantt_labels_cannot_write_diagram_syntax() -> None:
     lines = gantt_of("## Phase 1: Deploy: now; #1 `x` <b> (5 min)\n")
     assert lines[-1] == "    Phase 1 Deploy  now   1  x   b :crit, p1, 2023-01-01 00:00, 5m"
+
+
+@needs_node
+def test_graph_mermaid_prints_one_diagram_that_parses(checker: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from mdplan.cli import run
+
+    outputs = []
+    for name in ("current", "optimized"):
+        assert run(["graph", str(REFERENCE), "--format", "mermaid", "--scenario", name]) == 0
+        outputs.append(capsys.readouterr().out)
+    result = subprocess.run(checker, check=False, input=json.dumps(outputs), capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # what `graph --format mermaid` printed for both scenarios at once, which is why it now
+    # asks for one: two diagrams back to back are no Mermaid file
+    both = "\n\n".join(outputs)
+    result = subprocess.run(checker, check=False, input=json.dumps([both]), capture_output=True, text=True)
+    assert result.returncode == 1

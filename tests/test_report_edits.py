@@ -79,10 +79,26 @@ def test_unreadable_minutes_and_line_cells_are_warnings() -> None:
     assert any('"nan"' in m for m in messages) and any('"²¹"' in m for m in messages)
 
 
-def test_a_window_claim_whose_covers_cell_was_emptied_is_left_out() -> None:
-    edited = re.sub(r"(\| window +\| Current +\| )Phase 1( +\|)", r"\1       \2", report_of(REFERENCE.name), count=1)
+def test_a_window_claim_whose_covers_was_emptied_is_left_out() -> None:
+    edited = report_of(REFERENCE.name).replace(
+        '- Line 371, "Phase 1: 0-10 min": claimed 0-10 min; covers Phase 1;',
+        '- Line 371, "Phase 1: 0-10 min": claimed 0-10 min;',
+    )
     assert edited != report_of(REFERENCE.name)
-    assert reread(edited) is not None
+    plan = reread(edited)
+    assert plan is not None
+    assert [c.text for c in plan.claims if c.pos.line == 371] == []
+    assert [c.text for c in plan.claims if c.pos.line == 372] == ["Phase 2: 10-15 min"]
+
+
+def test_a_claim_whose_item_under_the_table_was_deleted_is_left_out() -> None:
+    lines = report_of(REFERENCE.name).split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith('- Line 64, "Total: 38 minutes"'))
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("  "))
+    plan = reread("\n".join(lines[:start] + lines[end:]))
+    assert plan is not None
+    assert [c.text for c in plan.claims if c.pos.line == 64] == []
+    assert [c.text for c in plan.claims if c.pos.line == 74] == ["Total: ~30 minutes", "20%"]
 
 
 @pytest.mark.parametrize("fraction", [0.05, 0.1, 0.2, 0.35, 0.5, 0.8, 0.95])

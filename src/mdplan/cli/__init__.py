@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 DEBUG_ENV = "MDPLAN_DEBUG"
 STDOUT = "-"
 OUTPUT_IS_INPUT = "MP011"
+ONE_GRAPH_FORMATS = ("mermaid", "graphml", "node-link")  # graph formats whose file holds one graph
 
 DESCRIPTION = """\
 Read Markdown planning documents (phases or tasks, dependency arrows, timings, files),
@@ -244,6 +245,12 @@ def _graph(args: argparse.Namespace) -> int:
         raise UnusableInput(
             analysis.plan.source, "MP003", f"no scenario {args.scenario!r}; the plan has {', '.join(names)}"
         )
+    if args.format in ONE_GRAPH_FORMATS and not args.scenario and len(names) > 1:
+        raise UnusableInput(
+            analysis.plan.source,
+            "MP003",
+            f"{args.format} holds one graph: choose one with --scenario ({', '.join(names)})",
+        )
     _emit(_graph_text(analysis, args.format, args.scenario))
     return OK
 
@@ -372,10 +379,12 @@ def _graph_text(analysis: Analysis, form: str, scenario: str | None) -> str:
     if form in ("graphml", "node-link"):
         return _networkx_text(analysis, form, scenario)
     phases = analysis.plan.phases
-    drawers = {"mermaid": mermaid.flowchart, "dot": dot.digraph, "ascii": ascii.draw_graph}
     chosen = [s for s in analysis.schedules if scenario in (None, s.scenario.name)]
-    blocks = [f"%% {s.scenario.name}\n" * (form == "mermaid") + drawers[form](s, phases) for s in chosen]
-    return "\n\n".join(blocks) + "\n"
+    if form == "ascii":
+        return ascii.draw_scenarios(chosen, phases) + "\n"
+    if form == "mermaid":  # one scenario: _graph refuses several
+        return "\n\n".join(f"%% {s.scenario.name}\n{mermaid.flowchart(s, phases)}" for s in chosen) + "\n"
+    return "\n\n".join(dot.digraph(s, phases) for s in chosen) + "\n"
 
 
 def _networkx_text(analysis: Analysis, form: str, scenario: str | None) -> str:
@@ -387,11 +396,7 @@ def _networkx_text(analysis: Analysis, form: str, scenario: str | None) -> str:
 
     from mdplan.analyze.graph import exported
 
-    names = [s.scenario.name for s in analysis.schedules]
-    if scenario is None and len(names) > 1:
-        raise UnusableInput(
-            analysis.plan.source, "MP003", f"{form} holds one graph: choose one with --scenario ({', '.join(names)})"
-        )
+    names = [s.scenario.name for s in analysis.schedules]  # one, or a scenario named: _graph refuses several
     graph = analysis.graph(scenario or names[0])
     if graph is None:
         raise UnusableInput(analysis.plan.source, "MP003", "the plan has no scenario to write")
@@ -493,10 +498,22 @@ def _add_graph(commands: _Commands, version: str) -> None:
         "graph",
         version,
         "print the extracted model",
-        "Print the plan mdplan read: phases, dependencies and durations per scenario.",
+        "Print the plan mdplan read: phases, dependencies and durations per scenario.\n"
+        "A plan can hold several scenarios (current: the plan as written; optimized: the plan\n"
+        "it proposes). Every format prints each scenario it is given as a whole of its own:\n"
+        "  json       one model holding every scenario\n"
+        "  ascii      each scenario under a line that names it: NAME: TITLE (line N)\n"
+        "  dot        one digraph per scenario, named after it (Graphviz reads them in turn)\n"
+        "  mermaid    one flowchart; graphml, node-link: one graph (networkx's writers).\n"
+        "             A file of these holds one graph: a plan of several scenarios needs\n"
+        "             --scenario NAME (MP003 without it)",
     )
     parser.add_argument("input", metavar="INPUT", help="the plan (Markdown); - reads standard input")
-    parser.add_argument("--scenario", metavar="NAME", help="only this scenario (current, optimized)")
+    parser.add_argument(
+        "--scenario",
+        metavar="NAME",
+        help="only this scenario (current, optimized); mermaid, graphml and node-link need one when there are several",
+    )
     parser.add_argument(
         "--format",
         choices=("json", "mermaid", "dot", "ascii", "graphml", "node-link"),

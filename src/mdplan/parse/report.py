@@ -4,13 +4,20 @@ A report (first heading ``# Parallelization Report: …`` and an Executive Summa
 ``mdplan read``) is read through what a person sees, section by section:
 
 - ``## <Scenario> Dependency Graph``: the line ``From "TITLE" (line N)`` and the phase table
-  (Phase, Title, Minutes, Depends on, Line, and Group when a phase is in a group or ``[P]``):
+  (Phase, Title, Minutes, Depends on, Line, and Group when a phase is in a group or ``[P]``;
+  where titles would make the table too wide, they are a list under it, ``- PHASE: TITLE``):
   the scenario's phases, durations and edges. Edit a duration or a dependency there and the
   next run computes with it. The ASCII and Mermaid pictures are drawn from the table.
-- ``## Module Impact``: the files × phases table.
+- ``## Module Impact``: the table of files and the phases that touch them (or, in reports of
+  earlier versions, the files × phases matrix), or the list ``- `PATH`: PHASES``.
 - ``### Stated in the Source``: denials, dependencies stated outside any drawing, partial
   needs and timed test runs, each with the source line it came from.
-- ``## Claim Audit``: each claim, re-audited (Kind, Plan and Covers say what it is about).
+- ``## Claim Audit``: each claim, re-audited: the table gives its line, text, kind and plan,
+  and the list under it (``- Line N, "TEXT": claimed C; covers V; computed …``) what it
+  claims and covers (reports of earlier versions have Covers and Claimed columns instead).
+
+Tables are read by their header names; list items and paragraphs as a whole, over every line
+they are wrapped on.
 - ``## Diagnostics``: the source's diagnostics, kept with their source lines (those the
   analysis makes again, MP106, MP107 and MP114, are made again instead).
 
@@ -89,6 +96,10 @@ _DENIAL_KINDS: dict[str, DenialKind] = {
     "runs in parallel with": "parallel",
 }
 _CLAIM_KINDS: set[str] = {"total", "percent", "saving", "steps", "path", "window", "sum"}
+_PHASE_COLUMNS = ("Phase", "Title", "Minutes", "Depends on", "Line", "Group")
+_CLAIM_COLUMNS = ("Line", "Claim", "Kind", "Plan", "Covers", "Claimed")  # the last two: earlier reports
+_CLAIM_ITEM = re.compile(r"^Line (?P<line>[0-9]{1,9}), ")
+_CLAIMED_PART = re.compile(r"^claimed (?P<claimed>.*?)(?:; covers (?P<covers>.*?))?(?:; computed .*)?$")
 
 
 def read_report(text: str, source: str, estimate: Estimate = "mid") -> Plan:
@@ -108,6 +119,20 @@ class _Row:
     line: int
     group: str
     at: int  # the row's line in the report
+    cell: str  # the Phase cell as written, which a list of titles names it by
+
+
+@dataclass(frozen=True, slots=True)
+class _ClaimRow:
+    """A row of the claim audit's table; ``claimed`` and ``covers`` are None where the table
+    has no such column (they are in the list under it)."""
+
+    line: str
+    text: str
+    kind: str
+    plan: str
+    covers: str | None
+    claimed: str | None
 
 
 @dataclass
@@ -123,29 +148,38 @@ class _Reader:
     stated: list[tuple[str, str, int, bool]] = field(default_factory=list)  # (src label, dst label, line, soft)
     needs: list[tuple[str, str, str, int]] = field(default_factory=list)  # (subject, predecessor labels, what, line)
     runs: list[TestRun] = field(default_factory=list)
-    claim_rows: list[tuple[str, ...]] = field(default_factory=list)
+    claim_rows: list[_ClaimRow] = field(default_factory=list)
+    claim_items: list[str] = field(default_factory=list)  # the list under the claim audit's table
 
     # --- reading blocks ---
 
     def read(self, block: Block) -> None:
         if block.kind == "heading":
             self._heading(block)
-            return
-        section = block.section
-        if self.scenario and block.kind == "paragraph":
-            self._from_line(block.lines[0].text)
-        elif self.scenario and block.kind == "table":
+        elif self.scenario:
+            self._in_graph_section(block)
+        elif block.kind == "table" and block.section in ("Module Impact", "Claim Audit"):
+            (self._module_table if block.section == "Module Impact" else self._claim_table)(block)
+        elif block.kind == "item":
+            self._item(block.section, block.text)
+
+    def _in_graph_section(self, block: Block) -> None:
+        if block.kind == "paragraph":
+            self._from_line(block.text)
+        elif block.kind == "table":
             self._phase_table(block)
-        elif section == "Module Impact" and block.kind == "table":
-            self._module_table(block)
-        elif section == "Module Impact" and block.kind == "item":
-            self._module_item(block.lines[0].text)
-        elif section == "Stated in the Source" and block.kind == "item":
-            self._statement(block.lines[0].text)
-        elif section == "Claim Audit" and block.kind == "table":
-            self.claim_rows.extend(_cells(row) for row in block.rows[1:])
-        elif section == "Diagnostics" and block.kind == "item":
-            self._diagnostic(block.lines[0].text)
+        elif block.kind == "item":
+            self._title_item(unescape(block.text))
+
+    def _item(self, section: str, text: str) -> None:
+        if section == "Module Impact":
+            self._module_item(text)
+        elif section == "Stated in the Source":
+            self._statement(text)
+        elif section == "Claim Audit":
+            self.claim_items.append(unescape(text))
+        elif section == "Diagnostics":
+            self._diagnostic(text)
 
     def _heading(self, block: Block) -> None:
         text = block.lines[0].text.strip()
@@ -166,13 +200,27 @@ class _Reader:
     def _phase_table(self, block: Block) -> None:
         assert self.scenario is not None
         rows = self.scenarios[self.scenario][2]
+        columns = _columns(_cells(block.rows[0]), _PHASE_COLUMNS)
         for row in block.rows[1:]:
-            read = self._phase_row(_cells(row), row[0].number if row else block.lines[0].number)
+            cells = _cells(row)
+            at = row[0].number if row else block.lines[0].number
+            read = self._phase_row({name: _cell(cells, columns, name) for name in _PHASE_COLUMNS}, at)
             if read:
                 rows.append(read)
 
-    def _phase_row(self, cells: tuple[str, ...], at: int) -> _Row | None:
-        phase, title, minutes, depends, line, *rest = (*cells, "", "", "", "", "")[:6]
+    def _title_item(self, text: str) -> None:
+        """``- PHASE: TITLE`` under a phase table without a Title column: the title of the row
+        whose Phase cell it names (the longest such cell, if one names another)."""
+        assert self.scenario is not None
+        rows = self.scenarios[self.scenario][2]
+        named = [row for row in rows if row.cell and text.startswith(row.cell + ": ")]
+        if named:
+            row = max(named, key=lambda r: len(r.cell))
+            row.title = row.title or text[len(row.cell) + 2 :]
+
+    def _phase_row(self, cells: dict[str, str], at: int) -> _Row | None:
+        """A row of a phase table, its cells by column name."""
+        phase, title, minutes, line = cells["Phase"], cells["Title"], cells["Minutes"], cells["Line"]
         named = _ID_IN_CELL.match(phase)
         label = named["label"] if named else phase
         phase_id = named["id"] if named else (label_id(label) or label)
@@ -182,7 +230,10 @@ class _Reader:
         if line and not _LINE_NUMBER.match(line):
             self._edited(at, f'the Line cell "{line}" of {label} is not a line number; it is left out')
         number = int(line) if _LINE_NUMBER.match(line) else 0
-        return _Row(phase_id, label, title, self._minutes(minutes, label, at), _depends(depends), number, rest[0], at)
+        minutes_read = self._minutes(minutes, label, at)
+        return _Row(
+            phase_id, label, title, minutes_read, _depends(cells["Depends on"]), number, cells["Group"], at, phase
+        )
 
     def _minutes(self, cell: str, label: str, at: int) -> tuple[float, float] | None:
         found = _MINUTES.match(cell)
@@ -197,10 +248,25 @@ class _Reader:
         self.diagnostics.append(Diagnostic(self.source, line, 1, "warning", EDITED, message))
 
     def _module_table(self, block: Block) -> None:
-        ids = _cells(block.rows[0])[1:]
+        header = _cells(block.rows[0])
         for cells in (_cells(row) for row in block.rows[1:]):
-            path = cells[0].strip("`")
-            self.files[path] = [pid for pid, mark in zip(ids, cells[1:], strict=False) if mark == "●"]
+            path = cells[0].strip("`") if cells else ""
+            if header[1:] == ("Phases",):  # a file with the labels of the phases that touch it
+                owners = self.files.setdefault(path, [])
+                labels = cells[1].split(", ") if len(cells) > 1 and cells[1] else []
+                owners.extend(label for label in labels if label not in owners)
+            else:  # the files × phases matrix of earlier reports: one column per phase id
+                self.files[path] = [pid for pid, mark in zip(header[1:], cells[1:], strict=False) if mark == "●"]
+
+    def _claim_table(self, block: Block) -> None:
+        header = _cells(block.rows[0])
+        columns = _columns(header, _CLAIM_COLUMNS)
+        for cells in (_cells(row) for row in block.rows[1:]):
+            line, text, kind, plan, covers, claimed = (_cell(cells, columns, name) for name in _CLAIM_COLUMNS)
+            listed = "Claimed" not in columns  # what it claims and covers is in the list under it
+            self.claim_rows.append(
+                _ClaimRow(line, text, kind, plan, None if listed else covers, None if listed else claimed)
+            )
 
     def _module_item(self, text: str) -> None:
         found = _MODULE_ITEM.match(unescape(text))
@@ -247,7 +313,7 @@ class _Reader:
             )
         )
         needs = tuple(PartialNeed(_id(ids, s), _id(ids, p), what, Pos(line)) for s, p, what, line in self.needs)
-        claims = tuple(c for c in (_claim(row, ids) for row in self.claim_rows) if c is not None)
+        claims = tuple(c for c in (_claim(row, ids) for row in self._claims_with_items()) if c is not None)
         return Plan(
             self.source,
             self.title,
@@ -261,6 +327,27 @@ class _Reader:
             needs,
             tuple(self.runs),
         )
+
+    def _claims_with_items(self) -> Iterator[_ClaimRow]:
+        """Each row of the claim audit with what it claims and covers: from its own cells, or
+        from the item of the list that names its line and text (in order, where two rows are
+        alike); a row whose item is gone is left out (nothing says what it claims)."""
+        by_line: dict[str, list[str]] = {}
+        for text in self.claim_items:
+            line = _CLAIM_ITEM.match(text)
+            if line:
+                by_line.setdefault(line["line"], []).append(text)
+        for row in self.claim_rows:
+            if row.claimed is not None:
+                yield row
+                continue
+            prefix = f'Line {row.line}, "{row.text}": '
+            items = by_line.get(row.line, [])
+            item = next((text for text in items if text.startswith(prefix)), None)
+            parts = _CLAIMED_PART.match(item.removeprefix(prefix)) if item else None
+            if item and parts:
+                items.remove(item)
+                yield _ClaimRow(row.line, row.text, row.kind, row.plan, parts["covers"] or "", parts["claimed"])
 
     def _rows(self) -> Iterator[_Row]:
         for _, _, rows in self.scenarios.values():
@@ -339,6 +426,17 @@ def _cells(row: tuple[object, ...]) -> tuple[str, ...]:
     return tuple(unescape(str(getattr(cell, "text", cell)).strip()) for cell in row)
 
 
+def _columns(header: tuple[str, ...], names: tuple[str, ...]) -> dict[str, int]:
+    """Where each known column is, by its header; by position where the header names none."""
+    found = {name: header.index(name) for name in names if name in header}
+    return found or {name: index for index, name in enumerate(names)}
+
+
+def _cell(cells: tuple[str, ...], columns: dict[str, int], name: str) -> str:
+    index = columns.get(name)
+    return cells[index] if index is not None and index < len(cells) else ""
+
+
 def _depends(cell: str) -> list[tuple[str, bool]]:
     if cell in ("", "–"):
         return []
@@ -357,11 +455,12 @@ def _resolved_denial(denial: DenialStated, ids: dict[str, str]) -> DenialStated:
     return replace(denial, subject=_id(ids, denial.subject), refs=refs)
 
 
-def _claim(cells: tuple[str, ...], ids: dict[str, str]) -> ClaimStated | None:
+def _claim(row: _ClaimRow, ids: dict[str, str]) -> ClaimStated | None:
     """A row of the claim audit as the claim it records, to audit again."""
-    if len(cells) < 6 or cells[2] not in _CLAIM_KINDS or not _LINE_NUMBER.match(cells[0]):
+    if row.kind not in _CLAIM_KINDS or not _LINE_NUMBER.match(row.line):
         return None
-    line, text, kind, plan, covering, claimed = cells[:6]
+    line, text, kind, plan = row.line, row.text, row.kind, row.plan
+    covering, claimed = row.covers or "", row.claimed or ""
     hint: ScenarioName | None = plan.lower() if plan.lower() in ("current", "optimized") else None  # type: ignore[assignment]
     value = _CLAIMED.match(claimed)
     unit = value["unit"] if value else ""

@@ -26,6 +26,7 @@ from mdplan.analyze import Analysis
 from mdplan.model.errors import UnusableInput
 from mdplan.render.canonical import normalize
 from mdplan.render.context import build_context
+from mdplan.render.wrap import wrap_markdown
 
 if TYPE_CHECKING:
     from jinja2 import Environment, TemplateError
@@ -64,12 +65,12 @@ def make_environment(template_dir: Path | None = None) -> Environment:
 
 
 def render_template(name: str, context: dict[str, object], template_dir: Path | None = None) -> str:
-    """The template ``name`` rendered with ``context``, normalized; a template's fault is
-    ``UnusableInput`` (MP018) naming the template and its line."""
+    """The template ``name`` rendered with ``context``, normalized, its prose lines fitted to 120
+    columns; a template's fault is ``UnusableInput`` (MP018) naming the template and its line."""
     from jinja2 import TemplateError
 
     try:
-        return normalize(make_environment(template_dir).get_template(name).render(context))
+        return wrap_markdown(normalize(make_environment(template_dir).get_template(name).render(context)))
     except TemplateError as error:
         raise _template_fault(error, name) from None
 

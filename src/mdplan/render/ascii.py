@@ -1,7 +1,8 @@
 """ASCII pictures: the dependency graph in box-drawing characters and a Gantt chart.
 
 The graph is drawn as one entry per phase in topological order, each with a ``├──→``/``└──→``
-branch to every successor: the notation of hand-drawn plans, so mdplan reads it back. The
+branch to every successor: the notation of hand-drawn plans, so mdplan reads it back. Several
+scenarios are listed one after the other, each under a line that names it. The
 Gantt chart puts a time axis over one bar per phase; critical phases are drawn ``█``, others
 ``░``, zero-length phases ``◆``.
 """
@@ -39,6 +40,17 @@ def draw_graph(schedule: Schedule, phases: dict[str, Phase]) -> str:
             branch = "└──→" if index == len(targets) - 1 else "├──→"
             lines.append(f"    {branch} {phases[target].label}")
     return "\n".join(lines)
+
+
+def draw_scenarios(schedules: list[Schedule], phases: dict[str, Phase]) -> str:
+    """Each scenario's graph under a line that names it (``current: Current Dependency Graph
+    (line 14)``), a blank line between them: one listing, whichever scenario a part is."""
+    return "\n\n".join(f"{scenario_heading(s)}\n{draw_graph(s, phases)}" for s in schedules)
+
+
+def scenario_heading(schedule: Schedule) -> str:
+    scenario = schedule.scenario
+    return f"{scenario.name}: {scenario.title} (line {scenario.line})" if scenario.title else scenario.name
 
 
 def _order(schedule: Schedule) -> list[str]:

@@ -2,35 +2,54 @@
 
 Templates only lay this out. Keys (documented in the README for ``--template-dir``):
 
-- ``title``: the plan's own title; ``source``: the input's name
+- ``title``: the plan's own title; ``subject``: that title without a leading label that only
+  says what the report's own title says (``Parallelization Analysis:``); ``source``: the input's name
 - ``scenarios``: one :class:`ScenarioView` per scenario (``current`` first)
 - ``comparisons``: makespan of each later scenario against ``current``
 - ``modules``: the files × phases matrix (:class:`ModuleMatrix`)
 - ``diagnostics``: every diagnostic, sorted by line; ``counts``: how many per severity;
   ``unresolved``: how many names in dependency statements match no unit (MP115)
 - ``recommended``: the recommended plan (a :class:`ScenarioView`) or None
-- ``findings``: one :class:`FindingView` per finding; ``finding_counts``: how many per type
+- ``findings``: one :class:`FindingView` per fact, the same finding in several plans merged
+  into one that names them, largest saving first; ``finding_counts``: how many per type
 - ``claims``: one :class:`ClaimView` per numeric claim; ``claim_counts``: how many per verdict
 - ``metrics``: the :class:`Metrics` of the plan of record (recommended, else current) or None
+
+Tables are kept within ``WIDTH`` columns, so that a report reads in a 120-column view: a phase
+table whose titles would make it wider lists them under it, and Module Impact lists its files
+when a table of them would be wider.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mdplan.analyze import Analysis, Schedule
 from mdplan.analyze.audit import ClaimCheck
-from mdplan.analyze.findings import RACE, REDUNDANT, Finding, recommendation
+from mdplan.analyze.findings import CONCURRENT_TESTING, RACE, REDUNDANT, Finding, recommendation
 from mdplan.model import Diagnostic, Edge, Phase, Plan, Scenario
-from mdplan.model.vocabulary import format_duration, format_number, format_span, natural_key, phase_label
+from mdplan.model.vocabulary import (
+    ARITHMETIC,
+    CRITICAL_PATH,
+    NOT_THE_PLAN,
+    format_duration,
+    format_number,
+    format_span,
+    natural_key,
+    phase_label,
+)
 from mdplan.parse.ids import label_id
 from mdplan.parse.merge import UNRESOLVED
 from mdplan.render import ascii, layout, mermaid
 from mdplan.render.advice import before_after
+from mdplan.render.wrap import WIDTH, columns
 
-MAX_MATRIX_PHASES = 24  # more phases than this touching files: Module Impact lists instead
 HEADINGS = {"current": "Current", "optimized": "Optimized", "recommended": "Recommended"}
+# a document title that opens by naming what the report's own title already says
+_REPORT_LABEL = re.compile(r"^parallel\w*\s+(?:analysis|report)\s*[:：–—-]\s*(?=\S)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +115,7 @@ class ScenarioView:
     workers: tuple[tuple[int, str], ...]
     min_workers: int | None
     table: tuple[TableRow, ...]
+    titled: bool  # the phase table has a Title column; else its titles are listed under it
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,32 +130,32 @@ class Comparison:
 
 @dataclass(frozen=True, slots=True)
 class ModuleMatrix:
-    phases: tuple[str, ...]
-    rows: tuple[tuple[str, tuple[bool, ...]], ...]
-    shared: tuple[tuple[str, tuple[str, ...]], ...]
-    listed: tuple[tuple[str, tuple[str, ...]], ...]  # every file with the labels of its phases
-    wide: bool  # too many phases for a matrix: the template lists instead
+    rows: tuple[tuple[str, tuple[str, ...]], ...]  # every file with the labels of its phases
+    shared: tuple[tuple[str, tuple[str, ...]], ...]  # the files more than one phase touches
+    wide: bool  # a table of them would be wider than WIDTH: the template lists instead
 
 
 @dataclass(frozen=True, slots=True)
 class FindingView:
+    """One fact found, in every plan it holds in (the same type, phases and files)."""
+
     number: int
     type: str
     severity: str
-    scenario: str
+    scenario: str  # the plans it holds in: "Current, Optimized"
+    scenarios: tuple[str, ...]
     phases: str
     labels: tuple[str, ...]
     files: tuple[str, ...]
-    effect: str
-    minutes: str  # signed minutes it is worth (negative: it costs)
+    effect: str  # per plan where the plans differ
+    minutes: str  # signed minutes it is worth (negative: it costs), in the plan it is worth most
     line: int
-    message: str
+    message: str  # as found in that plan
     risk: str
     recommendation: str
     detail: str
     before: str
     after: str
-    repeats: bool  # the same advice as an earlier finding (same type and phases, another plan)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,12 +163,13 @@ class ClaimView:
     line: int
     text: str
     kind: str
-    covers: str
+    covers: str  # what it is about; "" where its kind says so (a path, a sum)
     scenario: str
-    claimed: str
+    claimed: str  # "the critical path" for a written path (the text itself says which)
     computed: str
     verdict: str
-    note: str
+    note: str  # the audit's own note
+    basis: str  # why the verdict: the note, worded so it reads with the verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,27 +191,28 @@ class Metrics:
 
 def build_context(analysis: Analysis) -> dict[str, object]:
     plan = analysis.plan
-    scenarios = [_scenario_view(s, plan.phases) for s in analysis.schedules]
+    groups = has_groups(plan)
+    scenarios = [_scenario_view(s, plan.phases, groups) for s in analysis.schedules]
     # by line, then code and message: columns are not shown, and a report read back has none
     diagnostics = tuple(sorted(analysis.all_diagnostics, key=lambda d: (d.line, d.code, d.message)))
     every = (*analysis.schedules, analysis.recommended) if analysis.recommended else analysis.schedules
+    findings = _finding_views(analysis)
     return {
         "title": plan.title or "Plan",
+        "subject": subject(plan.title or "Plan"),
         "source": plan.source,
         "phase_count": len({p for s in plan.scenarios for p in s.phase_ids}),
         "scenarios": scenarios,
-        "recommended": _scenario_view(analysis.recommended, plan.phases) if analysis.recommended else None,
+        "recommended": _scenario_view(analysis.recommended, plan.phases, groups) if analysis.recommended else None,
         "changes": _change_views(analysis),
         "races_accepted": _races_accepted(analysis),
-        "findings": _finding_views(analysis),
+        "findings": findings,
         "claims": [_claim_view(c) for c in analysis.claims],
         "statements": statements(plan),
-        "has_groups": any(
-            plan.phases[pid].parent or plan.phases[pid].parallel for s in plan.scenarios for pid in s.phase_ids
-        ),
+        "has_groups": groups,
         "claim_counts": _claim_counts(analysis),
-        "metrics": _metrics(analysis),
-        "finding_counts": dict(Counter(f.type for f in analysis.findings)),
+        "metrics": _metrics(analysis, findings),
+        "finding_counts": dict(Counter(f.type for f in findings)),
         "comparisons": _comparisons(tuple(every)),
         "modules": _modules(plan.phases),
         "diagnostics": diagnostics,
@@ -236,8 +258,32 @@ def _races_accepted(analysis: Analysis) -> str | None:
     return _minutes(recommendation.races_accepted)
 
 
-def _scenario_view(schedule: Schedule, phases: dict[str, Phase]) -> ScenarioView:
+def subject(title: str) -> str:
+    """The document's title as the report's title names it: without a leading label such as
+    ``Parallelization Analysis:``, which ``Parallelization Report:`` already says."""
+    return _REPORT_LABEL.sub("", title, count=1)
+
+
+def has_groups(plan: Plan) -> bool:
+    """Whether a phase table needs the Group column: a phase in a group, or marked ``[P]``."""
+    return any(plan.phases[pid].parent or plan.phases[pid].parallel for s in plan.scenarios for pid in s.phase_ids)
+
+
+def table_width(rows: Sequence[Sequence[str]]) -> int:
+    """Columns a GFM table of these rows (header first, cells as the template writes them) takes
+    once padded: each column as wide as its widest cell, at least 3, with ``| `` and `` |``."""
+    widths = [max(3, *(columns(_in_cell(row[i])) for row in rows)) for i in range(len(rows[0]))]
+    return 1 + sum(width + 3 for width in widths)
+
+
+def _in_cell(text: str) -> str:
+    """Text as a table cell writes it: pipes and backslashes escaped, ``<`` as ``\\<``."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<")
+
+
+def _scenario_view(schedule: Schedule, phases: dict[str, Phase], groups: bool) -> ScenarioView:
     scenario = schedule.scenario
+    table = phase_table(scenario, phases)
     makespan = schedule.makespan
     parallelism = schedule.parallelism
     schedulable = makespan is not None
@@ -264,8 +310,16 @@ def _scenario_view(schedule: Schedule, phases: dict[str, Phase]) -> ScenarioView
         mermaid_gantt=mermaid.gantt(schedule, phases, f"{HEADINGS[scenario.name]} schedule") if schedulable else None,
         workers=tuple((k, _minutes(m)) for k, m in schedule.workers),
         min_workers=schedule.min_workers,
-        table=phase_table(scenario, phases),
+        table=table,
+        titled=_titles_fit(table, groups),
     )
+
+
+def _titles_fit(table: tuple[TableRow, ...], groups: bool) -> bool:
+    """Whether the phase table keeps within WIDTH with its Title column."""
+    header = ("Phase", "Title", "Minutes", "Depends on", "Line", *(("Group",) if groups else ()))
+    rows = [(r.phase, r.title, r.minutes, r.depends, str(r.line), *((r.group,) if groups else ())) for r in table]
+    return table_width([header, *rows]) <= WIDTH
 
 
 def _picture(schedule: Schedule, phases: dict[str, Phase]) -> str:
@@ -309,44 +363,99 @@ def phase_table(scenario: Scenario, phases: dict[str, Phase]) -> tuple[TableRow,
 
 
 def _finding_views(analysis: Analysis) -> list[FindingView]:
-    seen: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
-    views = []
-    for number, finding in enumerate(analysis.findings, start=1):
-        key = (finding.type, finding.phases, finding.files)
-        views.append(_finding_view(number, finding, analysis, repeats=key in seen))
-        seen.add(key)
-    return views
+    """One view per fact: the findings of one type, phases and files in several plans merged
+    (they give the same advice), then ordered by the minutes they save, largest first (a
+    stable order: ties keep the analysis's order)."""
+    groups: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[Finding]] = {}
+    for finding in analysis.findings:
+        groups.setdefault((finding.type, finding.phases, finding.files), []).append(finding)
+    ordered = sorted(groups.values(), key=lambda group: -_saved(_primary(group)))
+    return [_finding_view(number, group, analysis) for number, group in enumerate(ordered, start=1)]
 
 
-def _finding_view(number: int, finding: Finding, analysis: Analysis, *, repeats: bool) -> FindingView:
-    saved = finding.minutes_saved or 0.0
+def _saved(finding: Finding) -> float:
+    return finding.minutes_saved or 0.0
+
+
+def _primary(group: list[Finding]) -> Finding:
+    """The finding of a group in the plan where it is worth most (the first such)."""
+    return max(group, key=_saved)
+
+
+def _effect(finding: Finding) -> str:
+    saved = _saved(finding)
     if finding.type == RACE:
-        effect = f"ordering the two costs {format_duration(-saved)}"
-    elif saved > 0:
-        effect = f"{format_duration(saved)} shorter"
-    else:
-        effect = "no change in length"
+        return f"ordering the two costs {format_duration(-saved)}"
+    if saved > 0:
+        return f"{format_duration(saved)} shorter"
+    if saved < 0:
+        return f"{format_duration(-saved)} longer"
+    return "no change in length"
+
+
+def _plan_name(finding: Finding) -> str:
+    return HEADINGS.get(finding.scenario, finding.scenario)
+
+
+def _merged_effect(group: list[Finding]) -> str:
+    """The effect on the length, once when every plan has the same, else plan by plan."""
+    per_plan: dict[str, str] = {}
+    for finding in group:
+        per_plan.setdefault(_plan_name(finding), _effect(finding))
+    effects = set(per_plan.values())
+    if len(effects) == 1:
+        (effect,) = effects
+        return effect if len(per_plan) == 1 else f"{effect} in the {_joined(list(per_plan))} plans"
+    return "; ".join(f"{effect} in the {plan.lower()} plan" for plan, effect in per_plan.items())
+
+
+def _joined(names: list[str]) -> str:
+    """``current and optimized``, ``a, b and c``."""
+    lower = [name.lower() for name in names]
+    return lower[0] if len(lower) == 1 else f"{', '.join(lower[:-1])} and {lower[-1]}"
+
+
+def _finding_view(number: int, group: list[Finding], analysis: Analysis) -> FindingView:
+    finding = _primary(group)
+    saved = _saved(finding)
+    plans = tuple(dict.fromkeys(_plan_name(f) for f in group))
+    same_message = all(f.message == finding.message for f in group)
+    message = finding.message if same_message else f"In the {_plan_name(finding).lower()} plan: {finding.message}"
     before, after = before_after(finding, analysis)
     labels = tuple(phase_label(p) for p in finding.phases)
     return FindingView(
         number=number,
         type=finding.type,
         severity=finding.severity,
-        scenario=HEADINGS.get(finding.scenario, finding.scenario),
-        phases=", ".join(labels) or ", ".join(f"`{c}`" for c in finding.files),
+        scenario=", ".join(plans),
+        scenarios=plans,
+        phases=", ".join(labels) or _unnamed(finding),
         labels=labels,
         files=finding.files,
-        effect=effect,
+        effect=_merged_effect(group),
         minutes=format_duration(saved) if saved >= 0 else f"−{format_duration(-saved)}",
         line=finding.line,
-        message=finding.message,
+        message=message,
         risk=finding.risk,
         recommendation=recommendation(finding),
         detail=phase_label(finding.detail) if finding.type == REDUNDANT else finding.detail,
         before=before,
         after=after,
-        repeats=repeats,
     )
+
+
+def _unnamed(finding: Finding) -> str:
+    """What a finding that names no phase is about: its test commands, or its files."""
+    if finding.type == CONCURRENT_TESTING:
+        return f"{len(finding.files)} test commands on line {finding.line}"
+    return ", ".join(f"`{path}`" for path in finding.files)
+
+
+# the audit's notes that read against their verdict, and how the report words them
+_LONGEST_CHAIN = re.compile(r"; its longest chain by count has (?P<count>[0-9]+) phases$")
+_SCOPED_TOTAL = re.compile(r"^.+ of the (?P<plan>\S+) plan; the whole plan: (?P<length>.+)$")
+# covers a claim's kind already says: a written path is about the critical path, a sum its arithmetic
+_IMPLIED_COVERS = {("path", CRITICAL_PATH), ("sum", ARITHMETIC)}
 
 
 def _claim_view(check: ClaimCheck) -> ClaimView:
@@ -354,13 +463,36 @@ def _claim_view(check: ClaimCheck) -> ClaimView:
         line=check.line,
         text=check.text,
         kind=check.kind,
-        covers=check.covers,
+        covers="" if (check.kind, check.covers) in _IMPLIED_COVERS else check.covers,
         scenario=HEADINGS.get(check.scenario or "", "–"),
-        claimed=check.claimed,
+        claimed="the critical path" if check.kind == "path" else check.claimed,
         computed=check.computed,
         verdict=check.verdict,
         note=check.note,
+        basis=basis(check),
     )
+
+
+def basis(check: ClaimCheck) -> str:
+    """Why a claim has its verdict, worded so that the reason never reads as the opposite of
+    the verdict; "" where what it covers already says it (a claim that is not about the plan).
+
+    A step count is checked against the critical path: the note's "longest chain by count"
+    (the chain with the most phases, which the claim may have counted) is not what it is
+    checked against. A total of some phases is checked against those phases: the note's
+    "the whole plan" is beside the point, not the value compared."""
+    if check.covers == NOT_THE_PLAN + check.note:
+        return ""
+    chain = _LONGEST_CHAIN.search(check.note) if check.kind == "steps" else None
+    if chain:
+        return (
+            f"{check.note[: chain.start()]}; a step count is checked against the critical path, "
+            f"not against the chain with the most phases ({chain['count']})"
+        )
+    scoped = _SCOPED_TOTAL.match(check.note) if check.kind == "total" else None
+    if scoped:
+        return f"those phases in the {scoped['plan']} plan; the whole plan takes {scoped['length']}"
+    return check.note
 
 
 def _claim_counts(analysis: Analysis) -> dict[str, int]:
@@ -368,7 +500,7 @@ def _claim_counts(analysis: Analysis) -> dict[str, int]:
     return {verdict: counts[verdict] for verdict in ("consistent", "inconsistent", "unverifiable")}
 
 
-def _metrics(analysis: Analysis) -> Metrics | None:
+def _metrics(analysis: Analysis, findings: list[FindingView]) -> Metrics | None:
     chosen = analysis.recommended or (analysis.schedules[0] if analysis.schedules else None)
     if chosen is None or chosen.makespan is None:
         return None
@@ -386,7 +518,7 @@ def _metrics(analysis: Analysis) -> Metrics | None:
         one_worker=_minutes(chosen.work),
         critical_path=" → ".join(phases[p].label for p in chosen.critical_path),
         most_slack=f"{phases[slack[0][1]].label} ({_minutes(slack[0][0])})" if slack else None,
-        races=sum(1 for f in analysis.findings if f.type == RACE),
+        races=sum(1 for f in findings if f.type == RACE),
         warnings=sum(1 for d in analysis.all_diagnostics if d.severity in ("error", "warning")),
         claims=len(analysis.claims),
         claims_failing=sum(1 for c in analysis.claims if c.verdict == "inconsistent"),
@@ -463,11 +595,10 @@ def _modules(phases: dict[str, Phase]) -> ModuleMatrix:
     for phase in touching:
         for path in phase.files:
             owners[path].append(phase.label)
-    listed = tuple((f, tuple(owners[f])) for f in files)
-    shared = tuple(item for item in listed if len(item[1]) > 1)
-    wide = len(touching) > MAX_MATRIX_PHASES
-    rows = () if wide else tuple((f, tuple(f in p.files for p in touching)) for f in files)
-    return ModuleMatrix(tuple(p.id for p in touching), rows or tuple((f, ()) for f in files), shared, listed, wide)
+    rows = tuple((f, tuple(owners[f])) for f in files)
+    shared = tuple(item for item in rows if len(item[1]) > 1)
+    cells = [("File or module", "Phases"), *((f"`{path}`", ", ".join(labels)) for path, labels in rows)]
+    return ModuleMatrix(rows, shared, wide=bool(rows) and table_width(cells) > WIDTH)
 
 
 def _counts(diagnostics: tuple[Diagnostic, ...]) -> dict[str, int]:
