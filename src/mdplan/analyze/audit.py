@@ -171,11 +171,10 @@ class _Auditor:
             return _Result(value, in_unit(value, claim.unit), f"{name} plan, {measure}")
         value = _scoped(schedule, ids, claim.measure)
         overall = schedule.work if claim.measure == "work" else schedule.makespan or 0.0
-        listed = ", ".join(phase_label(i) for i in ids)
         return _Result(
             value,
             in_unit(value, claim.unit),
-            f"{listed} of the {name} plan; the whole plan: {in_unit(overall, claim.unit)}",
+            f"those phases in the {name} plan; the whole plan takes {in_unit(overall, claim.unit)}",
         )
 
     def _saving_base(self, claim: ClaimStated) -> tuple[float, float, str] | str:
@@ -227,7 +226,10 @@ class _Auditor:
         longest = _longest_chain(schedule)
         note = f"{_scenario_word(schedule)} plan"
         if longest != len(path):
-            note += f"; its longest chain by count has {longest} phases"
+            note += (
+                "; a step count is checked against the critical path, "
+                f"not against the chain with the most phases ({longest})"
+            )
         return _Result(len(path), shown, note)
 
     def _path(self, claim: ClaimStated, schedule: Schedule) -> _Result:

@@ -451,9 +451,6 @@ def _unnamed(finding: Finding) -> str:
     return ", ".join(f"`{path}`" for path in finding.files)
 
 
-# the audit's notes that read against their verdict, and how the report words them
-_LONGEST_CHAIN = re.compile(r"; its longest chain by count has (?P<count>[0-9]+) phases$")
-_SCOPED_TOTAL = re.compile(r"^.+ of the (?P<plan>\S+) plan; the whole plan: (?P<length>.+)$")
 # covers a claim's kind already says: a written path is about the critical path, a sum its arithmetic
 _IMPLIED_COVERS = {("path", CRITICAL_PATH), ("sum", ARITHMETIC)}
 
@@ -474,25 +471,9 @@ def _claim_view(check: ClaimCheck) -> ClaimView:
 
 
 def basis(check: ClaimCheck) -> str:
-    """Why a claim has its verdict, worded so that the reason never reads as the opposite of
-    the verdict; "" where what it covers already says it (a claim that is not about the plan).
-
-    A step count is checked against the critical path: the note's "longest chain by count"
-    (the chain with the most phases, which the claim may have counted) is not what it is
-    checked against. A total of some phases is checked against those phases: the note's
-    "the whole plan" is beside the point, not the value compared."""
-    if check.covers == NOT_THE_PLAN + check.note:
-        return ""
-    chain = _LONGEST_CHAIN.search(check.note) if check.kind == "steps" else None
-    if chain:
-        return (
-            f"{check.note[: chain.start()]}; a step count is checked against the critical path, "
-            f"not against the chain with the most phases ({chain['count']})"
-        )
-    scoped = _SCOPED_TOTAL.match(check.note) if check.kind == "total" else None
-    if scoped:
-        return f"those phases in the {scoped['plan']} plan; the whole plan takes {scoped['length']}"
-    return check.note
+    """Why a claim has its verdict; "" where what it covers already says it (a claim that is
+    not about the plan)."""
+    return "" if check.covers == NOT_THE_PLAN + check.note else check.note
 
 
 def _claim_counts(analysis: Analysis) -> dict[str, int]:
