@@ -23,7 +23,6 @@ How a file is written (``write_file``):
 from __future__ import annotations
 
 import contextlib
-import difflib
 import fcntl
 import os
 import re
@@ -341,7 +340,7 @@ def _alive(pid: int) -> bool:
 
 
 def unified_diff(old: str, new: str, name: str) -> str:
-    lines = difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True), f"{name} (on disk)", f"{name} (expected)"
-    )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+    """What ``--check`` shows: the file on disk against what it would become (near-linear time)."""
+    from mdplan.rewrite.diff import unified
+
+    return unified(old, new, f"{name} (on disk)", f"{name} (expected)")
