@@ -174,7 +174,7 @@ def find_refs(text: str, *, generic: bool = False) -> list[Ref]:
     return list(_find_refs(text, generic))
 
 
-@functools.lru_cache(maxsize=32768)
+@functools.cache  # one document's texts, dropped after it (forget_texts)
 def _find_refs(text: str, generic: bool) -> tuple[Ref, ...]:
     refs = _unit_refs(text)
     refs.extend(_code_refs(text, generic))

@@ -78,7 +78,7 @@ class Label:
     written: str = ""  # the unit as the document writes it, where no English label says the same (``Étape 1``)
 
 
-@functools.lru_cache(maxsize=32768)
+@functools.cache  # one document's texts, dropped after it (forget_texts)
 def strip_markup(text: str) -> str:
     """Text without strong/emphasis markers; code spans are kept as written, and markers
     around them still pair (``**PR 7 — drop `ILIKE` endpoints.**``)."""
@@ -97,7 +97,7 @@ def forget_texts() -> None:
     strip_markup.cache_clear()
 
 
-@functools.lru_cache(maxsize=32768)
+@functools.cache  # one document's texts, dropped after it (forget_texts)
 def parse_label(text: str, *, strict: bool = True, generic: bool = False) -> Label | None:
     """Read ``text`` as a label, or None when it does not start by naming a phase.
 
