@@ -13,7 +13,11 @@ What the guard checks, in order (``FormatRefused`` says which failed; nothing is
    document that reaches the limit is refused (a check that re-reads with no limit would
    need a second Markdown parser with no recursion bound of its own). An inline run (a
    paragraph, a heading) of more than ``MAX_INLINE_TOKENS`` parts is refused too: mdformat
-   takes quadratic time in it (``*a**a`` × 50,000 ran for minutes).
+   takes quadratic time in it (``*a**a`` × 50,000 ran for minutes). The ``Work`` a document
+   takes (lines of text and code, characters, inline marks, counted by markdown-it's block
+   pass) is bounded: past ``MAX_FORMAT_WORK`` units nothing is formatted, and a change to a
+   document past ``MAX_WORK`` units is not checked (MP010 each, nothing written): formatting,
+   or formatting twice and reading the document twice as a plan, would take over ten seconds.
 2. The rendered HTML is the same outside redrawn blocks: whitespace runs count as one space
    in text (as browsers show them) but count exactly inside ``<pre>`` and inside quoted
    attribute values of raw HTML (``<a href="foo  \nbar">``).
@@ -22,12 +26,19 @@ What the guard checks, in order (``FormatRefused`` says which failed; nothing is
 4. The plan mdplan reads is the same (phases, titles, durations, files, edges per scenario)
    and so are its claims (kind, value, bound, scope, text), backslash escapes aside.
 5. A second pass changes nothing.
+
+Each step is linear in the document: mdformat's list helpers are remembered per node while it
+formats (``render.canonical.mdformat_text``), chain blocks are found in one pass over the lines, and the
+text before and after is each parsed once by markdown-it for the HTML, definitions and limits.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mdplan.model.errors import UnusableInput
@@ -35,22 +46,26 @@ from mdplan.render.canonical import mdformat_text
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
     from mdplan.model import ClaimStated, Plan
 
 REFUSED = "MP008"
 MAX_CHAIN_LINE = 2_000
 MAX_INLINE_TOKENS = 10_000  # parts of one paragraph or heading; mdformat is quadratic past it
+MAX_WORK = 10_000  # units of ``Work`` a change is checked on: ten seconds at most on a busy 2-core box
+MAX_FORMAT_WORK = 30_000  # units of ``Work`` fmt formats (a file already formatted needs no check)
 ARROW = "──→"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 _ANY_ARROW = re.compile(r"\s*(?:─+→|─+>|-+>|=+>|→|⟶)\s*")
-_FENCE = re.compile(
-    r"^(?P<fence>`{3,}|~{3,})(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL
-)
+_OPENING = re.compile(r"(`{3,}|~{3,})([^\n`]*)")  # a whole line: the fence, then its info string
+_CLOSING = re.compile(r"(`{3,}|~{3,})[ \t]*")  # a whole line
 _CHAIN_INFO = {"", "text", "txt", "plain"}
 _NEWLINE = re.compile(r"\r\n?")
 _LINE = re.compile(r"[^\r\n]*(\r\n|\r|\n|\Z)")
 _CONTAINERS = {"blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open"}
+_VERBATIM = {"fence", "code_block", "html_block", "front_matter"}
+_MARKS = re.compile(r"[*_`\[\]<>\\&!]")
 _LOOKAHEAD = 64  # lines of the original searched for each formatted line, in a mixed-ending file
 
 
@@ -63,10 +78,15 @@ class FormatRefused(UnusableInput):
 
 def format_text(text: str, source: str) -> str:
     """The verified canonical form of ``text`` (a plan or any Markdown)."""
-    within_limits(_lf(text), source)
-    formatted = _canonical(text)
-    if formatted != text:  # a file already in canonical form has nothing to verify
-        verify(text, formatted, source)
+    try:
+        work = within_work_limit(_lf(text), source)
+        within_limits(_lf(text), source)
+        formatted = _canonical(text)
+        if formatted != text:  # a file already in canonical form has nothing to verify
+            within_check_limit(work, source)
+            verify(text, formatted, source)
+    finally:
+        _parsed.cache_clear()
     return formatted
 
 
@@ -83,19 +103,62 @@ def _canonical(text: str) -> str:
 
 
 def redraw_chains(text: str) -> str:
-    """Code blocks (no info string, or ``text``) that hold only chains, redrawn canonically."""
+    """Code blocks (no info string, or ``text``) that hold only chains, redrawn canonically.
 
-    def redraw(block: re.Match[str]) -> str:
-        if block["info"].strip().lower() not in _CHAIN_INFO:
-            return block.group(0)
-        lines = block["body"].split("\n")
-        drawn = [_chain(line) for line in lines]
-        if not any(drawn) or any(d is None and line.strip() for d, line in zip(drawn, lines, strict=True)):
-            return block.group(0)
-        body = "\n".join(d if d is not None else "" for d in drawn)
-        return f"{block['fence']}{block['info']}\n{body}{block['fence']}"
+    A block opens at a line of three or more backticks or tildes (and its info string) and
+    closes at the next line that holds the same fence alone. Closing lines are indexed first, so
+    finding the blocks is one pass over the lines however many fences never close."""
+    lines = text.split("\n")
+    closers = _closing_lines(lines)
+    kept: list[str] = []
+    at = 0
+    while at < len(lines):
+        block = _block_at(lines, at, closers)
+        if block is None:
+            kept.append(lines[at])
+            at += 1
+            continue
+        fence, info, end = block
+        kept.append(_redrawn(fence, info, lines[at + 1 : end]) or "\n".join(lines[at : end + 1]))
+        at = end + 1
+    return "\n".join(kept)
 
-    return _FENCE.sub(redraw, text)
+
+def _closing_lines(lines: list[str]) -> dict[tuple[str, int], list[int]]:
+    """(fence character, length) -> the lines that hold only that fence, in order."""
+    closers: dict[tuple[str, int], list[int]] = {}
+    for number, line in enumerate(lines):
+        closing = _CLOSING.fullmatch(line)
+        if closing:
+            closers.setdefault((line[0], len(closing[1])), []).append(number)
+    return closers
+
+
+def _block_at(lines: list[str], at: int, closers: dict[tuple[str, int], list[int]]) -> tuple[str, str, int] | None:
+    """(fence, info string, closing line) of the block that opens at line ``at``; None if none
+    does. Tildes past the third may be read as the start of the info string (``~~~~`` closed by
+    ``~~~``), backticks may not (an info string holds none)."""
+    opening = _OPENING.fullmatch(lines[at]) if at < len(lines) - 1 else None
+    if opening is None:
+        return None
+    run, info = opening[1], opening[2]
+    shortest = 3 if run[0] == "~" else len(run)
+    for length in range(len(run), shortest - 1, -1):
+        after = closers.get((run[0], length), [])
+        index = bisect.bisect_right(after, at)
+        if index < len(after):
+            return run[:length], run[length:] + info, after[index]
+    return None
+
+
+def _redrawn(fence: str, info: str, body: list[str]) -> str | None:
+    """The block redrawn, if it is a chain block (every line that is not blank a chain)."""
+    if info.strip().lower() not in _CHAIN_INFO:
+        return None
+    drawn = [_chain(line) for line in body]
+    if not any(drawn) or any(d is None and line.strip() for d, line in zip(drawn, body, strict=True)):
+        return None
+    return "\n".join([f"{fence}{info}", *(d if d is not None else "" for d in drawn), fence])
 
 
 def _chain(line: str) -> str | None:
@@ -149,7 +212,7 @@ def _match(old: list[tuple[str, str]], at: int, line: str) -> int:
 def within_limits(text: str, source: str) -> None:
     """Refuse, before formatting, what the parser cannot see or mdformat cannot do in time."""
     limit = _parser().options["maxNesting"]
-    for token in _parser().parse(text):
+    for token in _parsed(text)[0]:
         if token.type in _CONTAINERS and token.level >= limit - 1:
             raise FormatRefused(source, _too_deep(token, limit))
         children = token.children or []
@@ -158,6 +221,76 @@ def within_limits(text: str, source: str) -> None:
             raise FormatRefused(
                 source, f"the paragraph at line {_line(token)} has {parts}; fmt formats up to {MAX_INLINE_TOKENS:,}"
             )
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """What formatting and checking a document costs, counted before either starts."""
+
+    text_lines: int  # lines of paragraphs, headings, list items, tables (not blank)
+    text_chars: int
+    marks: int  # characters that start inline markup: emphasis, code spans, links, escapes, entities
+    code_lines: int  # lines of code blocks, HTML blocks and front matter
+    code_chars: int
+
+    @property
+    def units(self) -> int:
+        """About a millisecond each on a busy 2-core machine, at most (measured on documents of
+        headings, lists, nested lists, tables, prose, emphasis runs, links, HTML blocks, and code
+        blocks of plain lines, chains, Mermaid and YAML task lists)."""
+        text = self.text_lines + self.text_chars // 160 + self.marks // 6
+        return text + self.code_lines // 25 + self.code_chars // 40
+
+
+def work_of(text: str) -> Work:
+    """The work ``text`` takes, from markdown-it's block pass alone (linear and cheap, whatever
+    the inline markup)."""
+    lines = text.split("\n")
+    verbatim = bytearray(len(lines))
+    marks = 0
+    for token in _block_parser().parse(text):
+        if token.type in _VERBATIM and token.map:
+            first, end = token.map
+            verbatim[first:end] = b"\x01" * (end - first)
+        elif token.type == "inline":
+            marks += len(_MARKS.findall(token.content))
+    text_lines = [line for number, line in enumerate(lines) if line.strip() and not verbatim[number]]
+    code_lines = [line for number, line in enumerate(lines) if verbatim[number]]
+    return Work(len(text_lines), sum(map(len, text_lines)), marks, len(code_lines), sum(map(len, code_lines)))
+
+
+def within_work_limit(text: str, source: str) -> Work:
+    """The work ``text`` takes; refused, before any formatting, past ``MAX_FORMAT_WORK`` units
+    (MP010): formatting it alone would run for more than about ten seconds."""
+    work = work_of(text)
+    if work.units > MAX_FORMAT_WORK:
+        reason = f"too large to format: {describe(work)} make {work.units:,} units of work"
+        _refuse(source, reason, "formats", MAX_FORMAT_WORK)
+    return work
+
+
+def within_check_limit(work: Work, source: str) -> None:
+    """Refuse to check a change past ``MAX_WORK`` units (MP010): the checks read the document
+    twice as a plan and format it twice more, which would run for more than about ten seconds."""
+    if work.units > MAX_WORK:
+        reason = f"too large to check a change: {describe(work)} make {work.units:,} units of work"
+        _refuse(source, reason, "checks changes to", MAX_WORK)
+
+
+def describe(work: Work) -> str:
+    """``7,801 lines of text (270,016 characters, 5,200 inline marks) and 0 lines of code (…)``."""
+    text = f"{_lines(work.text_lines)} of text ({work.text_chars:,} characters, {work.marks:,} inline marks)"
+    return f"{text} and {_lines(work.code_lines)} of code ({work.code_chars:,} characters)"
+
+
+def _lines(count: int) -> str:
+    return f"{count:,} line{'' if count == 1 else 's'}"
+
+
+def _refuse(source: str, reason: str, does: str, limit: int) -> None:
+    from mdplan.parse.document import TOO_LARGE
+
+    raise UnusableInput(source, TOO_LARGE, f"{reason}; fmt {does} documents of up to {limit:,}; nothing was written")
 
 
 def _too_deep(token: Any, limit: int) -> str:
@@ -224,7 +357,8 @@ def _html(text: str) -> str:
     """The rendered HTML, with runs of whitespace outside ``<pre>`` counted as one space (as a
     browser shows them); inside ``<pre>`` and inside quoted attribute values every character
     counts."""
-    html: str = _parser().render(text)
+    tokens, env = _parsed(text)
+    html: str = _parser().renderer.render(tokens, _parser().options, env)
     parts = _PRE.split(html)
     return "".join(part if index % 2 else _squeeze(part) for index, part in enumerate(parts))
 
@@ -238,7 +372,19 @@ def _squeeze(html: str) -> str:
     return _AROUND_BLOCK.sub(r"\1", squeezed).strip()
 
 
+@functools.cache
+def _block_parser() -> MarkdownIt:
+    """The parser below with its block pass only: inline runs are left as text (and task list
+    items as written)."""
+    return _new_parser().disable(["inline", "github-tasklists", "text_join"])
+
+
+@functools.cache
 def _parser() -> MarkdownIt:
+    return _new_parser()
+
+
+def _new_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
     from mdit_py_plugins.tasklists import tasklists_plugin
@@ -247,24 +393,36 @@ def _parser() -> MarkdownIt:
     return parser.use(tasklists_plugin)
 
 
+@functools.lru_cache(maxsize=2)
+def _parsed(text: str) -> tuple[list[Token], dict[str, Any]]:
+    """The block tokens and the environment (link definitions) of ``text``. The checks of one
+    document share them: the text before and after formatting are each parsed once (the HTML,
+    the definitions and the limits read the same tokens); ``format_text`` drops them after."""
+    env: dict[str, Any] = {}
+    return _parser().parse(text, env), env
+
+
 def _rendered(text: str, source: str) -> str:
     return _html(_masked(text))
 
 
 def _references(text: str, source: str) -> list[tuple[str, str, str]]:
     """Link reference definitions: (label, destination, title), by normalized label."""
-    env: dict[str, Any] = {}
-    _parser().parse(text, env)
-    found = env.get("references", {})
+    found = _parsed(text)[1].get("references", {})
     return sorted((f"[{label}]", ref.get("href", ""), ref.get("title", "")) for label, ref in found.items())
 
 
 def _plan(text: str, source: str) -> Plan | None:
-    from mdplan.parse.document import parse
+    """The plan ``text`` states; None when it states none. A plan past mdplan's limits cannot be
+    compared, so it is refused (MP010) rather than formatted unchecked."""
+    from mdplan.parse.document import TOO_LARGE, parse
 
     try:
         return parse(text, source)
-    except UnusableInput:
+    except UnusableInput as error:
+        if error.code == TOO_LARGE:
+            message = f"{error.message}; fmt compares the plan before and after, so nothing was written"
+            raise UnusableInput(source, TOO_LARGE, message) from None
         return None
 
 
