@@ -3,8 +3,9 @@
 Read here, recomputed there:
 
 - totals: ``Total: 38 minutes``, ``Total delivery time: <40 minutes``, ``Total: 30s (serial)``;
-  the scope of a total in a drawing is the phases drawn above it (minus ``ignoring Phase 4``);
-  unnamed timed rows above it (``cargo test … # 10s``) are what it adds up;
+  the scope of a total in a drawing is the phases drawn above it since the previous total
+  (minus ``ignoring Phase 4``; right under another total, everything since the last such
+  total); unnamed timed rows above it (``cargo test … # 10s``) are what it adds up;
 - baselines: ``(vs. ~50 min original sequential)``;
 - savings: ``20-25% savings``, ``reducing the critical path by 20%``, ``saves 12-15 min``;
   a percentage ``of`` something else (``30% of Phase 4 duration``) is about that, not the plan;
@@ -196,7 +197,7 @@ class _Line:
         if self.block.kind != "code" or self.line is not _last_written(self.block):
             return None
         closing = _CLOSING_TOTAL.match(self.text)
-        return closing if closing and self.drawn.scope()[0] else None
+        return closing if closing and self.drawn.peek()[0] else None
 
     def _baselines(self) -> Iterator[ClaimStated]:
         for baseline in _BASELINE.finditer(self.text):
@@ -273,41 +274,72 @@ def _hint(before: str) -> ScenarioName | None:
     return "current" if max(current, default=-1) > max(proposed, default=-1) else "optimized"
 
 
-@dataclass
-class _Drawn:
-    """What the lines above a total in its code block draw: the phases (not those a line says
-    it ignores), else the durations of unnamed rows, the last one written on each row. Lines
-    are read once, when a total first needs them, so a block is read in linear time however
-    many totals it holds."""
+Covered = tuple[tuple[str, ...], tuple[float, ...]]  # (phase ids, else durations of unnamed rows)
 
-    pending: list[Line] = field(default_factory=list)
+
+@dataclass
+class _Stretch:
+    """What some lines of a code block draw: phase ids, and durations of unnamed rows."""
+
     ids: dict[str, None] = field(default_factory=dict)
     rows: list[float] = field(default_factory=list)
-    _scope: tuple[tuple[str, ...], tuple[float, ...]] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.ids or self.rows)
+
+    def covered(self) -> Covered:
+        ids = tuple(sorted(self.ids, key=natural_key))
+        return ids, (tuple(self.rows) if not ids else ())
+
+
+@dataclass
+class _Drawn:
+    """What the lines above a total in its code block draw, for the total to add up: the phases
+    (not those a line says it ignores), else the durations of unnamed rows (not totals), the last
+    one written on each row.
+
+    A total covers the lines since the previous total. A total with nothing drawn since the
+    previous one (``Total (serial)`` under ``Total``, an overall total under subtotals) covers
+    everything drawn since the last such total, or, with nothing drawn since that one either,
+    what it covered. So each line is read once, when a total first needs it, and each id is
+    sorted at most twice: a block is read in n log n however many totals it holds (a total
+    that covered everything above it made a block of alternating phases and totals quadratic)."""
+
+    pending: list[Line] = field(default_factory=list)
+    since_total: _Stretch = field(default_factory=_Stretch)
+    since_overall: _Stretch = field(default_factory=_Stretch)
+    overall: Covered = ((), ())
 
     def add(self, line: Line) -> None:
         self.pending.append(line)
 
-    def scope(self) -> tuple[tuple[str, ...], tuple[float, ...]]:
-        if self.pending:
-            for line in self.pending:
-                self._read(line)
-            self.pending.clear()
-            self._scope = None
-        if self._scope is None:
-            ids = tuple(sorted(self.ids, key=natural_key))
-            self._scope = ids, (tuple(self.rows) if not ids else ())
-        return self._scope
+    def peek(self) -> Covered:
+        """What a total on the next line would cover."""
+        for line in self.pending:
+            self._read(line)
+        self.pending.clear()
+        stretch = next((s for s in (self.since_total, self.since_overall) if s), None)
+        return stretch.covered() if stretch else self.overall
+
+    def scope(self) -> Covered:
+        """What a total on the next line covers; the lines after it start a new stretch."""
+        covered = self.peek()
+        if not self.since_total and self.since_overall:
+            self.overall, self.since_overall = covered, _Stretch()
+        self.since_total = _Stretch()
+        return covered
 
     def _read(self, line: Line) -> None:
         ignored = _IGNORED.search(line.text)
         refs = [r for r in find_refs(line.text) if not (ignored and r.start > ignored.start())]
         if refs:
-            self.ids.update((i, None) for r in refs for i in r.ids)
-        elif not ignored:
+            for stretch in (self.since_total, self.since_overall):
+                stretch.ids.update((i, None) for r in refs for i in r.ids)
+        elif not ignored and not _TOTAL.search(line.text):  # a total is no row to add up
             durations = find_durations(line.text)
             if durations:
-                self.rows.append(durations[-1].high)
+                self.since_total.rows.append(durations[-1].high)
+                self.since_overall.rows.append(durations[-1].high)
 
 
 def written_path(text: str) -> tuple[tuple[str, ...], ...]:
