@@ -8,6 +8,7 @@ section (``SECTIONS``); the option ``scenario=NAME`` limits a section to one sce
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,22 +19,40 @@ if TYPE_CHECKING:
     from mdplan.analyze import Analysis
     from mdplan.parse.merge import Estimate
 
+_NEWLINE = re.compile(r"\r\n?|\n")  # line ends as the Markdown parser counts them
+
 
 def sync_text(text: str, source: str, template_dir: Path | None = None, estimate: Estimate = "mid") -> str:
     """The document with every region refreshed; the same text when it has none.
 
     A region's new length moves the lines after it, and sections show source lines: so the
-    refresh repeats until nothing moves (twice at most, since a section's line count does not
-    depend on the numbers in it), and a second sync changes nothing.
+    refresh repeats while it moves lines (twice at most, since a section's line count does not
+    depend on the numbers in it), and a second sync changes nothing. A refresh that moves no
+    line would read the same plan again, so it is not repeated: a document whose regions keep
+    their length is read and analyzed once.
     """
     current = text
     for _ in range(3):
-        refreshed = _sync_once(current, source, template_dir, estimate)
-        if refreshed == current:
+        current, moved = _sync_once(current, source, template_dir, estimate)
+        if not moved:
             break
-        current = refreshed
     _within_limits(current, source)
     return current
+
+
+def _within_work_limit(plan_text: str, source: str) -> None:
+    """Refuse a document whose plan takes more than ``fmt.MAX_WORK`` units of work to read,
+    analyze and render (MP010): about ten seconds on a busy 2-core machine."""
+    from mdplan.parse.document import TOO_LARGE
+    from mdplan.rewrite.fmt import MAX_WORK, describe, work_of
+
+    work = work_of(plan_text)
+    if work.units > MAX_WORK:
+        message = (
+            f"too large to sync: {describe(work)} outside the regions make {work.units:,} units of work;"
+            f" sync refreshes documents of up to {MAX_WORK:,}; nothing was written"
+        )
+        raise UnusableInput(source, TOO_LARGE, message)
 
 
 def _within_limits(text: str, source: str) -> None:
@@ -49,26 +68,37 @@ def _within_limits(text: str, source: str) -> None:
         raise UnusableInput(source, TOO_LARGE, message)
 
 
-def _sync_once(text: str, source: str, template_dir: Path | None, estimate: Estimate) -> str:
+def _sync_once(text: str, source: str, template_dir: Path | None, estimate: Estimate) -> tuple[str, bool]:
+    """The document with its regions refreshed from the plan the rest states, and whether a
+    region's line count changed (which moves the lines after it)."""
     regions = find_regions(text, source)
     if not regions:
-        return text
+        return text, False
     from mdplan.analyze import analyze
     from mdplan.parse.document import parse
 
-    analysis = analyze(parse(without_regions(text, regions), source, estimate))
+    plan_text = without_regions(text, regions)
+    _within_work_limit(plan_text, source)
+    analysis = analyze(parse(plan_text, source, estimate))
     newline = line_ending(text)
     parts: list[str] = []
     position = 0
+    moved = False
     for region in regions:
         parts.append(text[position : region.body_start])
         section = render_section(analysis, region, template_dir, source)
         # a blank line after the opening marker and before the closing one: the canonical form
         # `mdplan fmt` (mdformat) gives, so that sync and fmt never undo each other
-        parts.append(("\n\n" + section + "\n").replace("\n", newline))
+        body = ("\n\n" + section + "\n").replace("\n", newline)
+        moved = moved or _line_count(body) != _line_count(text[region.body_start : region.body_end])
+        parts.append(body)
         position = region.body_end
     parts.append(text[position:])
-    return "".join(parts)
+    return "".join(parts), moved
+
+
+def _line_count(text: str) -> int:
+    return len(_NEWLINE.findall(text))
 
 
 def line_ending(text: str) -> str:
