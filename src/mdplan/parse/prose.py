@@ -154,7 +154,7 @@ def read_prose(block: Block) -> list[Fact]:
     return facts
 
 
-_ENDS_SENTENCE = re.compile(r"[.;:!?。；：|]\W*$")
+_SENTENCE_ENDS = frozenset(".;:!?。；：|")  # a line ends a sentence where one of these ends its text
 _STARTS_FIELD = re.compile(r"^\W*[^\W\d][\w\s'/-]{0,40}?\s*[:：]|^\W*(?:[-*+]|\d{1,9}[.)])\s")
 
 
@@ -164,16 +164,48 @@ def _is_field_line(text: str) -> bool:
 
 def _logical_lines(lines: tuple[Line, ...]) -> list[Line]:
     """Lines joined where a sentence runs on (``… in parallel with`` / ``Phases 3 and 4.``); a
-    line that ends a sentence, and a field (``Blocks: …``), end where they end."""
+    line that ends a sentence, and a field (``Blocks: …``), end where they end.
+
+    A text ends a sentence where the characters after its last letter or digit hold a stop
+    (``.``, ``;``, ``:``, ``!``, ``?``, ``|``): known from each new line alone, since a line runs
+    on only from a text that did not end one. Whether joined lines read as a field (``*Note*:``
+    paired over two lines) is asked while they are at most ``FIELD_RUN`` characters long. So a
+    paragraph is joined in linear time however long its sentences run (the joined text was read
+    again whole for each line it took)."""
     joined: list[Line] = []
+    parts: list[str] = []
+    length = 0  # of the joined text, to ask whether it is a field only while it is short
+    runs_on = False  # whether the next line may run on into the last logical line
     for line in lines:
-        previous = joined[-1] if joined else None
-        runs_on = previous and not _ENDS_SENTENCE.search(previous.text) and not _is_field_line(previous.text)
-        if previous and runs_on and not _is_field_line(line.text):
-            joined[-1] = Line(previous.number, previous.col, f"{previous.text} {line.text.strip()}")
-        else:
-            joined.append(line)
+        if runs_on and not _is_field_line(line.text):
+            piece = line.text.strip()
+            parts += [" ", piece]
+            length += 1 + len(piece)
+            runs_on = not _ends_sentence(piece) and not (length <= FIELD_RUN and _is_field_line("".join(parts)))
+            continue
+        _close(joined, parts)
+        joined.append(line)
+        parts, length = [line.text], len(line.text)
+        runs_on = not _ends_sentence(line.text) and not _is_field_line(line.text)
+    _close(joined, parts)
     return joined
+
+
+FIELD_RUN = 2_000  # characters of joined lines a field is looked for in
+
+
+def _close(joined: list[Line], parts: list[str]) -> None:
+    """The last logical line, with the lines it took."""
+    if len(parts) > 1:
+        first = joined[-1]
+        joined[-1] = Line(first.number, first.col, "".join(parts))
+
+
+def _ends_sentence(text: str) -> bool:
+    end = len(text)
+    while end and not (text[end - 1].isalnum() or text[end - 1] == "_"):  # back over what ``\W`` matches
+        end -= 1
+    return any(c in _SENTENCE_ENDS for c in text[end:])
 
 
 # a line without any of these words states no dependency: a cheap test before the rules
