@@ -1,20 +1,27 @@
 # ruff: noqa: PLW0108  (inputs are built lazily, one lambda each, so collecting the tests stays cheap)
-"""Hostile inputs through every command: each ends in seconds with 0, 1 or 2, at most one line
-of reason per file, never a traceback, and a failed run leaves existing files untouched."""
+"""Hostile inputs through every command: each ends with 0, 1 or 2, at most one line of reason per
+file, never a traceback, and a failed run leaves existing files untouched. Each run's work is
+counted (``tests.work``, never timed) and bounded by the input's size: a linear path stays ten
+times under the bound, a quadratic one on the larger inputs goes far past it."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from mdplan.cli import run
+from tests.work import FACTOR, Work, assert_linear, measure
 
-BOUND = 60.0  # seconds: a safety bound against hangs on a busy machine, not a benchmark
+# work a run may do: per byte of input, and fixed (a report renders a dozen templates: about
+# 350,000 calls); measured on these inputs, at most about 120 calls and 50 characters scanned
+# per byte (6,000 one-line lists in a row, formatted and checked, make 730 calls a byte; their
+# quadratic path in mdformat, over 6,000 a byte: ``test_bounded_work`` holds those shapes)
+CALLS_PER_BYTE, FIXED_CALLS = 2_000, 2_000_000
+SCANNED_PER_BYTE, FIXED_SCANNED = 500, 200_000
 
 
 def fan_out(n: int) -> str:
@@ -69,12 +76,18 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
 
 
 def bounded(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run in process; CPU time (not wall time, which a busy machine inflates) bounds a hang."""
-    start = time.process_time()
-    status = run(argv)
-    assert time.process_time() - start < BOUND, argv
+    """Run in process, the work counted and bounded by the size of the input (the first path)."""
+    statuses: list[int] = []
+    work = measure(lambda: statuses.append(run(argv)))
+    assert_within_budget(work, Path(next(a for a in argv[1:] if not a.startswith("-"))).stat().st_size, argv)
     out, err = capsys.readouterr()
-    return status, out, err
+    return statuses[0], out, err
+
+
+def assert_within_budget(work: Work, size: int, what: object) -> None:
+    assert work.calls <= CALLS_PER_BYTE * size + FIXED_CALLS, (what, work)
+    assert work.scanned <= SCANNED_PER_BYTE * size + FIXED_SCANNED, (what, work)
+    assert work.siblings <= size + FIXED_SCANNED, (what, work)
 
 
 @pytest.mark.parametrize("name", list(HOSTILE))
@@ -122,13 +135,20 @@ def test_no_traceback_reaches_a_real_process(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1 and "MP001" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_twenty_thousand_way_fan_out_is_checked_in_seconds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_twenty_thousand_way_fan_out_is_checked_in_linear_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     plan = tmp_path / "fan.md"
+
+    def check(n: int) -> None:
+        plan.write_text(fan_out(n), encoding="utf-8")
+        assert run(["check", str(plan)]) == 0
+
+    assert_linear(check, 20_000 // FACTOR**2)
+    assert not capsys.readouterr().err
     plan.write_text(fan_out(20_000), encoding="utf-8")
-    status, _, err = bounded(["check", str(plan)], capsys)
-    assert status == 0 and not err
     status, _, err = bounded(["fmt", "--check", str(plan)], capsys)
-    assert status == 0 and not err
+    assert status == 0 and not err  # already formatted: accepted at any size
 
 
 def test_past_the_size_limits_is_a_clear_error(
@@ -148,8 +168,17 @@ def test_past_the_size_limits_is_a_clear_error(
     assert status == 2 and "MP010" in err and "4 phases" in err
 
 
-def test_a_five_megabyte_line_ends_in_seconds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_five_megabyte_line_is_read_in_linear_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plan = tmp_path / "line.md"
-    plan.write_text("## Phase 1: A (5 min)\n\n" + "Phase 1 " * 650_000 + "\n", encoding="utf-8")
-    status, _, err = bounded(["check", str(plan)], capsys)
-    assert status in (0, 1) and "Traceback" not in err
+
+    def write(n: int) -> None:
+        plan.write_text("## Phase 1: A (5 min)\n\n" + "Phase 1 " * n + "\n", encoding="utf-8")
+
+    def check(n: int) -> None:
+        write(n)
+        assert run(["check", str(plan)]) in (0, 1)
+
+    assert_linear(check, 650_000 // FACTOR**2)  # up to 1.3 MB, counted; then the whole line
+    write(650_000)
+    status = run(["check", str(plan)])
+    assert status in (0, 1) and "Traceback" not in capsys.readouterr().err
