@@ -11,6 +11,10 @@ one session; the median of each and their ratio (both on a copy in a folder of i
 chains, a Mermaid flowchart); the time of a whole report (parse, analyze, render) in a fresh
 process against markdown-it-py's own parse of the same text (the floor); peak memory (maximum
 resident set of that process) against the input size.
+(c) rewrites up to the limits: ``mdplan fmt --check`` and ``mdplan sync --check`` (a summary
+region under the title) on plans of headings, up to the 25,000 phases mdplan reads, against
+plain ``mdformat --check`` on the same file; exit 2 is a refusal (MP010: past the work fmt and
+sync take on, about ten seconds).
 Ratios are measured in one run on one machine; absolute times vary between machines.
 Both packages are timed as installed: mdplan's modules are byte-compiled first (pip does that
 for a wheel; an editable install under ``PYTHONDONTWRITEBYTECODE`` would otherwise recompile
@@ -193,6 +197,47 @@ def against_mdformat(n: int) -> tuple[float, float]:
         return report, time.perf_counter() - start
 
 
+RewriteRow = tuple[int, float, float, int, float, int, float]
+REGION = "<!-- mdplan:begin summary -->\n<!-- mdplan:end -->\n"
+
+
+def timed(command: list[str]) -> tuple[float, int]:
+    """(seconds, exit status) of one command."""
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, check=False)
+    return time.perf_counter() - start, done.returncode
+
+
+def rewrites(sizes: list[int]) -> list[RewriteRow]:
+    """(phases, input MB, fmt --check s and status, sync --check s and status, mdformat --check s)."""
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for n in sizes:
+            path = Path(folder) / f"plan-{n}.md"
+            path.write_text(headings(n).replace("\n\n", f"\n\n{REGION}\n", 1), encoding="utf-8")
+            fmt, fmt_status = timed([str(BIN / "mdplan"), "fmt", "--check", str(path)])
+            sync, sync_status = timed([str(BIN / "mdplan"), "sync", "--check", str(path)])
+            plain, _ = timed([str(BIN / "mdformat"), "--check", str(path)])
+            size = path.stat().st_size / 2**20
+            rows.append((n, size, fmt, fmt_status, sync, sync_status, plain))
+            measured = f"fmt {fmt:.2f} s ({fmt_status}), sync {sync:.2f} s ({sync_status}), mdformat {plain:.2f} s"
+            print(f"rewrites {n}: {measured}", file=sys.stderr)
+    return rows
+
+
+def rewrite_table(rows: list[RewriteRow]) -> list[str]:
+    lines = [
+        "",
+        "| phases | input MB | `fmt --check` s | exit | `sync --check` s | exit | plain `mdformat --check` s |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {n} | {size:.2f} | {fmt:.2f} | {fmt_status} | {sync:.2f} | {sync_status} | {plain:.2f} |"
+        for n, size, fmt, fmt_status, sync, sync_status, plain in rows
+    ]
+    return [*lines, "", "Exit 2: refused as too large (MP010) before the work that would take more than ten seconds."]
+
+
 def table(start: tuple[float, float], rows: list[Row], formatted: tuple[int, float, float] | None) -> str:
     mdplan_s, mdformat_s = start
     lines = [
@@ -240,12 +285,17 @@ def main() -> None:
     parser.add_argument(
         "--against-mdformat", type=int, default=8000, metavar="N", help="phases of that comparison (0: skip it)"
     )
+    parser.add_argument(
+        "--rewrites", default="1000,2000,2600,8000,25000", help="phases of the fmt/sync plans ('': skip them)"
+    )
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",") if s]
     byte_compile()
-    rows = scale(sizes, args.notations.split(","))
+    rows = scale(sizes, [n for n in args.notations.split(",") if n])
     formatted = (args.against_mdformat, *against_mdformat(args.against_mdformat)) if args.against_mdformat else None
     text = table(startup(args.runs), rows, formatted)
+    if args.rewrites:
+        text += "\n".join(rewrite_table(rewrites([int(n) for n in args.rewrites.split(",")]))) + "\n"
     sys.stdout.write(text)
     if args.write_readme:
         write_readme(text)

@@ -13,7 +13,8 @@ What the guard checks, in order (``FormatRefused`` says which failed; nothing is
    document that reaches the limit is refused (a check that re-reads with no limit would
    need a second Markdown parser with no recursion bound of its own). An inline run (a
    paragraph, a heading) of more than ``MAX_INLINE_TOKENS`` parts is refused too: mdformat
-   takes quadratic time in it (``*a**a`` × 50,000 ran for minutes). The ``Work`` a document
+   took quadratic time in it (``*a**a`` × 50,000 ran for minutes; its sibling lookups are now
+   remembered, ``render.canonical.mdformat_text``). The ``Work`` a document
    takes (lines of text and code, characters, inline marks, counted by markdown-it's block
    pass) is bounded: past ``MAX_FORMAT_WORK`` units nothing is formatted, and a change to a
    document past ``MAX_WORK`` units is not checked (MP010 each, nothing written): formatting,
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
 
 REFUSED = "MP008"
 MAX_CHAIN_LINE = 2_000
-MAX_INLINE_TOKENS = 10_000  # parts of one paragraph or heading; mdformat is quadratic past it
+MAX_INLINE_TOKENS = 10_000  # parts of one paragraph or heading (mdformat was quadratic past it)
 MAX_WORK = 10_000  # units of ``Work`` a change is checked on: ten seconds at most on a busy 2-core box
 MAX_FORMAT_WORK = 30_000  # units of ``Work`` fmt formats (a file already formatted needs no check)
 ARROW = "──→"
