@@ -5,10 +5,12 @@ A clock on a loaded two-core machine flakes; a count does not. ``measure(run)`` 
 
 - ``calls``: every call of a Python function and every call of a built-in made from Python
   (cProfile's profiler, written in C): a loop that calls anything per step counts per step;
-- ``scanned``: characters the regular expressions of mdplan's modules look through (a search
-  from where it starts to where its match ends, or to the end of the text; an anchored match,
-  what it matched, or one character when it fails): a search started again from every
-  position of a line counts quadratically although each search is one call;
+- ``scanned``: characters the compiled patterns mdplan's modules hold at their top level (alone
+  or in a tuple, list or dict; ``CuePattern``s too) look through: a search from where it starts
+  to where its match ends, or to the end of the text; an anchored match, what it matched, or
+  one character when it fails. A search started again from every position of a line counts
+  quadratically although each search is one call. (Patterns compiled inside a function, and
+  those of markdown-it and mdformat, are not counted; their loops show as calls.)
 - ``siblings``: entries markdown-it's syntax tree looks through to find a node's neighbour
   (``previous_sibling``, ``next_sibling`` search the whole list of siblings; mdformat asks for
   them per list and per inline part).
@@ -18,8 +20,9 @@ Long lines are kept from the patterns by the line limits (MP113, MP112, 2,000 ch
 claims), and the patterns that read runs are written to be linear (see their comments).
 
 ``assert_linear(run_at, n)`` runs ``run_at(n // 2)`` once to load modules and tables, then counts
-``run_at(n)`` and ``run_at(FACTOR * n)``: each count may grow at most ``slack`` times as fast as
-the input's size (a quadratic path grows ``factor`` times faster).
+``run_at(n)`` and ``run_at(FACTOR * n)``: each count may grow at most ``SLACK`` times as fast as
+the input's size (a quadratic path grows ``FACTOR`` times faster). ``assert_count_linear`` does
+the same for one hot function's calls (``calls_of``), where a whole run's calls would hide them.
 """
 
 from __future__ import annotations
