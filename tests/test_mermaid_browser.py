@@ -21,7 +21,7 @@ from mdplan.render.mermaid import node_id
 from tests.browser import MERMAID_BLOCK, BrowserRequest, missing_tools, render
 from tests.helpers import FIXTURES, REFERENCE
 
-pytestmark = pytest.mark.skipif(missing_tools() is not None, reason=missing_tools() or "")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(missing_tools() is not None, reason=missing_tools() or "")]
 
 TIMEZONES = ("UTC", "Asia/Kolkata")
 OFFSETS = {"UTC": 0, "Asia/Kolkata": -330}  # Date.getTimezoneOffset() on 1 January 2023

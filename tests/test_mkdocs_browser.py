@@ -27,7 +27,7 @@ from tests.helpers import REFERENCE, REPORT_SECTIONS, ROOT
 
 pytest.importorskip("mkdocs")
 pytest.importorskip("pymdownx")
-pytestmark = pytest.mark.skipif(missing_tools() is not None, reason=missing_tools() or "")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(missing_tools() is not None, reason=missing_tools() or "")]
 
 README_CONFIG = re.compile(r"^### MkDocs\n.*?^```yaml\n(site_name: .*?)^```$", re.DOTALL | re.MULTILINE)
 SYNCED = """\

@@ -24,6 +24,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.slow  # pre-commit builds environments: run by `pytest -m slow` and .ci/run
+
 ROOT = Path(__file__).resolve().parents[1]
 HOOKS_FILE = ROOT / ".pre-commit-hooks.yaml"
 HOOK_IDS = ("mdplan-check", "mdplan-sync", "mdplan-fmt")
