@@ -15,6 +15,7 @@ import pytest
 import mdplan
 import mdplan.render.canonical
 import mdplan.rewrite.fmt
+import mdplan.rewrite.sync
 from mdplan.cli import run
 from mdplan.render.canonical import mdformat_text
 from mdplan.rewrite.diff import unified
@@ -295,10 +296,19 @@ def test_sync_refuses_a_plan_past_the_work_limit(
     plan.write_text(text, encoding="utf-8")
     monkeypatch.setattr(mdplan.rewrite.fmt, "MAX_WORK", 50)
     calls = _analyses(monkeypatch)
+    searches = calls_of(mdplan.rewrite.sync, "find_regions", monkeypatch)  # a parse of its own: not made
     assert run(["sync", str(plan)]) == 2
     err = capsys.readouterr().err
     assert f"{plan}:1:1: error MP010 too large to sync: 61 lines of text" in err and "outside the regions" in err
-    assert plan.read_text(encoding="utf-8") == text and not calls
+    assert plan.read_text(encoding="utf-8") == text and not calls and not searches
+
+
+def test_what_regions_hold_is_not_counted_against_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    plan = headings(3)
+    synced = sync_text(plan + "\n<!-- mdplan:begin report -->\n<!-- mdplan:end -->\n", "plan.md")
+    assert work_of(synced).units > 2 * work_of(plan).units  # the report is longer than the plan
+    monkeypatch.setattr(mdplan.rewrite.fmt, "MAX_WORK", work_of(plan).units + 5)
+    assert sync_text(synced, "plan.md") == synced
 
 
 def test_the_meter_sees_each_quadratic_path(monkeypatch: pytest.MonkeyPatch) -> None:

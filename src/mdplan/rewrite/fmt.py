@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 REFUSED = "MP008"
 MAX_CHAIN_LINE = 2_000
 MAX_INLINE_TOKENS = 10_000  # parts of one paragraph or heading (mdformat was quadratic past it)
-MAX_WORK = 10_000  # units of ``Work`` a change is checked on: ten seconds at most on a busy 2-core box
+MAX_WORK = 10_000  # units of ``Work`` a change is checked on: about ten seconds on a busy 2-core box
 MAX_FORMAT_WORK = 30_000  # units of ``Work`` fmt formats (a file already formatted needs no check)
 ARROW = "──→"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)

@@ -8,6 +8,7 @@ section (``SECTIONS``); the option ``scenario=NAME`` limits a section to one sce
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +32,8 @@ def sync_text(text: str, source: str, template_dir: Path | None = None, estimate
     line would read the same plan again, so it is not repeated: a document whose regions keep
     their length is read and analyzed once.
     """
+    if "mdplan:" in text:
+        _within_work_limit(_outside_marked_spans(text), source)  # before the regions are parsed for
     current = text
     for _ in range(3):
         current, moved = _sync_once(current, source, template_dir, estimate)
@@ -38,6 +41,28 @@ def sync_text(text: str, source: str, template_dir: Path | None = None, estimate
             break
     _within_limits(current, source)
     return current
+
+
+_BEGIN = re.compile(r"<!--\s*mdplan:begin\b")
+_END = re.compile(r"<!--\s*mdplan:end\s*-->")
+
+
+def _outside_marked_spans(text: str) -> str:
+    """``text`` without what lies from each ``mdplan:begin`` to the next ``mdplan:end``, found
+    without parsing (so markers shown in code count too): a first measure of the plan's work, in
+    one pass, before the regions are parsed for (a parse that alone takes seconds on 8 MiB)."""
+    ends = [end.start() for end in _END.finditer(text)]
+    kept: list[str] = []
+    position = 0
+    for begin in _BEGIN.finditer(text):
+        if begin.start() < position:
+            continue
+        after = bisect.bisect_left(ends, begin.end())
+        if after == len(ends):
+            break
+        kept.append(text[position : begin.start()])
+        position = ends[after]
+    return "".join(kept) + text[position:]
 
 
 def _within_work_limit(plan_text: str, source: str) -> None:
