@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from mdplan.model import Edge, Phase, Scenario
+from mdplan.model import Phase, Scenario
 from mdplan.model.vocabulary import natural_key
 
 if TYPE_CHECKING:
@@ -173,20 +173,13 @@ class GrowingCpm:
                 pending.extend(self._graph.predecessors(node))
 
 
-def what_if(graph: DiGraph, *, drop: Iterable[tuple[str, str]] = (), add: Iterable[Edge] = ()) -> float | None:
-    """The makespan of ``graph`` with some edges dropped and others added."""
-    changed = graph.copy()
-    changed.remove_edges_from([pair for pair in drop if changed.has_edge(*pair)])
-    changed.add_edges_from((edge.src, edge.dst) for edge in add)
-    return makespan(changed)
-
-
 class WhatIf:
     """The length of an acyclic graph with one edge dropped, one added, or one reversed:
     straight from its CPM numbers where they decide it, by a fresh pass only otherwise. An
     edge that does not set its target's start changes no finish when dropped; an added edge
     lengthens the plan to its source's finish plus its target's tail at most (exactly that,
-    when longer); a reversed edge closes a cycle when another path still joins its ends."""
+    when longer); a reversed edge closes a cycle when another path still joins its ends; the
+    rest is one pass over earliest finishes, with no copy of the graph."""
 
     def __init__(self, graph: DiGraph) -> None:
         self._graph = graph
