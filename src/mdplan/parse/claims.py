@@ -65,7 +65,7 @@ _MINUTES_SAVED = (
     re.compile(rf"{_APPROX}{_RANGE}\s*(?P<unit>{UNIT_PATTERN})\s+(?:of\s+)?(?:savings?|saved|faster|shorter)\b", re.I),
 )
 _STEPS = re.compile(
-    rf"{_APPROX}(?P<a>\d+)(?P<b>)\s+(?P<serial>serial\s+|sequential\s+)?(?:steps?|phases?|stages?)\b(?!\s*\d)",
+    rf"{_APPROX}(?<!\d)(?P<a>\d+)(?P<b>)\s+(?P<serial>serial\s+|sequential\s+)?(?:steps?|phases?|stages?)\b(?!\s*\d)",
     re.IGNORECASE,
 )
 SUM = re.compile(
@@ -83,7 +83,8 @@ _CURRENT_HINT = re.compile(r"\b(?:current|original|before|as-is|baseline|existin
 _PROPOSED_HINT = re.compile(r"\b(?:optimi[sz]ed|proposed|parallelized|parallelised|improved|to-be)\b", re.I)
 _IGNORED = re.compile(r"\b(?:ignoring|excluding|except|without|not counting)\b", re.IGNORECASE)
 _CRITICAL_PATH = re.compile(r"critical\s+path", re.IGNORECASE)
-_ARROW = re.compile(r"\s*(?:→|->|-->|──→|⟶|=>)\s*")
+# from the start of a run of spaces only (one try per run: linear)
+_ARROW = re.compile(r"(?<!\s)\s*(?:→|->|-->|──→|⟶|=>)\s*")
 # a drawing's closing line that is only a length: ``43 min``, ``└─ 36 min (16% faster)``
 _CLOSING_TOTAL = re.compile(
     rf"^[\s|│└┘─=>:*]*{_AMOUNT}\s*(?P<unit>{UNIT_PATTERN})(?![A-Za-z])(?=\s*(?:\([^()]*\))?\s*$)", re.IGNORECASE

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from mdplan.model import EdgeStated, Fact, Note, Pos, View
 from mdplan.parse.blocks import Block, Line
-from mdplan.parse.grid import MAX_COLUMNS, Grid, Run
+from mdplan.parse.grid import MAX_COLUMNS, Grid, Run, may_draw
 from mdplan.parse.labels import is_chain, label_facts, unescaped_arrows
 from mdplan.parse.prose import read_clause
 from mdplan.parse.refs import Label, parse_label, phase_label
@@ -46,7 +46,9 @@ def read_diagram(block: Block) -> list[Fact]:
         for line in wide
     ]
     lines = tuple(line for line in block.lines if len(line.text) <= MAX_COLUMNS)
-    return notes + _traced(block, lines) if lines else notes
+    if not any(may_draw(line.text) for line in lines):  # no connector: nothing to trace (code, data)
+        return notes
+    return notes + _traced(block, lines)
 
 
 def read_chains(block: Block) -> list[Fact]:

@@ -17,8 +17,14 @@ REPORT_SUMMARY = "\n## Executive Summary\n\nmdplan read "
 STDIN = "-"
 NOT_A_PLAN = "MP002"
 TOO_LARGE = "MP010"
-MAX_INPUT_BYTES = 8 * 2**20  # a plan of 25,000 phases is about 3 MB
-MAX_PHASES = 25_000  # a report of 8,000 takes about 10 s; past this, minutes and gigabytes
+MAX_INPUT_BYTES = 8 * 2**20  # what is read at all (fmt and sync refuse past their work earlier)
+# What ``check`` and ``report`` read in about ten seconds on an idle 2-core machine (measured by
+# ``benchmarks/limits.py``): every line costs a block's recognizers, every character their
+# patterns, every phase and edge the merge, the schedule and the report. Checked before that work.
+MAX_LINES = 50_000  # 8,000 phases written as headings with two fields each are 32,000 lines
+MAX_CHARACTERS = 2_000_000  # the same plan is 830,000 characters
+MAX_PHASES = 8_000  # a report of 8,000 phases takes about 15 s (the spec's budgets are measured there)
+MAX_EDGES = 4 * MAX_PHASES
 
 
 def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan:
@@ -26,6 +32,7 @@ def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan
     (no unit, or units that nothing orders or times: ``merge.orders_or_times``) or too large.
 
     A report mdplan wrote is a plan by construction: it is read back as one."""
+    _refuse_past_reading_limits(text, source)
     if is_report(text):
         from mdplan.parse.report import read_report
 
@@ -45,7 +52,27 @@ def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan
     if len(plan.phases) > MAX_PHASES:
         message = f"too large: {len(plan.phases):,} phases; mdplan analyzes plans of up to {MAX_PHASES:,}"
         raise UnusableInput(source, TOO_LARGE, message)
+    edges = max(len(s.edges) for s in plan.scenarios) if plan.scenarios else 0
+    if edges > MAX_EDGES:
+        message = f"too large: {edges:,} dependencies in one plan; mdplan analyzes plans of up to {MAX_EDGES:,}"
+        raise UnusableInput(source, TOO_LARGE, message)
     return plan
+
+
+def line_count(text: str) -> int:
+    """Lines as the Markdown parser splits them (LF, CRLF or a lone CR ends a line)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+
+
+def _refuse_past_reading_limits(text: str, source: str) -> None:
+    """MP010 before any block is read: past these, reading alone takes more than seconds."""
+    lines = line_count(text)
+    if lines > MAX_LINES:
+        message = f"too large: {lines:,} lines; mdplan reads plans of up to {MAX_LINES:,} lines"
+        raise UnusableInput(source, TOO_LARGE, message)
+    if len(text) > MAX_CHARACTERS:
+        message = f"too large: {len(text):,} characters; mdplan reads plans of up to {MAX_CHARACTERS:,}"
+        raise UnusableInput(source, TOO_LARGE, message)
 
 
 def is_report(text: str) -> bool:

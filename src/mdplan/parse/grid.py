@@ -60,7 +60,7 @@ ASCII_LEFT = Glyph(frozenset("EW"), "W")
 ASCII_DOWN = Glyph(frozenset("NS"), "S")
 ASCII_UP = Glyph(frozenset("NS"), "N")
 
-_ASCII_ARROW = re.compile(r"<?[-=]+>|<[-=]+")
+_ASCII_ARROW = re.compile(r"<?(?<![-=])[-=]+>|<[-=]+")  # from a run's start only: linear
 _LONE_HEAD = re.compile(r"^\s*[vV^](?:\s+[vV^|])*\s*$")
 
 
@@ -277,6 +277,13 @@ def _display_columns(line: Line) -> tuple[list[str], list[int]]:
                 chars.append("")
                 cols.append(col)
     return chars, cols
+
+
+def may_draw(text: str) -> bool:
+    """Whether a line can hold a connector: a cheap test before a grid is built. ASCII text
+    connects only through ``|``, ``->``/``<-`` runs and lone ``v``/``^`` rows; any other text is
+    left to the grid (tabs, wide characters and combining marks change its cells)."""
+    return not text.isascii() or "|" in text or bool(_ASCII_ARROW.search(text) or _LONE_HEAD.match(text))
 
 
 def _mark_ascii(chars: list[str], glyphs: dict[int, Glyph]) -> None:

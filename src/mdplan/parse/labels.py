@@ -98,7 +98,7 @@ def _single_phase_facts(label: Label, text: str, pos: Pos, view: View | None) ->
 
 _DURATION_FIELD = cues.DURATION_FIELD
 # several fields on one line: ``**Duration**: 3 days | **Owner**: kim``, ``Owner: kim · Size: 3 weeks``
-FIELD_SEPARATOR = re.compile(r"\s+[|·•]\s+|\s*；\s*")
+FIELD_SEPARATOR = re.compile(r"(?<!\s)\s+[|·•]\s+|(?<!\s)\s*；\s*")  # from a run of spaces' start: linear
 
 
 def read_duration_fields(block: Block) -> list[Fact]:

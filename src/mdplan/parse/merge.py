@@ -53,6 +53,7 @@ from mdplan.model import (
     View,
     WindowStated,
 )
+from mdplan.model.errors import UnusableInput
 from mdplan.model.vocabulary import format_range, natural_key, phase_label
 from mdplan.parse.diagram import MUTUAL
 from mdplan.parse.ids import ABOVE, ALL_STORIES, NAME_PREFIX, OPEN_RANGE, normalize_name
@@ -65,11 +66,15 @@ DURATION_CONFLICT = "MP104"
 EDGE_DENIED = "MP105"
 EDGE_NOT_DRAWN = "MP109"
 UNRESOLVED = "MP115"
+TOO_LARGE = "MP010"  # as ``parse.document`` refuses what is past its limits
+# a reference to every unit of a kind (``all of the above``, ``all user stories``, ``PR 4+``) is
+# read against every unit: past this many (reference, unit) pairs the merge alone takes seconds
+MAX_EXPANDED = 200_000
 UNSCOPED_TITLE = "Plan as written"
 
 
 def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estimate = "mid") -> Plan:
-    facts = _of_the_same_units(_with_live_views(_in_order(_resolve_aliases(facts))))
+    facts = _of_the_same_units(_with_live_views(_in_order(_resolve_aliases(facts, source))))
     diagnostics = [Diagnostic(source, n.pos.line, n.pos.col, n.severity, n.code, n.message) for n in _of(facts, Note)]
     known = _at_stated_level(_known_ids(facts), facts)
     facts = [f for f in facts if not isinstance(f, PhaseNamed) or f.ref in known]
@@ -142,7 +147,7 @@ def _orders_or_times(fact: Fact, named: set[str]) -> bool:
 _REF_FIELDS = ("ref", "src", "dst", "subject", "parent")
 
 
-def _resolve_aliases(facts: Sequence[Fact]) -> list[Fact]:
+def _resolve_aliases(facts: Sequence[Fact], source: str) -> list[Fact]:
     """``US1`` written for Phase 3 becomes ``3``; ``all user stories`` becomes each of them;
     a name (``schema-builder``) becomes the unit that goes by it; ``PR 4+`` becomes PR 4 and
     every later PR. A dependency on a name no unit goes by is dropped with MP115."""
@@ -156,6 +161,7 @@ def _resolve_aliases(facts: Sequence[Fact]) -> list[Fact]:
     if not stories:
         stories = tuple(sorted({i for f in facts for i in _refs_of(f) if _family(i) == "US"}, key=natural_key))
     units = tuple(sorted({f.ref for f in _of(facts, PhaseNamed)}, key=natural_key))
+    _refuse_past_expansion_limit(facts, len(units), source)
     first_lines: dict[str, int] = {}
     for named in _of(facts, PhaseNamed):
         first_lines[named.ref] = min(first_lines.get(named.ref, named.pos.line), named.pos.line)
@@ -171,6 +177,17 @@ def _resolve_aliases(facts: Sequence[Fact]) -> list[Fact]:
         resolved.extend(_rewritten(fact, aliases, expansions))
         resolved.extend(_unresolved(fact, names))
     return resolved
+
+
+def _refuse_past_expansion_limit(facts: Sequence[Fact], units: int, source: str) -> None:
+    """MP010 before expanding: each reference to every unit of a kind is read against every unit."""
+    wide = sum(1 for f in facts for r in _refs_of(f) if r in (ABOVE, ALL_STORIES) or r.endswith(OPEN_RANGE))
+    if wide * units > MAX_EXPANDED:
+        message = (
+            f"too large: {wide:,} references to every unit of a kind (all of the above, all user stories, "
+            f"PR 4+) among {units:,} units; mdplan reads up to {MAX_EXPANDED:,} such pairs"
+        )
+        raise UnusableInput(source, TOO_LARGE, message)
 
 
 class _Expansions(NamedTuple):

@@ -532,7 +532,7 @@ def read_owner_durations(block: Block) -> list[Fact]:
     return facts
 
 
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+|\s+[—–]\s+")
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+|(?<!\s)\s+[—–]\s+")  # from a run of spaces' start: linear
 _LEAD_IN = re.compile(
     r"^(?:[^:\d]{1,40}[:：]\s*|[^\W\d]\w*,\s*|(?:this|it)\s+(?:takes|lasts|needs|should\s+take|will\s+take)\s+)",
     re.IGNORECASE,
