@@ -7,8 +7,8 @@ Run by hand (standard library only, plus mdplan installed in the environment):
     python benchmarks/limits.py --scale 0.25          # a quarter of each limit (a quick look)
     python benchmarks/limits.py --keep /tmp/hostile   # and keep the generated documents
 
-Each case fills a document up to just under the input limit (``MAX_INPUT_BYTES``) or names as
-many phases as mdplan reads (``MAX_PHASES``), shaped as an attacker would shape it to make some
+Each case fills a document up to just under the limits ``check`` and ``report`` read (characters
+and lines: ``parse.document``) or names as many phases as mdplan reads (``MAX_PHASES``), shaped as an attacker would shape it to make some
 part of the reader, the merge, the analysis or the report work hard. Each command runs in a
 fresh process; the table shows its CPU time (user + system, so another load on the machine
 changes it less than the wall clock), its exit status and the diagnostic code of a refusal.
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mdplan.parse import MAX_LINE
-from mdplan.parse.document import MAX_INPUT_BYTES, MAX_PHASES
+from mdplan.parse.document import MAX_CHARACTERS, MAX_INPUT_BYTES, MAX_LINES, MAX_PHASES
 
 BIN = Path(sys.executable).parent
 HEAD = "# Hostile plan\n\n## Phase 1: Start (5 min)\n\n## Phase 2: Next (5 min)\n\n- Depends on: Phase 1\n\n"
@@ -39,22 +39,24 @@ FENCE = "```"
 
 @dataclass(frozen=True)
 class Limits:
-    """The budget each generator fills: bytes, phases and the longest line read."""
+    """The budget each generator fills: characters, lines, phases and the longest line read."""
 
     size: int
+    lines: int
     phases: int
     line: int
 
 
 def fill(limits: Limits, lines: Callable[[int], Iterator[str]], head: str = HEAD, tail: str = "") -> str:
-    """``head``, then lines from ``lines`` while the text stays under the byte limit, then ``tail``."""
-    parts, used = [head], len(head.encode()) + len(tail.encode()) + 64
+    """``head``, then lines from ``lines`` while the text stays under the limits, then ``tail``."""
+    parts = [head]
+    used, rows = len(head) + len(tail) + 64, head.count("\n") + tail.count("\n") + 2
     for line in lines(limits.phases):
-        size = len(line.encode()) + 1
-        if used + size > limits.size:
+        size, count = len(line) + 1, line.count("\n") + 1
+        if used + size > limits.size or rows + count > limits.lines:
             break
         parts.append(line + "\n")
-        used += size
+        used, rows = used + size, rows + count
     parts.append(tail)
     return "".join(parts)
 
@@ -594,9 +596,10 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=120.0, help="wall seconds before a run is stopped")
     parser.add_argument("--keep", type=Path, help="folder to keep the generated documents in")
     args = parser.parse_args()
-    limits = Limits(int((MAX_INPUT_BYTES - 1_024) * args.scale), int(MAX_PHASES * args.scale), MAX_LINE)
+    size = min(MAX_INPUT_BYTES, MAX_CHARACTERS) - 1_024
+    limits = Limits(int(size * args.scale), int(MAX_LINES * args.scale), int(MAX_PHASES * args.scale), MAX_LINE)
     commands = [c for c in args.commands.split(",") if c]
-    header = f"{'case':<16} {'MB':>5} {'lines':>9} {'phases':>7}" + "".join(
+    header = f"{'case':<16} {'MB':>5} {'lines':>7} {'phases':>7}" + "".join(
         f" {c + ' CPU s':>7} {'ex':>3} {'code':<5}" for c in commands
     )
     print(header)
@@ -610,7 +613,7 @@ def main() -> None:
             path = folder / f"{name}.md"
             path.write_text(text, encoding="utf-8", newline="")
             size = path.stat().st_size
-            row = f"{name:<16} {size / 2**20:>5.2f} {text.count(chr(10)) + 1:>9,} {phases_named(text):>7,}"
+            row = f"{name:<16} {size / 2**20:>5.2f} {text.count(chr(10)) + 1:>7,} {phases_named(text):>7,}"
             for command in commands:
                 run = timed([str(BIN / "mdplan"), command, str(path)], args.timeout)
                 row += " " + show(run, args.timeout)

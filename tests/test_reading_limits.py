@@ -1,0 +1,167 @@
+"""``check`` and ``report`` refuse what they cannot read in seconds (MP010) before the work, and
+the cheap tests that keep the rest fast change nothing they read. No clock: limits are made
+small for the test, and the fast paths are held by what they never call or never try."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from mdplan.cli import run
+from mdplan.parse import blocks, claims, diagram, document, grid, labels, merge, prose
+from mdplan.parse.blocks import Block, Line
+from mdplan.parse.diagram import read_diagram
+from mdplan.parse.grid import may_draw
+from tests.work import calls_of
+
+PLAN = "# Plan\n\n## Phase 1: A (5 min)\n\n## Phase 2: B (5 min)\n\n- Depends on: Phase 1\n"
+
+
+def refused(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str], command: str = "check") -> str:
+    path = tmp_path / "plan.md"
+    path.write_text(text, encoding="utf-8", newline="")
+    assert run([command, str(path)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and err.startswith(f"{path}:1:1: error MP010 too large: ")
+    return err
+
+
+def no_block_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    def split_blocks(text: str) -> object:
+        raise AssertionError("blocks read before the limit refused the document")
+
+    monkeypatch.setattr(sys.modules["mdplan.parse"], "split_blocks", split_blocks)  # the package, not ``mdplan.parse()``
+
+
+@pytest.mark.parametrize("command", ["check", "report"])
+def test_past_the_line_limit_is_refused_before_any_block_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.setattr(document, "MAX_LINES", 20)
+    no_block_read(monkeypatch)
+    text = PLAN + "```\n" + "x = 1\n" * 20 + "```\n"
+    err = refused(tmp_path, text, capsys, command)
+    assert f"too large: {document.line_count(text):,} lines; mdplan reads plans of up to 20 lines" in err
+
+
+def test_lines_are_counted_as_markdown_ends_them() -> None:
+    assert document.line_count("a\nb\rc\r\nd") == 4
+    assert document.line_count("a\r\r\n") == 3
+
+
+def test_cr_only_lines_are_counted_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(document, "MAX_LINES", 20)
+    no_block_read(monkeypatch)
+    assert "lines; mdplan reads plans of up to 20 lines" in refused(tmp_path, (PLAN + "x\n" * 20).replace("\n", "\r"), capsys)
+
+
+def test_past_the_character_limit_is_refused_before_any_block_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(document, "MAX_CHARACTERS", 200)
+    no_block_read(monkeypatch)
+    text = PLAN + "word " * 40 + "\n"
+    err = refused(tmp_path, text, capsys)
+    assert f"too large: {len(text):,} characters; mdplan reads plans of up to 200" in err
+
+
+def test_past_the_dependency_limit_is_refused_before_the_analysis(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(document, "MAX_EDGES", 2)
+    text = PLAN + "\n## Phase 3: C (5 min)\n\n- Depends on: Phase 1, Phase 2\n"
+    assert "too large: 3 dependencies in one plan; mdplan analyzes plans of up to 2" in refused(tmp_path, text, capsys)
+    monkeypatch.setattr(document, "MAX_EDGES", 3)
+    assert run(["check", str(tmp_path / "plan.md")]) == 0
+
+
+def test_every_unit_above_refused_before_it_is_expanded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``all of the above`` under every phase names every unit before it: phases² dependencies."""
+    monkeypatch.setattr(merge, "MAX_EXPANDED", 20)
+    expanded = calls_of(merge, "_above", monkeypatch)
+    text = PLAN + "".join(f"\n## Phase {i}: X (5 min)\n\nDepends on: all of the above\n" for i in range(3, 9))
+    err = refused(tmp_path, text, capsys)
+    assert "too large: 6 references to every unit of a kind" in err and "among 8 units" in err and "up to 20 " in err
+    assert not expanded
+    monkeypatch.setattr(merge, "MAX_EXPANDED", 48)
+    assert run(["check", str(tmp_path / "plan.md")]) == 0 and len(expanded) == 6
+
+
+# --- code blocks with no connector are not traced -----------------------------------------
+
+
+def code_block(lines: list[str]) -> Block:
+    text = "```\n" + "\n".join(lines) + "\n```\n"
+    return next(b for b in blocks.split_blocks(text) if b.kind == "code")
+
+
+def test_a_code_block_without_any_connector_builds_no_grid(monkeypatch: pytest.MonkeyPatch) -> None:
+    grids = calls_of(diagram, "Grid", monkeypatch)
+    assert read_diagram(code_block(["x = 1", "y = x - 2 # a <b>", "for i in range(3): print(i)"])) == []
+    assert not grids
+    drawn = read_diagram(code_block(["Phase 1 (5 min) -> Phase 2 (5 min)"]))
+    assert len(grids) == 1 and any(type(f).__name__ == "EdgeStated" for f in drawn)
+
+
+LINES = [
+    "x = 1",
+    "a - b = c",
+    "a -> b",
+    "a <- b",
+    "a ==> b",
+    "a | b",
+    "   v",
+    "  ^  ",
+    "v",
+    "value",
+    "a < b > c",
+    "a\t-\t>",
+    "Phase 1 ──→ Phase 2",
+    "┌──┐",
+    "e\u0301->x",
+    "A --- B",
+    "-->",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", LINES)
+def test_a_line_that_may_not_draw_has_no_connector(text: str) -> None:
+    """The cheap test never says no where the grid finds a connector."""
+    row = grid._row(Line(1, 1, text))
+    assert may_draw(text) or not row.glyphs
+
+
+def test_the_cheap_test_says_no_to_plain_code() -> None:
+    assert not any(may_draw(t) for t in ["x = 1", "a - b = c", "value", "a < b > c", "v = 2", ""])
+
+
+# --- patterns that try a run of spaces, digits or dashes once -----------------------------
+
+
+RUNS = [
+    (claims._STEPS, "in 12345 steps", "12345"),
+    (claims._ARROW, "a     → b", "     "),
+    (grid._ASCII_ARROW, "a ------> b", "------"),
+    (labels.FIELD_SEPARATOR, "Duration: 3 days     | Owner: kim", "     "),
+    (labels.FIELD_SEPARATOR, "Duration: 3 days     ；Owner", "     "),
+    (prose._SENTENCE, "It takes a day     — roughly", "     "),
+]
+
+
+@pytest.mark.parametrize(("pattern", "text", "run"), RUNS)
+def test_a_pattern_starts_only_where_a_run_starts(pattern: re.Pattern[str], text: str, run: str) -> None:
+    """Started inside a run, each of these patterns would scan to the run's end and fail, at
+    every position of it: quadratic in the run (20,000 spaces took seconds). A match starts
+    where its run starts, and nowhere inside it."""
+    start = text.index(run)
+    found = pattern.search(text)
+    assert found is not None and found.start() == start
+    assert all(pattern.match(text, i) is None for i in range(start + 1, start + len(run)))
