@@ -8,7 +8,8 @@ Run by hand (standard library only, plus mdplan installed in the environment):
     python benchmarks/limits.py --keep /tmp/hostile   # and keep the generated documents
 
 Each case fills a document up to just under the limits ``check`` and ``report`` read (characters
-and lines: ``parse.document``) or names as many phases as mdplan reads (``MAX_PHASES``), shaped as an attacker would shape it to make some
+and lines: ``parse.document``) or names as many phases as mdplan reads (``MAX_PHASES``),
+shaped as an attacker would shape it to make some
 part of the reader, the merge, the analysis or the report work hard. Each command runs in a
 fresh process; the table shows its CPU time (user + system, so another load on the machine
 changes it less than the wall clock), its exit status and the diagnostic code of a refusal.
@@ -211,7 +212,8 @@ def huge_table(limits: Limits) -> str:
 
     def row(i: int) -> str:
         p = number(i)
-        return f"| Phase {p} | Phase {p - 1}, Phase {max(1, p - 7)} | 10 min | `src/m{p % 50}.py` | 2024-01-02 | 2024-01-05 |"
+        depends = f"Phase {p - 1}, Phase {max(1, p - 7)}"
+        return f"| Phase {p} | {depends} | 10 min | `src/m{p % 50}.py` | 2024-01-02 | 2024-01-05 |"
 
     return fill(limits, lambda _: forever(row), head=head)
 
@@ -333,7 +335,9 @@ def phase_totals(limits: Limits) -> str:
 def prose_totals(limits: Limits) -> str:
     """Paragraph lines alternating ``Phase N (M min)`` and ``Total: X min``."""
     number = cycle(limits.phases, 3)
-    return fill(limits, lambda _: forever(lambda i: f"Phase {number(i)} ({i % 50 + 1} min)" if i % 2 else f"Total: {i} min"))
+    return fill(
+        limits, lambda _: forever(lambda i: f"Phase {number(i)} ({i % 50 + 1} min)" if i % 2 else f"Total: {i} min")
+    )
 
 
 def many_claims(limits: Limits) -> str:
@@ -395,7 +399,8 @@ def yaml_tasks(limits: Limits) -> str:
         i = 3
         while True:
             p = (i - 3) % (n - 3) + 3
-            yield f"  - id: P{p}\n    needs: [P{max(3, p - 1)}, P{max(3, p - 2)}]\n    duration: 5 min\n    files: [src/a{p}.py]"
+            yield f"  - id: P{p}\n    needs: [P{max(3, p - 1)}, P{max(3, p - 2)}]"
+            yield f"    duration: 5 min\n    files: [src/a{p}.py]"
             i += 1
 
     return fill(limits, lines, head=HEAD + "```yaml\n", tail=FENCE)
@@ -417,7 +422,9 @@ def front_matter(limits: Limits) -> str:
 def obsidian_tasks(limits: Limits) -> str:
     """Obsidian Tasks lines: ids and blocked-by links."""
     number = cycle(limits.phases, 3)
-    return fill(limits, lambda _: forever(lambda i: f"- [ ] Phase {number(i)} 🆔 t{i} ⛔ t{max(1, i - 1)},t{max(1, i - 3)}"))
+    return fill(
+        limits, lambda _: forever(lambda i: f"- [ ] Phase {number(i)} 🆔 t{i} ⛔ t{max(1, i - 1)},t{max(1, i - 3)}")
+    )
 
 
 def timeline(limits: Limits) -> str:
@@ -437,8 +444,10 @@ def names_not_ids(limits: Limits) -> str:
     return fill(
         limits,
         lambda _: forever(
-            lambda i: f"## Phase {number(i)}: setup step {number(i)} (5 min)\n\nDepends on: setup step {number(i + 7)}, "
-            f"build thing {i}, all user stories\n"
+            lambda i: (
+                f"## Phase {number(i)}: setup step {number(i)} (5 min)\n\nDepends on: setup step {number(i + 7)}, "
+                f"build thing {i}, all user stories\n"
+            )
         ),
     )
 
@@ -460,7 +469,8 @@ def shared_files(limits: Limits) -> str:
 
     def phases(n: int) -> Iterator[str]:
         for i in range(3, n + 1):
-            yield f"## Phase {i} (5 min)\n\n- Depends on: Phase {max(2, i - 50)}\n- Files: `src/a{i % 5}.py`, `src/b.py`\n"
+            yield f"## Phase {i} (5 min)\n\n- Depends on: Phase {max(2, i - 50)}"
+            yield f"- Files: `src/a{i % 5}.py`, `src/b.py`\n"
 
     return fill(limits, phases)
 
@@ -491,13 +501,19 @@ def regions(limits: Limits) -> str:
     """Generated-region markers over and over (blanked before reading), some unclosed."""
     return fill(
         limits,
-        lambda _: forever(lambda i: "<!-- mdplan:begin summary -->\nx `y`\n<!-- mdplan:end -->" if i % 3 else "`<!-- mdplan:begin x -->`"),
+        lambda _: forever(
+            lambda i: (
+                "<!-- mdplan:begin summary -->\nx `y`\n<!-- mdplan:end -->" if i % 3 else "`<!-- mdplan:begin x -->`"
+            )
+        ),
     )
 
 
 def html_comments(limits: Limits) -> str:
     """HTML blocks and comments with phases in them."""
-    return fill(limits, lambda _: forever(lambda i: f"<div>\nPhase {i % 1000 + 3} (5 min)\n</div>\n\n<!-- Phase {i} -->"))
+    return fill(
+        limits, lambda _: forever(lambda i: f"<div>\nPhase {i % 1000 + 3} (5 min)\n</div>\n\n<!-- Phase {i} -->")
+    )
 
 
 CASES: dict[str, Callable[[Limits], str]] = {

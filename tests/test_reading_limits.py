@@ -33,7 +33,8 @@ def no_block_read(monkeypatch: pytest.MonkeyPatch) -> None:
     def split_blocks(text: str) -> object:
         raise AssertionError("blocks read before the limit refused the document")
 
-    monkeypatch.setattr(sys.modules["mdplan.parse"], "split_blocks", split_blocks)  # the package, not ``mdplan.parse()``
+    package = sys.modules["mdplan.parse"]  # the package (``mdplan.parse`` is also the function)
+    monkeypatch.setattr(package, "split_blocks", split_blocks)
 
 
 @pytest.mark.parametrize("command", ["check", "report"])
@@ -57,7 +58,9 @@ def test_cr_only_lines_are_counted_too(
 ) -> None:
     monkeypatch.setattr(document, "MAX_LINES", 20)
     no_block_read(monkeypatch)
-    assert "lines; mdplan reads plans of up to 20 lines" in refused(tmp_path, (PLAN + "x\n" * 20).replace("\n", "\r"), capsys)
+    assert "lines; mdplan reads plans of up to 20 lines" in refused(
+        tmp_path, (PLAN + "x\n" * 20).replace("\n", "\r"), capsys
+    )
 
 
 def test_past_the_character_limit_is_refused_before_any_block_is_read(

@@ -22,17 +22,20 @@ MAX_INPUT_BYTES = 8 * 2**20  # what is read at all (fmt and sync refuse past the
 # ``benchmarks/limits.py``): every line costs a block's recognizers, every character their
 # patterns, every phase and edge the merge, the schedule and the report. Checked before that work.
 MAX_LINES = 50_000  # 8,000 phases written as headings with two fields each are 32,000 lines
-MAX_CHARACTERS = 2_000_000  # the same plan is 830,000 characters
+MAX_CHARACTERS = 1_000_000  # the same plan is 830,000 characters; drawings trace slower
 MAX_PHASES = 8_000  # a report of 8,000 phases takes about 15 s (the spec's budgets are measured there)
 MAX_EDGES = 4 * MAX_PHASES
 
 
-def parse(text: str, source: str = "<text>", estimate: Estimate = "mid") -> Plan:
+def parse(text: str, source: str = "<text>", estimate: Estimate = "mid", *, bounded: bool = True) -> Plan:
     """The plan a Markdown document states. Raises :class:`UnusableInput` when it is not a plan
     (no unit, or units that nothing orders or times: ``merge.orders_or_times``) or too large.
+    ``bounded=False``: the caller bounded the work before (``fmt`` and ``sync``: their ``Work``),
+    so the reading limits of lines and characters are not checked again.
 
     A report mdplan wrote is a plan by construction: it is read back as one."""
-    _refuse_past_reading_limits(text, source)
+    if bounded:
+        _refuse_past_reading_limits(text, source)
     if is_report(text):
         from mdplan.parse.report import read_report
 

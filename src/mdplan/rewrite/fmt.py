@@ -419,7 +419,7 @@ def _plan(text: str, source: str) -> Plan | None:
     from mdplan.parse.document import TOO_LARGE, parse
 
     try:
-        return parse(text, source)
+        return parse(text, source, bounded=False)  # within MAX_WORK, checked before
     except UnusableInput as error:
         if error.code == TOO_LARGE:
             message = f"{error.message}; fmt compares the plan before and after, so nothing was written"

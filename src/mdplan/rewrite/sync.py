@@ -104,7 +104,7 @@ def _sync_once(text: str, source: str, template_dir: Path | None, estimate: Esti
 
     plan_text = without_regions(text, regions)
     _within_work_limit(plan_text, source)
-    analysis = analyze(parse(plan_text, source, estimate))
+    analysis = analyze(parse(plan_text, source, estimate, bounded=False))  # within MAX_WORK, checked before
     newline = line_ending(text)
     parts: list[str] = []
     position = 0
