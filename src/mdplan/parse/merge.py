@@ -13,8 +13,13 @@ Rules (documented in docs/architecture.md):
   with no scoped ``current`` facts they *are* ``current``; otherwise an unscoped edge joins
   every scenario that holds both of its phases. A document whose only view is ``optimized``
   has just that graph, and it is ``current``.
+- A view that states its scenario whole (``View.whole``: a report's phase table) is taken as
+  it stands: a scenario even with nothing drawn in it, its units kept whatever their kind,
+  not leveled again, not joined to the plan as written.
 - Prose that denies an edge a scenario holds (``Blocks: Nothing``, ``Only Phase 1``,
-  ``in parallel with``) is a conflict (MP105) naming both lines; the edge stays.
+  ``in parallel with``) is a conflict (MP105) naming both lines; the edge stays. A denial
+  diagnosed where it was first read (``DenialStated.diagnosed``: a report keeps its MP105)
+  still rules the edge out, without a second warning.
 - A stated edge to a phase nothing names is an error, MP101.
 """
 
