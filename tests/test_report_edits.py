@@ -55,6 +55,26 @@ def test_deleting_a_phase_row_keeps_the_dependency_on_it_untimed() -> None:
     assert any("which no row of the table has" in d.message for d in plan.diagnostics)
 
 
+def test_a_deleted_row_many_rows_depend_on_is_one_warning() -> None:
+    edited = re.sub(r"(?m)^\| Phase 2 +\| Update Endpoint .*\n", "", report_of(REFERENCE.name))
+    plan = reread(edited)
+    assert plan is not None and plan.phases["2"].minutes is None
+    missing = [d for d in plan.diagnostics if "depends on Phase 2, which no row" in d.message]
+    assert len(missing) == 1  # Phase 3 and Phase 4a depend on it, in both plans
+
+
+def test_a_statement_naming_no_phase_is_read_with_a_warning() -> None:
+    first = report_of(REFERENCE.name)
+    edited = first.replace("- Line 250: Phase 5 depends on Phase 3\n", "- Line 250: Phase 5 depends on the schema\n")
+    assert edited != first
+    plan = reread(edited)
+    assert plan is not None
+    assert [e.src for e in plan.stated if e.line == 250] == ["the schema"]
+    assert [d.message for d in plan.diagnostics if d.code == "MP014"] == [
+        '"the schema" is no phase of the report; the statement is read with it as one'
+    ]
+
+
 def test_renaming_a_phase_row_is_read_with_a_warning() -> None:
     edited = report_of(REFERENCE.name).replace("| Phase 4a | Unit Tests", "| Phase 9z | Unit Tests", 1)
     plan = reread(edited)

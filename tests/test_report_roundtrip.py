@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import mdplan
 from mdplan.render import render_report
 from mdplan.render.model_json import model_json
-from tests.helpers import REFERENCE, corpus_plans
+from tests.helpers import FIXTURES, REFERENCE, corpus_plans
 from tests.test_notation_roundtrip import NOTATIONS, drawn_plans
 
 CORPUS = corpus_plans()
@@ -55,6 +55,26 @@ def test_reference_report_reads_back_to_the_same_plan_and_report() -> None:
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
 def test_corpus_reports_read_back_to_the_same_plan_and_report(path: Path) -> None:
     assert_round_trip(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", ["structured.md", "findings.md"])
+def test_phases_only_statements_name_read_back_as_they_were(name: str) -> None:
+    """Plans whose prose states dependencies on phases outside every scenario: the report
+    names those phases only in its statements (``T1 (`T1`)``), and reading it back keeps them
+    phases, named as they were."""
+    path = next(FIXTURES.rglob(name))
+    assert_round_trip(path.read_text(encoding="utf-8"))
+
+
+def test_a_phase_only_a_statement_names_reads_back_as_that_phase() -> None:
+    text = (FIXTURES / "notations" / "scenarios.md").read_text(encoding="utf-8")
+    plan = mdplan.parse(text, "plan.md")
+    again = mdplan.parse(report(plan), "plan.md")
+    assert all("9" not in s.phase_ids for s in again.scenarios)  # Phase 9: only "Phase 9 depends on Phase 4"
+    assert again.phases["9"].label == plan.phases["9"].label == "Phase 9"
+    assert [(d.line, d.code, d.message) for d in again.diagnostics] == [
+        (d.line, d.code, d.message) for d in plan.diagnostics
+    ]  # no MP101: Phase 9 is a phase of the plan
 
 
 @pytest.mark.parametrize("name", list(NOTATIONS))

@@ -28,11 +28,15 @@ class Pos:
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """The scenario a fact belongs to, and the heading or label that said so."""
+    """The scenario a fact belongs to, and the heading or label that said so. ``whole``: the
+    view states its scenario whole, every unit and edge at one level (a report's phase table),
+    so the merge takes it as it stands: a scenario even with no edge, units kept whatever
+    their kind, no second leveling."""
 
     scenario: ScenarioName
     title: str
     line: int
+    whole: bool = False
 
 
 # --- facts -------------------------------------------------------------------------------
@@ -97,6 +101,7 @@ class DenialStated:
     text: str
     pos: Pos
     view: View | None
+    diagnosed: bool = False  # the edges it rules out were diagnosed where it was first read (MP105 in a report)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,13 @@ Rules (documented in docs/architecture.md):
   with no scoped ``current`` facts they *are* ``current``; otherwise an unscoped edge joins
   every scenario that holds both of its phases. A document whose only view is ``optimized``
   has just that graph, and it is ``current``.
+- A view that states its scenario whole (``View.whole``: a report's phase table) is taken as
+  it stands: a scenario even with nothing drawn in it, its units kept whatever their kind,
+  not leveled again, not joined to the plan as written.
 - Prose that denies an edge a scenario holds (``Blocks: Nothing``, ``Only Phase 1``,
-  ``in parallel with``) is a conflict (MP105) naming both lines; the edge stays.
+  ``in parallel with``) is a conflict (MP105) naming both lines; the edge stays. A denial
+  diagnosed where it was first read (``DenialStated.diagnosed``: a report keeps its MP105)
+  still rules the edge out, without a second warning.
 - A stated edge to a phase nothing names is an error, MP101.
 """
 
@@ -91,7 +96,7 @@ def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estim
     }
     scenarios = _scenarios(facts, edges, known, parents)
     denied = denied_edges(_of(facts, DenialStated), scenarios)
-    diagnostics.extend(_denied_warning(source, d) for d in denied)
+    diagnostics.extend(_denied_warning(source, d) for d in _not_yet_diagnosed(denied, facts, scenarios))
     diagnostics.extend(_undrawn(source, edges, scenarios))
     stated = _scenario("current", "", 1, set(), [e for e in edges if e.view is None and e.kind == "stated"]).edges
     final = _only_graph_is_current(scenarios)
@@ -312,9 +317,12 @@ def _open_range(first: str, units: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _with_live_views(facts: list[Fact]) -> list[Fact]:
-    """A view counts only where something is drawn or timed in it; elsewhere it is prose."""
+    """A view counts only where something is drawn or timed in it, or where it states its
+    scenario whole; elsewhere it is prose."""
     live = {
-        _view_name(f) for f in facts if isinstance(f, WindowStated) or (isinstance(f, EdgeStated) and f.kind == "drawn")
+        _view_name(f)
+        for f in facts
+        if isinstance(f, WindowStated) or (isinstance(f, EdgeStated) and f.kind == "drawn") or _whole(f)
     }
     return [_unscoped(f) if _view_name(f) not in live else f for f in facts]
 
@@ -325,7 +333,12 @@ def _of_the_same_units(facts: list[Fact]) -> list[Fact]:
     of the plan as written, not a scenario of its own."""
     proposed = _members(facts, "optimized")
     written = _members(facts, None) | _members(facts, "current")
-    if not proposed or not written or proposed & written:
+    if (
+        not proposed
+        or not written
+        or proposed & written
+        or any(_whole(f) for f in facts if _view_name(f) == "optimized")
+    ):
         return facts
     return [_unscoped(f) if _view_name(f) == "optimized" else f for f in facts]
 
@@ -333,6 +346,12 @@ def _of_the_same_units(facts: list[Fact]) -> list[Fact]:
 def _view_name(fact: Fact) -> ScenarioName | None:
     view = getattr(fact, "view", None)
     return view.scenario if isinstance(view, View) else None
+
+
+def _whole(fact: Fact) -> bool:
+    """Whether the fact is in a view that states its scenario whole (``View.whole``)."""
+    view = getattr(fact, "view", None)
+    return isinstance(view, View) and view.whole
 
 
 def _unscoped(fact: Fact) -> Fact:
@@ -371,7 +390,9 @@ def _at_stated_level(known: set[str], facts: Sequence[Fact]) -> set[str]:
         return known
     kept = {i for e in edges for i in (e.src, e.dst)}
     kept.update(f.ref for f in facts if isinstance(f, DurationStated | WindowStated | FileTouched))
-    kept.update(f.ref for f in _of(facts, PhaseNamed) if f.parent in known or _family(f.ref) in {*stated, "phase"})
+    kept.update(
+        f.ref for f in _of(facts, PhaseNamed) if f.parent in known or _family(f.ref) in {*stated, "phase"} or _whole(f)
+    )
     return {ref for ref in known if ref in kept}
 
 
@@ -599,7 +620,8 @@ def _scoped(
     members = _members(facts, name)
     chosen = [e for e in edges if e.view is not None and e.view.scenario == name]
     first = min(views, key=lambda v: v.line)
-    members, chosen = _leveled(members, chosen, parents)
+    if not first.whole:  # a whole scenario is at one level already
+        members, chosen = _leveled(members, chosen, parents)
     return _scenario(name, first.title, first.line, members, chosen)
 
 
@@ -652,6 +674,14 @@ _DENIES: dict[str, Callable[[str, tuple[str, ...], Edge], bool]] = {
     "only_predecessors": lambda subject, refs, e: e.dst == subject and e.src not in refs,
     "parallel": lambda subject, refs, e: (e.src, e.dst) in {(subject, r) for r in refs} | {(r, subject) for r in refs},
 }
+
+
+def _not_yet_diagnosed(denied: list[Denied], facts: Sequence[Fact], scenarios: list[Scenario]) -> list[Denied]:
+    """The denied edges no earlier reading diagnosed (a report keeps its source's MP105, whose
+    edge lines it does not show)."""
+    denials = _of(facts, DenialStated)
+    fresh = [d for d in denials if not d.diagnosed]
+    return denied if len(fresh) == len(denials) else denied_edges(fresh, scenarios)
 
 
 def _denied_warning(source: str, denied: Denied) -> Diagnostic:

@@ -1,26 +1,34 @@
 """Reading mdplan's own report back as the plan it describes.
 
 A report (first heading ``# Parallelization Report: …`` and an Executive Summary that starts
-``mdplan read``) is read through what a person sees, section by section:
+``mdplan read``) is read through what a person sees, section by section, into the facts any
+notation states; ``parse.merge.merge`` builds the plan from them, as for any document:
 
 - ``## <Scenario> Dependency Graph``: the line ``From "TITLE" (line N)`` and the phase table
   (Phase, Title, Minutes, Depends on, Line, and Group when a phase is in a group or ``[P]``;
   where titles would make the table too wide, they are a list under it, ``- PHASE: TITLE``):
-  the scenario's phases, durations and edges. Edit a duration or a dependency there and the
-  next run computes with it. The ASCII and Mermaid pictures are drawn from the table.
+  the scenario's phases (``PhaseNamed``), durations (``DurationStated``) and edges
+  (``EdgeStated``, drawn), under a view that states the scenario whole (``View.whole``: the
+  merge takes it as it stands) titled and placed as the From line says. A phase has a row in
+  each scenario's table; its title, duration, line and group are those of its first row.
+  Edit a duration or a dependency there and the next run computes with it. The ASCII and
+  Mermaid pictures are drawn from the table.
 - ``## Module Impact``: the table of files and the phases that touch them (or, in reports of
-  earlier versions, the files × phases matrix), or the list ``- `PATH`: PHASES``.
-- ``### Stated in the Source``: denials, dependencies stated outside any drawing, partial
-  needs and timed test runs, each with the source line it came from.
-- ``## Claim Audit``: each claim, re-audited: the table gives its line, text, kind and plan,
-  and the list under it (``- Line N, "TEXT": claimed C; covers V; computed …``) what it
-  claims and covers (reports of earlier versions have Covers and Claimed columns instead).
+  earlier versions, the files × phases matrix), or the list ``- `PATH`: PHASES``
+  (``FileTouched``).
+- ``### Stated in the Source``: denials (``DenialStated``, marked as diagnosed: the report's
+  Diagnostics keep the MP105 they gave), dependencies stated outside any drawing
+  (``EdgeStated``, stated), partial needs and timed test runs, each with the source line it
+  came from; a phase they name that no row has is a phase of the plan outside its scenarios.
+- ``## Claim Audit``: each claim, re-audited (``ClaimStated``): the table gives its line,
+  text, kind and plan, and the list under it (``- Line N, "TEXT": claimed C; covers V;
+  computed …``) what it claims and covers (reports of earlier versions have Covers and
+  Claimed columns instead).
+- ``## Diagnostics``: the source's diagnostics (``Note``), kept with their source lines
+  (those the analysis makes again, MP106, MP107 and MP114, are made again instead).
 
 Tables are read by their header names; list items and paragraphs as a whole, over every line
-they are wrapped on.
-- ``## Diagnostics``: the source's diagnostics, kept with their source lines (those the
-  analysis makes again, MP106, MP107 and MP114, are made again instead).
-
+they are wrapped on. What cannot be read as written is an ``MP014`` note at the report's line.
 Everything else (summary, recommendations, critical paths, matrix, checklist, roadmap,
 metrics) is computed output and is not read.
 """
@@ -29,20 +37,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mdplan.model import (
     ClaimKind,
     ClaimStated,
     DenialKind,
     DenialStated,
-    Diagnostic,
-    Edge,
+    DurationStated,
+    EdgeStated,
+    Fact,
+    FileTouched,
+    Note,
     PartialNeed,
-    Phase,
+    PhaseNamed,
     Plan,
     Pos,
-    Scenario,
     ScenarioName,
     Severity,
     TestRun,
@@ -55,7 +65,7 @@ from mdplan.model.vocabulary import (
     ONE_AFTER_ANOTHER,
     ROWS,
     WHOLE_PLAN,
-    natural_key,
+    format_range,
     phase_label,
 )
 from mdplan.parse.blocks import Block, split_blocks
@@ -64,13 +74,14 @@ from mdplan.parse.document import REPORT_TITLE
 from mdplan.parse.durations import NUMBER, parse_duration, unit_minutes
 from mdplan.parse.escapes import unescape
 from mdplan.parse.ids import label_id
-from mdplan.parse.merge import Estimate, denied_edges, planning_minutes
+from mdplan.parse.merge import Estimate, merge
 
 TITLE_PREFIX = REPORT_TITLE.removeprefix("# ")
 _GRAPH_HEADING = re.compile(r"^(?P<name>Current|Optimized) Dependency Graph$")
 _FROM = re.compile(r'^From "(?P<title>.*)" \(line (?P<line>[0-9]{1,9})\):')
 _ID_IN_CELL = re.compile(r"^(?P<label>.*) \(`(?P<id>[^`]+)`\)$")
 _OPTIONAL = " (optional)"
+_GROUP = re.compile(r"^in (?P<label>.+?)(?: \[P\])?$")
 _DIAGNOSTIC = re.compile(
     r"^Line (?P<line>[0-9]{1,9}): (?P<severity>error|warning|info) (?P<code>MP\d+): (?P<message>.*)$"
 )
@@ -103,10 +114,17 @@ _CLAIMED_PART = re.compile(r"^claimed (?P<claimed>.*?)(?:; covers (?P<covers>.*?
 
 
 def read_report(text: str, source: str, estimate: Estimate = "mid") -> Plan:
-    reader = _Reader(source, estimate)
+    """The plan a report describes: its facts, merged as any document's are."""
+    title, facts = report_facts(text)
+    return merge(facts, source, title, estimate)
+
+
+def report_facts(text: str) -> tuple[str | None, list[Fact]]:
+    """The report's title (its plan's) and every fact it states."""
+    reader = _Reader()
     for block in split_blocks(text):
         reader.read(block)
-    return reader.plan()
+    return reader.title, reader.facts()
 
 
 @dataclass
@@ -137,16 +155,15 @@ class _ClaimRow:
 
 @dataclass
 class _Reader:
-    source: str
-    estimate: Estimate
     title: str | None = None
     scenario: ScenarioName | None = None
     scenarios: dict[ScenarioName, tuple[str, int, list[_Row]]] = field(default_factory=dict)
     files: dict[str, list[str]] = field(default_factory=dict)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # cells that cannot be read, the source's diagnostics
     denials: list[DenialStated] = field(default_factory=list)
     stated: list[tuple[str, str, int, bool]] = field(default_factory=list)  # (src label, dst label, line, soft)
     needs: list[tuple[str, str, str, int]] = field(default_factory=list)  # (subject, predecessor labels, what, line)
+    phases_stated: list[tuple[str, int, int]] = field(default_factory=list)  # (label, line, report line) of those two
     runs: list[TestRun] = field(default_factory=list)
     claim_rows: list[_ClaimRow] = field(default_factory=list)
     claim_items: list[str] = field(default_factory=list)  # the list under the claim audit's table
@@ -161,7 +178,7 @@ class _Reader:
         elif block.kind == "table" and block.section in ("Module Impact", "Claim Audit"):
             (self._module_table if block.section == "Module Impact" else self._claim_table)(block)
         elif block.kind == "item":
-            self._item(block.section, block.text)
+            self._item(block.section, block.text, block.lines[0].number)
 
     def _in_graph_section(self, block: Block) -> None:
         if block.kind == "paragraph":
@@ -171,11 +188,11 @@ class _Reader:
         elif block.kind == "item":
             self._title_item(unescape(block.text))
 
-    def _item(self, section: str, text: str) -> None:
+    def _item(self, section: str, text: str, at: int) -> None:
         if section == "Module Impact":
             self._module_item(text)
         elif section == "Stated in the Source":
-            self._statement(text)
+            self._statement(text, at)
         elif section == "Claim Audit":
             self.claim_items.append(unescape(text))
         elif section == "Diagnostics":
@@ -221,9 +238,7 @@ class _Reader:
     def _phase_row(self, cells: dict[str, str], at: int) -> _Row | None:
         """A row of a phase table, its cells by column name."""
         phase, title, minutes, line = cells["Phase"], cells["Title"], cells["Minutes"], cells["Line"]
-        named = _ID_IN_CELL.match(phase)
-        label = named["label"] if named else phase
-        phase_id = named["id"] if named else (label_id(label) or label)
+        label, phase_id = _phase_cell(phase)
         if not phase_id:
             self._edited(at, "a row of the phase table names no phase; it is left out")
             return None
@@ -245,7 +260,7 @@ class _Reader:
         return low, float(found["high"] or low)
 
     def _edited(self, line: int, message: str) -> None:
-        self.diagnostics.append(Diagnostic(self.source, line, 1, "warning", EDITED, message))
+        self.notes.append(_edited(line, message))
 
     def _module_table(self, block: Block) -> None:
         header = _cells(block.rows[0])
@@ -274,7 +289,7 @@ class _Reader:
             owners = self.files.setdefault(found["path"], [])
             owners.extend(label for label in found["labels"].split(", ") if label not in owners)
 
-    def _statement(self, text: str) -> None:
+    def _statement(self, text: str, at: int) -> None:
         found = _STATEMENT.match(unescape(text))
         if not found:
             return
@@ -283,50 +298,98 @@ class _Reader:
         if denial := _DENIAL.match(rest):
             refs = tuple(denial["refs"].split(", ")) if denial["refs"] else ()
             kind = _DENIAL_KINDS[denial["phrase"]]
-            self.denials.append(DenialStated(denial["subject"], kind, refs, denial["text"], Pos(line), view))
+            self.denials.append(DenialStated(denial["subject"], kind, refs, denial["text"], Pos(line), view, True))
         elif partial := _PARTIAL.match(rest):
             self.needs.append((partial["subject"], partial["predecessor"], partial["what"], line))
+            self.phases_stated.extend((partial[name], line, at) for name in ("subject", "predecessor"))
         elif tests := _TESTS.match(rest):
             commands = tuple(_timed(m["command"], m["time"]) for m in _COMMAND.finditer(tests["commands"]))
             self.runs.append(TestRun(commands, Pos(line)))
         elif stated := _STATED.match(rest):
             self.stated.append((stated["src"], stated["dst"], line, bool(stated["soft"])))
+            self.phases_stated.extend((stated[name], line, at) for name in ("src", "dst"))
 
     def _diagnostic(self, text: str) -> None:
         found = _DIAGNOSTIC.match(text)
         if found and found["code"] not in _REMADE:
             severity: Severity = found["severity"]  # type: ignore[assignment]
             message = unescape(found["message"])
-            self.diagnostics.append(Diagnostic(self.source, int(found["line"]), 1, severity, found["code"], message))
+            self.notes.append(Note(found["code"], severity, message, Pos(int(found["line"]))))
 
-    # --- the plan ---
+    # --- the facts ---
 
-    def plan(self) -> Plan:
+    def facts(self) -> list[Fact]:
+        """What the report states, as the facts of any plan: a phase table is a whole scenario
+        (its view says so), a phase's title, duration and group come from its first row (a phase
+        has a row in each scenario's table), the rest is as the source stated it."""
         ids = self._ids()
-        phases = self._phases(ids)
-        scenarios = tuple(self._scenario(name, ids) for name in ("current", "optimized") if name in self.scenarios)
-        denials = tuple(_resolved_denial(d, ids) for d in self.denials)
-        stated = tuple(
-            sorted(
-                (Edge(_id(ids, src), _id(ids, dst), "stated", line, soft) for src, dst, line, soft in self.stated),
-                key=lambda e: (natural_key(e.src), natural_key(e.dst)),
-            )
+        first: dict[str, _Row] = {}
+        for row in self._rows():
+            first.setdefault(row.id, row)
+        facts: list[Fact] = [*self.notes]
+        unknown: set[str] = set()  # phases a dependency names that no row has, warned about once
+        for name, (title, line, rows) in self.scenarios.items():
+            facts.extend(self._scenario_facts(View(name, title, line, whole=True), rows, first, ids, unknown))
+        facts.extend(_duration(row) for row in first.values() if row.minutes)
+        facts.extend(self._files(ids))
+        facts.extend(_group(pid) for pid in self._groups(first, ids))
+        facts.extend(
+            replace(d, subject=_id(ids, d.subject), refs=tuple(_id(ids, r) for r in d.refs)) for d in self.denials
         )
-        needs = tuple(PartialNeed(_id(ids, s), _id(ids, p), what, Pos(line)) for s, p, what, line in self.needs)
-        claims = tuple(c for c in (_claim(row, ids) for row in self._claims_with_items()) if c is not None)
-        return Plan(
-            self.source,
-            self.title,
-            phases,
-            scenarios,
-            tuple(sorted(self.diagnostics, key=lambda d: (d.line, d.col, d.code, d.message))),
-            tuple(denied_edges(list(denials), list(scenarios))),
-            stated,
-            claims,
-            denials,
-            needs,
-            tuple(self.runs),
+        facts.extend(
+            EdgeStated(_id(ids, s), _id(ids, d), "stated", Pos(line), None, soft) for s, d, line, soft in self.stated
         )
+        facts.extend(PartialNeed(_id(ids, s), _id(ids, p), what, Pos(line)) for s, p, what, line in self.needs)
+        facts.extend(self._stated_phases(first, ids))
+        facts.extend(self.runs)
+        facts.extend(c for c in (_claim(row, ids) for row in self._claims_with_items()) if c is not None)
+        return facts
+
+    def _scenario_facts(
+        self, view: View, rows: list[_Row], first: dict[str, _Row], ids: dict[str, str], unknown: set[str]
+    ) -> Iterator[Fact]:
+        """A scenario's phases (each as its first row names it) and edges; a dependency on a
+        phase no row has is kept, untimed, as a plan keeps one on a phase nothing else names."""
+        for row in rows:
+            yield _named(first[row.id], view, ids)
+        edges: dict[tuple[str, str], EdgeStated] = {}
+        for row in rows:
+            for label, soft in row.depends:
+                src = _id(ids, label)
+                edges[src, row.id] = EdgeStated(src, row.id, "drawn", Pos(row.line), view, soft)
+                if src not in first:
+                    yield PhaseNamed(src, phase_label(src), None, Pos(1), view)
+                if src not in first and src not in unknown:
+                    unknown.add(src)
+                    message = f"{row.label} depends on {label}, which no row of the table has; it is kept, untimed"
+                    yield _edited(row.at, message)
+        yield from edges.values()
+        if len(dict.fromkeys(row.id for row in rows)) < len(rows):
+            yield _edited(rows[0].at, f"a phase has two rows in the {view.scenario} plan's table; they are read as one")
+
+    def _stated_phases(self, first: dict[str, _Row], ids: dict[str, str]) -> Iterator[PhaseNamed | Note]:
+        """Phases a stated dependency or a partial need names that no row has: phases of the
+        plan outside its scenarios, named as the statement names them (``LABEL (`ID`)``, or a
+        label that names its id; any other text is no phase the report wrote, read as one)."""
+        for label, line, at in self.phases_stated:
+            pid = _id(ids, label)
+            if pid in first:
+                continue
+            yield PhaseNamed(pid, _phase_cell(label)[0], None, Pos(line), None)
+            if not _ID_IN_CELL.match(label) and not label_id(label):
+                yield _edited(at, f'"{label}" is no phase of the report; the statement is read with it as one')
+
+    def _files(self, ids: dict[str, str]) -> Iterator[FileTouched]:
+        for path, owners in self.files.items():
+            for owner in dict.fromkeys(_id(ids, o) for o in owners):  # ids from the matrix, labels from the lists
+                yield FileTouched(owner, path, Pos(1))
+
+    def _groups(self, first: dict[str, _Row], ids: dict[str, str]) -> Iterator[str]:
+        """Groups the tables name that no row has (their phases are in the scenarios)."""
+        for row in first.values():
+            parent = _parent(row, ids)
+            if parent and parent not in first:
+                yield parent
 
     def _claims_with_items(self) -> Iterator[_ClaimRow]:
         """Each row of the claim audit with what it claims and covers: from its own cells, or
@@ -362,64 +425,43 @@ class _Reader:
             ids.setdefault(row.id, row.id)
         return ids
 
-    def _phases(self, ids: dict[str, str]) -> dict[str, Phase]:
-        files: dict[str, list[str]] = {}
-        for path, owners in self.files.items():
-            for owner in {_id(ids, o) for o in owners}:  # ids from the matrix, labels from the lists
-                files.setdefault(owner, []).append(path)
-        phases: dict[str, Phase] = {}
-        for row in self._rows():
-            if row.id in phases:
-                continue
-            parent = re.match(r"^in (?P<label>.+?)(?: \[P\])?$", row.group)
-            minutes = planning_minutes(row.minutes, self.estimate) if row.minutes else None
-            phases[row.id] = Phase(
-                row.id,
-                row.label,
-                row.title or None,
-                minutes,
-                row.minutes,
-                tuple(sorted(files.get(row.id, []))),
-                row.line,
-                _id(ids, parent["label"]) if parent else None,
-                "[P]" in row.group,
-            )
-        for pid in self._unknown(ids, phases):
-            phases[pid] = Phase(pid, phase_label(pid), None, None, None, (), 1)
-        for pid in {p.parent for p in phases.values() if p.parent} | set(files):
-            # a group the tables name, or a module owner, that no scenario holds
-            phases.setdefault(pid, Phase(pid, phase_label(pid), None, None, None, tuple(sorted(files.get(pid, []))), 1))
-        return dict(sorted(phases.items(), key=lambda item: natural_key(item[0])))
 
-    def _unknown(self, ids: dict[str, str], phases: dict[str, Phase]) -> Iterator[str]:
-        """Phases a Depends on cell names that no row has (a row deleted or renamed): kept in
-        the graph, untimed, as a plan keeps a dependency on a phase nothing else names."""
-        for row in self._rows():
-            for label, _ in row.depends:
-                pid = _id(ids, label)
-                if pid not in phases:
-                    message = f"{row.label} depends on {label}, which no row of the table has; it is kept, untimed"
-                    self._edited(row.at, message)
-                    yield pid
+def _named(row: _Row, view: View, ids: dict[str, str]) -> PhaseNamed:
+    """A phase as its row names it: label, title, line, and the group it is in."""
+    return PhaseNamed(row.id, row.label, row.title or None, Pos(row.line), view, _parent(row, ids), "[P]" in row.group)
 
-    def _scenario(self, name: ScenarioName, ids: dict[str, str]) -> Scenario:
-        title, line, rows = self.scenarios[name]
-        edges = {
-            (_id(ids, label), row.id): Edge(_id(ids, label), row.id, "drawn", row.line, soft)
-            for row in rows
-            for label, soft in row.depends
-        }
-        ordered = tuple(sorted(edges.values(), key=lambda e: (natural_key(e.src), natural_key(e.dst))))
-        members = dict.fromkeys(r.id for r in rows)
-        if len(members) < len(rows):
-            self._edited(rows[0].at, f"a phase has two rows in the {name} plan's table; they are read as one")
-        members.update(dict.fromkeys(e.src for e in ordered))
-        return Scenario(name, title, line, tuple(sorted(members, key=natural_key)), ordered)
+
+def _parent(row: _Row, ids: dict[str, str]) -> str | None:
+    """The group a row's Group cell puts it in (``in Phase 3``, ``in Phase 3 [P]``)."""
+    group = _GROUP.match(row.group)
+    return _id(ids, group["label"]) if group else None
+
+
+def _duration(row: _Row) -> DurationStated:
+    assert row.minutes is not None
+    low, high = row.minutes
+    return DurationStated(row.id, low, high, 0, format_range(low, high), Pos(row.line))
+
+
+def _group(pid: str) -> PhaseNamed:
+    return PhaseNamed(pid, phase_label(pid), None, Pos(1), None)
+
+
+def _edited(line: int, message: str) -> Note:
+    return Note(EDITED, "warning", message, Pos(line))
 
 
 def _id(ids: dict[str, str], label: str) -> str:
     """The id a label names: from the report's tables, else from the label itself."""
-    return ids.get(label) or label_id(label) or label
+    return ids.get(label) or _phase_cell(label)[1]
+
+
+def _phase_cell(cell: str) -> tuple[str, str]:
+    """(label, id) of a phase as the report names it: ``LABEL (`ID`)``, or a label that names its id."""
+    named = _ID_IN_CELL.match(cell)
+    if named:
+        return named["label"], named["id"]
+    return cell, label_id(cell) or cell
 
 
 def _cells(row: tuple[object, ...]) -> tuple[str, ...]:
@@ -446,13 +488,6 @@ def _depends(cell: str) -> list[tuple[str, bool]]:
 def _timed(command: str, time: str) -> tuple[str, float]:
     duration = parse_duration(time)
     return command, duration.high if duration else 0.0
-
-
-def _resolved_denial(denial: DenialStated, ids: dict[str, str]) -> DenialStated:
-    from dataclasses import replace
-
-    refs = tuple(_id(ids, r) for r in denial.refs)
-    return replace(denial, subject=_id(ids, denial.subject), refs=refs)
 
 
 def _claim(row: _ClaimRow, ids: dict[str, str]) -> ClaimStated | None:
