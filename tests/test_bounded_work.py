@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import random
 import re
 from collections.abc import Callable
@@ -248,6 +249,46 @@ def test_a_total_right_under_totals_covers_all_since_the_last_such_total() -> No
         "Phase 4 (1 min)\nTotal: 1 min\nTotal again: 1 min\n"
     )
     assert _scopes(body) == [("1", "2"), ("3",), ("1", "2", "3"), ("1", "2", "3"), ("4",), ("4",)]
+
+
+# --- the claim audit ------------------------------------------------------------------------
+
+
+def _claims_on_a_chain(n: int) -> str:
+    """A chain of ``n + 1`` phases with a total under each link (two phases each), then ``n``
+    sentences each claiming the number of serial steps."""
+    links = "".join(f"Phase {i} (5 min) ──→ Phase {i + 1} (5 min)\nTotal: 10 min\n" for i in range(1, n + 1))
+    steps = "".join(f"Step {i}: the plan has {n + 1} serial steps.\n" for i in range(n))
+    return f"# Plan\n\n## Current Plan\n\n{FENCE}\n{links}{FENCE}\n\n{steps}"
+
+
+@functools.cache
+def _read_and_scheduled(n: int) -> tuple[mdplan.Plan, dict[str, mdplan.Schedule]]:
+    plan = mdplan.parse(_claims_on_a_chain(n))
+    return plan, {s.scenario.name: s for s in mdplan.analyze(plan).schedules}
+
+
+def test_the_claim_audit_grows_linearly_with_claims() -> None:
+    """Each claim used to rebuild what it asks of the graph (reachability for a total over some
+    phases, the longest chain for a step count, the critical path written out), and each saving
+    looked through every claim for a total on its line: quadratic in claims."""
+    from mdplan.analyze.audit import audit
+
+    for n in (20, 40, 160):
+        _read_and_scheduled(n)  # read and scheduled before the audit is counted
+    assert_linear(lambda n: audit(*_read_and_scheduled(n)), 40)
+    checks = audit(*_read_and_scheduled(40))
+    assert [c.verdict for c in checks] == ["consistent"] * 80
+    assert checks[0].note == "those phases in the current plan; the whole plan takes 205 min"
+
+
+def test_a_long_critical_path_is_shortened_where_each_claim_shows_it() -> None:
+    from mdplan.analyze.audit import SHOWN_PATH, audit
+
+    steps = audit(*_read_and_scheduled(40))[-1]
+    half = " → ".join(f"Phase {i}" for i in range(1, SHOWN_PATH // 2 + 1))
+    rest = " → ".join(f"Phase {i}" for i in range(42 - SHOWN_PATH // 2, 42))
+    assert steps.computed == f"41 phases ({half} → … → {rest}, 3.4 h)"
 
 
 # --- sync -----------------------------------------------------------------------------------

@@ -17,10 +17,11 @@ saving on a line with a total compares that total (as computed) with the current
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
-from mdplan.analyze.graph import Reach, critical_path_method, longest_chain, timed_graph
+from mdplan.analyze.graph import Reach, critical_path_method, longest_chain, timed_graph, topological_order
 from mdplan.model import ClaimStated, Diagnostic, Plan, ScenarioName
 from mdplan.model.vocabulary import (
     ARITHMETIC,
@@ -45,6 +46,7 @@ _SECOND_TOLERANCE = 0.5 / 60
 _POINT_TOLERANCE = 1.5
 _APPROX_SHARE = 0.10
 _APPROX_POINTS = 5.0
+SHOWN_PATH = 12  # phases of a critical path a claim's check writes out
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,65 @@ def audit(plan: Plan, schedules: dict[str, Schedule]) -> tuple[ClaimCheck, ...]:
     return tuple(auditor.check(claim) for claim in plan.claims)
 
 
+class _Graphed:
+    """What many claims ask of one schedule's graph, computed once: a document may hold
+    thousands of claims, and each would otherwise rebuild these (quadratic in claims)."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.schedule = schedule
+
+    @cached_property
+    def edges(self) -> set[tuple[str, str]]:
+        return {(e.src, e.dst) for e in self.schedule.scenario.edges}
+
+    @cached_property
+    def critical_path(self) -> str:
+        """The critical path as a claim's check shows it: every phase, or past ``SHOWN_PATH``
+        phases its first and last few (each claim about it shows it: thousands of claims would
+        otherwise each write out a path of thousands of phases)."""
+        path = self.schedule.critical_path
+        if len(path) > SHOWN_PATH:
+            half = SHOWN_PATH // 2
+            path = (*path[:half], "…", *path[-half:])
+        return " → ".join(phase_label(i) if i != "…" else i for i in path)
+
+    @cached_property
+    def longest_chain(self) -> int:
+        """The most phases on any one dependency chain."""
+        return longest_chain(self.schedule.graph) if self.schedule.graph is not None else 0
+
+    @cached_property
+    def reach(self) -> Reach | None:
+        return Reach(self.schedule.graph) if self.schedule.graph is not None else None
+
+    @cached_property
+    def size(self) -> int:
+        """Phases and dependencies (networkx counts the edges by walking every node)."""
+        graph = self.schedule.graph
+        return len(graph) + graph.number_of_edges() if graph is not None else 0
+
+    @cached_property
+    def order(self) -> list[str]:
+        return topological_order(self.schedule.graph) if self.schedule.graph is not None else []
+
+    def length_of(self, ids: tuple[str, ...]) -> float:
+        """Length of some phases of a plan, keeping the order the plan implies among them: the
+        longest chain of them in reachability order. Pairs by reach for a few phases; for many,
+        one pass over the whole graph with every other phase taking no time (same sums)."""
+        graph, minutes = self.schedule.graph, self.schedule.minutes
+        if graph is None or self.reach is None:
+            return 0.0
+        if len(ids) ** 2 <= self.size:
+            pairs = [(a, b) for a in ids for b in ids if self.reach.reaches(a, b)]
+            return critical_path_method(timed_graph(ids, pairs, minutes)).makespan
+        members = set(ids)
+        finish: dict[str, float] = {}
+        for node in self.order:
+            start = max((finish[p] for p in graph.predecessors(node)), default=0.0)
+            finish[node] = start + minutes[node] if node in members else start
+        return max(finish.values(), default=0.0)
+
+
 def claim_diagnostics(plan: Plan, checks: tuple[ClaimCheck, ...]) -> list[Diagnostic]:
     return [
         Diagnostic(
@@ -93,10 +154,23 @@ def claim_diagnostics(plan: Plan, checks: tuple[ClaimCheck, ...]) -> list[Diagno
     ]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Auditor:
     plan: Plan
     schedules: dict[str, Schedule]
+    _graphed: dict[str, _Graphed] = field(default_factory=dict)
+
+    @cached_property
+    def _totals_by_line(self) -> dict[int, ClaimStated]:
+        """The first ``Total: …`` claim of each line."""
+        totals: dict[int, ClaimStated] = {}
+        for claim in self.plan.claims:
+            if claim.kind == "total" and _is_total(claim):
+                totals.setdefault(claim.pos.line, claim)
+        return totals
+
+    def _graph_of(self, schedule: Schedule) -> _Graphed:
+        return self._graphed.setdefault(schedule.scenario.name, _Graphed(schedule))
 
     def check(self, claim: ClaimStated) -> ClaimCheck:
         scenario = self._scenario_of(claim)
@@ -169,7 +243,10 @@ class _Auditor:
         if whole:
             value = schedule.work if claim.measure == "work" else schedule.makespan or 0.0
             return _Result(value, in_unit(value, claim.unit), f"{name} plan, {measure}")
-        value = _scoped(schedule, ids, claim.measure)
+        if claim.measure == "work":
+            value = sum(schedule.minutes[i] for i in ids)
+        else:
+            value = self._graph_of(schedule).length_of(ids)
         overall = schedule.work if claim.measure == "work" else schedule.makespan or 0.0
         return _Result(
             value,
@@ -193,9 +270,7 @@ class _Auditor:
         return current.makespan, optimized.makespan, "optimized vs current plan"
 
     def _total_on_line(self, claim: ClaimStated) -> _Result | None:
-        total = next(
-            (c for c in self.plan.claims if c.kind == "total" and c.pos.line == claim.pos.line and _is_total(c)), None
-        )
+        total = self._totals_by_line.get(claim.pos.line)
         if total is None:
             return None
         if total.not_about_plan:
@@ -222,8 +297,8 @@ class _Auditor:
 
     def _steps(self, claim: ClaimStated, schedule: Schedule) -> _Result:
         path = schedule.critical_path
-        shown = f"{len(path)} phases ({' → '.join(phase_label(i) for i in path)}, {_minutes(schedule.makespan or 0)})"
-        longest = _longest_chain(schedule)
+        shown = f"{len(path)} phases ({self._graph_of(schedule).critical_path}, {_minutes(schedule.makespan or 0)})"
+        longest = self._graph_of(schedule).longest_chain
         note = f"{_scenario_word(schedule)} plan"
         if longest != len(path):
             note += (
@@ -233,13 +308,13 @@ class _Auditor:
         return _Result(len(path), shown, note)
 
     def _path(self, claim: ClaimStated, schedule: Schedule) -> _Result:
-        path = schedule.critical_path
-        shown = " → ".join(phase_label(i) for i in path) + f" ({_minutes(schedule.makespan or 0)})"
+        shown = self._graph_of(schedule).critical_path + f" ({_minutes(schedule.makespan or 0)})"
         written = _written_length(claim, schedule)
         note = f"{_scenario_word(schedule)} plan"
-        if written is not None and not _is_critical(claim.path, schedule):
+        critical = _is_critical(claim.path, schedule, self._graph_of(schedule).edges)
+        if written is not None and not critical:
             note += f"; the path as written takes {_minutes(written)}"
-        return _Result(claim.low if _is_critical(claim.path, schedule) else -1.0, shown, note)
+        return _Result(claim.low if critical else -1.0, shown, note)
 
     def _window(self, claim: ClaimStated, schedule: Schedule) -> _Result:
         ids = [i for i in claim.scope if i in schedule.earliest_start]
@@ -351,26 +426,9 @@ def _scenario_word(schedule: Schedule) -> str:
     return schedule.scenario.name
 
 
-def _scoped(schedule: Schedule, ids: tuple[str, ...], measure: str) -> float:
-    """Length (or work) of some phases of a plan, keeping the order the plan implies among them."""
-    if measure == "work":
-        return sum(schedule.minutes[i] for i in ids)
-    if schedule.graph is None:
-        return 0.0
-    reach = Reach(schedule.graph)
-    pairs = [(a, b) for a in ids for b in ids if reach.reaches(a, b)]
-    return critical_path_method(timed_graph(ids, pairs, schedule.minutes)).makespan
-
-
-def _longest_chain(schedule: Schedule) -> int:
-    """The most phases on any one dependency chain."""
-    return longest_chain(schedule.graph) if schedule.graph is not None else 0
-
-
-def _is_critical(path: tuple[tuple[str, ...], ...], schedule: Schedule) -> bool:
+def _is_critical(path: tuple[tuple[str, ...], ...], schedule: Schedule, edges: set[tuple[str, str]]) -> bool:
     """Whether one phase from each written step makes a critical path: tight zero-slack links
-    from a start at 0 to a finish at the makespan."""
-    edges = {(e.src, e.dst) for e in schedule.scenario.edges}
+    from a start at 0 to a finish at the makespan (``edges``: the schedule's, as pairs)."""
     es, ef = schedule.earliest_start, schedule.earliest_finish
     reachable = {i for i in path[0] if i in es and es[i] == 0 and schedule.is_critical(i)}
     for step in path[1:]:
