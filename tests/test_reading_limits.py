@@ -168,3 +168,44 @@ def test_a_pattern_starts_only_where_a_run_starts(pattern: re.Pattern[str], text
     found = pattern.search(text)
     assert found is not None and found.start() == start
     assert all(pattern.match(text, i) is None for i in range(start + 1, start + len(run)))
+
+
+# --- ranges -----------------------------------------------------------------------------------
+
+
+def _ranges(lines: int) -> str:
+    """400 phases, then ``lines`` more each depending on all of them by two ranges of 200."""
+    named = "".join(f"- Phase {i}: step (1 min)\n" for i in range(1, 401))
+    depends = "".join(
+        f"- Phase {i}: last (5 min). Depends on: Phases 1-200, 201-400\n" for i in range(401, lines + 401)
+    )
+    return f"# Plan\n\n{named}{depends}"
+
+
+@pytest.mark.parametrize("command", ["check", "report", "fmt"])
+def test_ranges_naming_more_ids_than_the_limit_are_refused_before_they_are_all_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    from mdplan.parse import ids
+
+    monkeypatch.setattr(ids, "MAX_RANGE_IDS", 5_000)
+    named = calls_of(ids, "_ids_between", monkeypatch)
+    if command == "fmt":  # a list written with ``*``: fmt changes it, so it compares the plans
+        path = tmp_path / "plan.md"
+        path.write_text(_ranges(40).replace("\n- ", "\n* "), encoding="utf-8")
+        assert run(["fmt", str(path)]) == 2
+        assert "MP010 too large: ranges" in capsys.readouterr().err
+    else:
+        assert 'ranges such as "Phases 1-200" name more than' in refused(tmp_path, _ranges(40), capsys, command)
+    assert len(named) <= 5_000 // 199 + 1  # stopped at the limit, not after all 80 ranges
+
+
+def test_ranges_within_the_limit_are_read_and_the_budget_is_per_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mdplan
+    from mdplan.parse import ids
+
+    monkeypatch.setattr(ids, "MAX_RANGE_IDS", 20_000)  # each line's ranges are read in a few of its texts
+    for _ in range(3):  # each document has a budget of its own: three in a row all read
+        plan = mdplan.parse(_ranges(10))  # 4,000 ids
+        assert {e.src for e in plan.scenarios[0].edges if e.dst == "410"} == {str(i) for i in range(1, 401)}
+    assert ids.ids_in("Phases 1-1000 and 2-200") and not ids._budgets  # no budget outside a document

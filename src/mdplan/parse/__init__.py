@@ -108,9 +108,11 @@ def read_facts(text: str) -> list[Fact]:
 
 
 def read_document(text: str) -> tuple[str | None, list[Fact]]:
-    """The document's title (its first level-1 heading) and every fact it states."""
+    """The document's title (its first level-1 heading) and every fact it states. Raises
+    ``ids.TooManyRangeIds`` when its ranges name more than ``ids.MAX_RANGE_IDS`` ids."""
     try:
-        return _read_document(text)
+        with ids.ranges_counted():
+            return _read_document(text)
     finally:
         _forget_texts()
 

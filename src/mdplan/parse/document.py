@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from mdplan.model import Plan
+from mdplan.model import Fact, Plan
 from mdplan.model.errors import UnusableInput, printable
-from mdplan.parse import read_document
+from mdplan.parse import ids, read_document
 from mdplan.parse.disk import Snapshot, read_regular, reason
 from mdplan.parse.merge import Estimate, merge, orders_or_times
 
@@ -45,7 +45,7 @@ def parse(text: str, source: str = "<text>", estimate: Estimate = "mid", *, boun
             from mdplan.parse.regions import find_regions, without_regions
 
             text = without_regions(text, find_regions(text, source))
-        title, facts = read_document(text)
+        title, facts = _read_within_limits(text, source)
         plan = merge(facts, source, title, estimate)
         if plan.phases and not orders_or_times(facts):
             units = f"{len(plan.phases):,} unit{'s' if len(plan.phases) != 1 else ''}"
@@ -60,6 +60,17 @@ def parse(text: str, source: str = "<text>", estimate: Estimate = "mid", *, boun
         message = f"too large: {edges:,} dependencies in one plan; mdplan analyzes plans of up to {MAX_EDGES:,}"
         raise UnusableInput(source, TOO_LARGE, message)
     return plan
+
+
+def _read_within_limits(text: str, source: str) -> tuple[str | None, list[Fact]]:
+    try:
+        return read_document(text)
+    except ids.TooManyRangeIds:
+        message = (
+            f'too large: ranges such as "Phases 1-200" name more than {ids.MAX_RANGE_IDS:,} phases in all; '
+            f"mdplan reads up to {ids.MAX_RANGE_IDS:,}"
+        )
+        raise UnusableInput(source, TOO_LARGE, message) from None
 
 
 def line_count(text: str) -> int:

@@ -13,8 +13,10 @@ the start of a label, the value of a dependency field), since prose is full of `
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from mdplan.model.vocabulary import ENGLISH_UNITS, Unit
@@ -304,8 +306,49 @@ def _make_id(token: str, unit: Unit | None) -> str:
     return unit.prefix + (token if unit.prefix == "US" else token.lower())
 
 
+# Ids that ranges (``Phases 1-200``, at most 200 each) may name while one document is read: a
+# line of ten such ranges names 2,000 phases, and a megabyte of them fourteen million.
+MAX_RANGE_IDS = 200_000
+
+
+class TooManyRangeIds(Exception):
+    """The ranges of one document name more ids than ``MAX_RANGE_IDS``."""
+
+
+class _RangeBudget:
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+
+    def spend(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise TooManyRangeIds
+
+
+_budgets: list[_RangeBudget] = []  # the documents being read, innermost last
+
+
+@contextlib.contextmanager
+def ranges_counted() -> Iterator[None]:
+    """While the block runs, ranges name at most ``MAX_RANGE_IDS`` ids in all (else
+    ``TooManyRangeIds``): ``read_document`` reads each document within one such budget."""
+    budget = _RangeBudget(MAX_RANGE_IDS)
+    _budgets.append(budget)
+    try:
+        yield
+    finally:
+        _budgets.remove(budget)
+
+
 def _expand_range(low: str, high: str) -> list[str]:
     """``3``..``5``; ``2.1``..``2.3``; ``T001``..``T003``; ``epic-2``..``epic-4``."""
+    expanded = _ids_between(low, high)
+    if _budgets:
+        _budgets[-1].spend(len(expanded))
+    return expanded
+
+
+def _ids_between(low: str, high: str) -> list[str]:
     low_match = re.fullmatch(r"(.*?)(\d+)", low)
     high_match = re.fullmatch(r"(.*?)(\d+)", high)
     if not (low_match and high_match) or low_match[1] != high_match[1]:
