@@ -219,7 +219,7 @@ def test_a_block_of_phases_and_totals_is_read_in_linear_work(monkeypatch: pytest
     sort key runs from C, so its calls are counted on their own)."""
     from mdplan.parse import claims as claim_reader
 
-    keys = calls_of(claim_reader, "natural_key", monkeypatch)
+    keys = calls_of(claim_reader, "natural_order", monkeypatch)
 
     def sort_keys(n: int) -> int:
         keys.clear()

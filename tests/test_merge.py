@@ -73,3 +73,26 @@ def test_a_denial_already_diagnosed_rules_the_edge_out_without_a_second_warning(
 
     assert plan_with(diagnosed=False) == (["MP105"], 1)
     assert plan_with(diagnosed=True) == ([], 1)
+
+
+def test_the_order_of_phases_does_not_depend_on_how_sets_iterate() -> None:
+    """``1`` and ``01``, ``T1`` and ``T001`` rank the same by their number: the text breaks the tie,
+    so every run orders them alike (a set's order varies with the hash seed)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "notations" / "structured.md"
+    code = f"import mdplan; print(list(mdplan.parse(open({str(fixture)!r}).read()).phases))"
+    orders = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(orders) == 1 and "'01', '1'" in orders.pop()

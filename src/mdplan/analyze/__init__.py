@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mdplan.model import Diagnostic, Edge, Plan, Scenario
-from mdplan.model.vocabulary import natural_key, phase_label
+from mdplan.model.vocabulary import natural_order, phase_label
 
 if TYPE_CHECKING:
     from mdplan.analyze.audit import ClaimCheck
@@ -140,7 +140,7 @@ def schedule(plan: Plan, scenario: Scenario, *, workers: bool = True) -> Schedul
         latest_start=cpm.latest_start,
         latest_finish=cpm.latest_finish,
         critical_path=_critical_path(graph, cpm),
-        waves=tuple(tuple(sorted(wave, key=natural_key)) for wave in generations(graph)),
+        waves=tuple(tuple(sorted(wave, key=natural_order)) for wave in generations(graph)),
         unknown_durations=unknown,
         workers=tuple(curve),
         min_workers=needed,
@@ -181,7 +181,7 @@ def _critical_path(graph: DiGraph, cpm: Cpm) -> tuple[str, ...]:
     path: list[str] = []
     while start is not None:
         path.append(start)
-        successors = sorted(graph.successors(start), key=natural_key)
+        successors = sorted(graph.successors(start), key=natural_order)
         start = next((s for s in successors if tight(s) and abs(es[s] - ef[path[-1]]) < EPSILON), None)
     return tuple(path)
 

@@ -40,7 +40,7 @@ from mdplan.analyze.graph import (
     timed_graph,
 )
 from mdplan.model import Denied, Edge, Plan, Scenario
-from mdplan.model.vocabulary import format_duration, format_minutes, natural_key, phase_label
+from mdplan.model.vocabulary import format_duration, format_minutes, natural_order, phase_label
 from mdplan.parse.merge import denied_edges
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ def recommended(plan: Plan) -> Recommendation | None:
     trial = Scenario(base.name, base.title, base.line, base.phase_ids, tuple(added))
     denied_here = {(d.edge.src, d.edge.dst) for d in denied_edges(list(plan.denials), [trial])}
     added = [e for e in added if (e.src, e.dst) not in denied_here]
-    edges = tuple(sorted([*kept, *added], key=lambda e: (natural_key(e.src), natural_key(e.dst))))
+    edges = tuple(sorted([*kept, *added], key=lambda e: (natural_order(e.src), natural_order(e.dst))))
     stated = Scenario("recommended", RECOMMENDED_TITLE, base.line, base.phase_ids, edges)
     final, races = _races_ordered(plan, stated)
     dropped = [e for e in base.edges if (e.src, e.dst) in denials]
@@ -181,7 +181,9 @@ def _races_ordered(plan: Plan, scenario: Scenario) -> tuple[Scenario, list[tuple
             reach.add_edge(first, then)
     if not settled:
         return scenario, []
-    edges = sorted([*scenario.edges, *(e for e, _ in settled)], key=lambda e: (natural_key(e.src), natural_key(e.dst)))
+    edges = sorted(
+        [*scenario.edges, *(e for e, _ in settled)], key=lambda e: (natural_order(e.src), natural_order(e.dst))
+    )
     return Scenario(scenario.name, scenario.title, scenario.line, scenario.phase_ids, tuple(edges)), settled
 
 
@@ -485,7 +487,8 @@ def _split(
     after = longest_path(ids, tuple(edges), split_minutes)
     saved = before - after if after is not None else 0.0
     waits = "; ".join(
-        f"{phase_label(p)} after {', '.join(phase_label(n) for n in sorted(needs[p], key=natural_key))}" for p in parts
+        f"{phase_label(p)} after {', '.join(phase_label(n) for n in sorted(needs[p], key=natural_order))}"
+        for p in parts
     )
     message = (
         f"{phase_label(whole)} waits for everything any of its parts needs; split as the document describes it "

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from mdplan.model import Phase, Scenario
-from mdplan.model.vocabulary import natural_key
+from mdplan.model.vocabulary import natural_order
 
 if TYPE_CHECKING:
     DiGraph = nx.DiGraph[str]
@@ -62,7 +62,7 @@ def cycle(graph: DiGraph) -> list[tuple[str, str]]:
 
 def topological_order(graph: DiGraph) -> list[str]:
     """The order that takes the naturally smallest ready phase first (``graph`` acyclic)."""
-    return list(nx.lexicographical_topological_sort(graph, key=natural_key))
+    return list(nx.lexicographical_topological_sort(graph, key=natural_order))
 
 
 def generations(graph: DiGraph) -> list[list[str]]:
@@ -309,7 +309,7 @@ def redundant_edges(graph: DiGraph, reach: Reach | None = None) -> list[tuple[st
         for successor in successors:
             if not reach.within(beyond, successor):
                 continue  # the common case, decided without looking at each successor
-            others = sorted((s for s in successors if s != successor), key=natural_key)
+            others = sorted((s for s in successors if s != successor), key=natural_order)
             via = next((s for s in others if reach.reaches(s, successor)), None)
             if via is not None:
                 found.append((node, successor, via))

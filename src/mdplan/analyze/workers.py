@@ -18,7 +18,7 @@ import heapq
 from typing import NamedTuple
 
 from mdplan.analyze.graph import Cpm, DiGraph, minutes_of
-from mdplan.model.vocabulary import natural_key
+from mdplan.model.vocabulary import natural_order
 
 EPSILON = 1e-9
 LINEAR_UP_TO = 64
@@ -41,7 +41,7 @@ class _Scheduler:
 
     def __init__(self, graph: DiGraph, cpm: Cpm):
         priority = cpm.tail  # the bottom level: own minutes plus the longest chain after
-        self.nodes = sorted(cpm.order, key=lambda node: (-priority[node], natural_key(node), node))
+        self.nodes = sorted(cpm.order, key=lambda node: (-priority[node], natural_order(node), node))
         rank = {node: i for i, node in enumerate(self.nodes)}
         minutes = minutes_of(graph)
         self.minutes = [minutes[node] for node in self.nodes]

@@ -33,6 +33,12 @@ def natural_key(text: str) -> NaturalKey:
     return tuple(_natural_part(p) for p in parts if p)
 
 
+def natural_order(text: str) -> tuple[NaturalKey, str]:
+    """``natural_key`` with the text itself after it: a total order (``1`` and ``01``, ``a`` and
+    ``A`` rank the same by ``natural_key``, and sets iterate in an order that varies by run)."""
+    return natural_key(text), text
+
+
 def _natural_part(part: str) -> tuple[int, int, str]:
     if part.isdigit():
         digits = part.lstrip("0")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, NamedTuple
 
 from mdplan.model import ClaimKind, ClaimStated, Fact, Pos, ScenarioName
-from mdplan.model.vocabulary import natural_key
+from mdplan.model.vocabulary import natural_order
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import NUMBER, UNIT_PATTERN, find_durations, unit_minutes
 from mdplan.parse.escapes import unescape
@@ -289,7 +289,7 @@ class _Stretch:
         return bool(self.ids or self.rows)
 
     def covered(self) -> Covered:
-        ids = tuple(sorted(self.ids, key=natural_key))
+        ids = tuple(sorted(self.ids, key=natural_order))
         return ids, (tuple(self.rows) if not ids else ())
 
 

@@ -59,7 +59,7 @@ from mdplan.model import (
     WindowStated,
 )
 from mdplan.model.errors import UnusableInput
-from mdplan.model.vocabulary import format_range, natural_key, phase_label
+from mdplan.model.vocabulary import format_range, natural_key, natural_order, phase_label
 from mdplan.parse.diagram import MUTUAL
 from mdplan.parse.ids import ABOVE, ALL_STORIES, NAME_PREFIX, OPEN_RANGE, normalize_name
 from mdplan.parse.prose import SELF_REFERENCE
@@ -87,7 +87,7 @@ def merge(facts: Sequence[Fact], source: str, title: str | None, estimate: Estim
     diagnostics.extend(_unknown_references(source, facts, edges))
     diagnostics.extend(_ambiguous_ids(source, facts))
     about = _facts_about(facts)
-    phases = {ref: _phase(ref, about[ref], estimate, source, diagnostics) for ref in sorted(known, key=natural_key)}
+    phases = {ref: _phase(ref, about[ref], estimate, source, diagnostics) for ref in sorted(known, key=natural_order)}
     _resolve_files(phases)
     parents = {
         ref: p.parent
@@ -162,10 +162,10 @@ def _resolve_aliases(facts: Sequence[Fact], source: str) -> list[Fact]:
         target = _by_name(alias.ref, names)
         if target and target != alias.alias:
             aliases[alias.alias] = target
-    stories = tuple(sorted({ref for alias, ref in aliases.items() if alias.startswith("US")}, key=natural_key))
+    stories = tuple(sorted({ref for alias, ref in aliases.items() if alias.startswith("US")}, key=natural_order))
     if not stories:
-        stories = tuple(sorted({i for f in facts for i in _refs_of(f) if _family(i) == "US"}, key=natural_key))
-    units = tuple(sorted({f.ref for f in _of(facts, PhaseNamed)}, key=natural_key))
+        stories = tuple(sorted({i for f in facts for i in _refs_of(f) if _family(i) == "US"}, key=natural_order))
+    units = tuple(sorted({f.ref for f in _of(facts, PhaseNamed)}, key=natural_order))
     _refuse_past_expansion_limit(facts, len(units), source)
     first_lines: dict[str, int] = {}
     for named in _of(facts, PhaseNamed):
@@ -595,7 +595,7 @@ def _leveled(members: set[str], edges: list[EdgeStated], parents: dict[str, str]
     if not any(e.src in held or e.dst in held for e in edges):
         return (members - held.keys()) | {p for p in held.values() if p in members}, edges
     children: dict[str, list[str]] = defaultdict(list)
-    for child, parent in sorted(held.items(), key=lambda item: natural_key(item[0])):
+    for child, parent in sorted(held.items(), key=lambda item: natural_order(item[0])):
         children[parent].append(child)
     expanded = [
         replace(edge, src=src, dst=dst)
@@ -636,8 +636,8 @@ def _scenario(name: ScenarioName, title: str, line: int, members: set[str], edge
         elif seen.optional and not fact.optional:
             merged[key] = replace(seen, optional=False)
     ids = set(members) | {i for key in merged for i in key}
-    ordered = tuple(sorted(merged.values(), key=lambda e: (natural_key(e.src), natural_key(e.dst))))
-    return Scenario(name, title, line, tuple(sorted(ids, key=natural_key)), ordered)
+    ordered = tuple(sorted(merged.values(), key=lambda e: (natural_order(e.src), natural_order(e.dst))))
+    return Scenario(name, title, line, tuple(sorted(ids, key=natural_order)), ordered)
 
 
 # --- prose that denies drawn edges -------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 from mdplan.analyze import Analysis
 from mdplan.analyze.findings import CONCURRENT_TESTING, EARLY_START, PARALLEL, RACE, REDUNDANT, SPLITTING, Finding
 from mdplan.model import Edge
-from mdplan.model.vocabulary import natural_key, phase_label
+from mdplan.model.vocabulary import natural_order, phase_label
 
 ARROW = "──→"
 
@@ -25,7 +25,7 @@ def _line(src: str, dst: str, note: str = "") -> str:
 
 
 def _into(edges: tuple[Edge, ...], dst: str) -> list[str]:
-    return sorted((e.src for e in edges if e.dst == dst), key=natural_key)
+    return sorted((e.src for e in edges if e.dst == dst), key=natural_order)
 
 
 def _parallel(finding: Finding, edges: tuple[Edge, ...]) -> tuple[str, str]:

@@ -13,7 +13,7 @@ import math
 
 from mdplan.analyze import Schedule
 from mdplan.model import Phase
-from mdplan.model.vocabulary import format_number, format_span, natural_key
+from mdplan.model.vocabulary import format_number, format_span, natural_order
 
 GANTT_WIDTH = 60
 _SCALES = (0.25, 0.5, 1, 2, 3, 5, 10, 15, 20, 30, 60, 120, 240, 480, 960, 2400, 4800, 9600, 24000)
@@ -35,7 +35,7 @@ def draw_graph(schedule: Schedule, phases: dict[str, Phase]) -> str:
     lines: list[str] = []
     for pid in order:
         lines.append(node_text(phases[pid]))
-        targets = sorted(successors[pid], key=natural_key)
+        targets = sorted(successors[pid], key=natural_order)
         for index, target in enumerate(targets):
             branch = "└──→" if index == len(targets) - 1 else "├──→"
             lines.append(f"    {branch} {phases[target].label}")
@@ -56,7 +56,7 @@ def scenario_heading(schedule: Schedule) -> str:
 def _order(schedule: Schedule) -> list[str]:
     if schedule.cycle or not schedule.earliest_start:
         return list(schedule.scenario.phase_ids)
-    return sorted(schedule.scenario.phase_ids, key=lambda p: (schedule.earliest_start[p], natural_key(p)))
+    return sorted(schedule.scenario.phase_ids, key=lambda p: (schedule.earliest_start[p], natural_order(p)))
 
 
 def gantt_scale(makespan: float, width: int = GANTT_WIDTH) -> float:

@@ -38,7 +38,7 @@ from mdplan.model.vocabulary import (
     format_duration,
     format_number,
     format_span,
-    natural_key,
+    natural_order,
     phase_label,
 )
 from mdplan.parse.ids import label_id
@@ -346,7 +346,7 @@ def phase_table(scenario: Scenario, phases: dict[str, Phase]) -> tuple[TableRow,
         incoming[edge.dst].append(edge)
     for pid in scenario.phase_ids:
         phase = phases[pid]
-        sources = sorted(incoming[pid], key=lambda e: natural_key(e.src))
+        sources = sorted(incoming[pid], key=lambda e: natural_order(e.src))
         depends = ", ".join(phases[e.src].label + (" (optional)" if e.optional else "") for e in sources)
         low, high = phase.minutes_range or (None, None)
         minutes = (
@@ -489,7 +489,7 @@ def _metrics(analysis: Analysis, findings: list[FindingView]) -> Metrics | None:
     current = analysis.schedule("current")
     slack = sorted(
         ((chosen.slack(p), p) for p in chosen.scenario.phase_ids if not chosen.is_critical(p)),
-        key=lambda item: (-item[0], natural_key(item[1])),
+        key=lambda item: (-item[0], natural_order(item[1])),
     )
     return Metrics(
         plan=HEADINGS[chosen.scenario.name],
@@ -512,7 +512,7 @@ def _minutes(value: float) -> str:
 
 
 def _rows(schedule: Schedule, phases: dict[str, Phase]) -> list[PhaseRow]:
-    order = sorted(schedule.scenario.phase_ids, key=lambda p: (schedule.earliest_start[p], natural_key(p)))
+    order = sorted(schedule.scenario.phase_ids, key=lambda p: (schedule.earliest_start[p], natural_order(p)))
     return [
         PhaseRow(
             id=pid,

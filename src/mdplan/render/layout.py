@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mdplan.analyze.graph import cycle, generations, timed_graph, transitive_reduction
-from mdplan.model.vocabulary import natural_key
+from mdplan.model.vocabulary import natural_order
 
 MAX_PHASES = 60
 MAX_WIDTH = 160
@@ -113,11 +113,11 @@ def _with_dummies(
 ) -> _Layout:
     depth = max(layer_of.values()) + 1
     layout = _Layout([[] for _ in range(depth)], [])
-    for node in sorted(nodes, key=natural_key):
+    for node in sorted(nodes, key=natural_order):
         cell = _Cell(node, texts[node], node in critical)
         layout.cells[node] = cell
         layout.layers[layer_of[node]].append(cell)
-    for src, dst in sorted(edges, key=lambda e: (natural_key(e[0]), natural_key(e[1]))):
+    for src, dst in sorted(edges, key=lambda e: (natural_order(e[0]), natural_order(e[1]))):
         previous = src
         for layer in range(layer_of[src] + 1, layer_of[dst]):
             dummy = _Cell(f"{src}>{dst}@{layer}")
