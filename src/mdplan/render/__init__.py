@@ -16,7 +16,7 @@ MkDocs uses, does not read ``\\<`` as an escape: the MkDocs plugin writes those 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,12 +128,24 @@ def table_cell(text: object) -> str:
 
 def render_report(analysis: Analysis, template_dir: Path | None = None) -> str:
     """The report of ``analysis``. Only the parts' generator holds the context, so it is let go
-    once the template has run, before the parts are joined."""
-    return "\n".join(render_parts(REPORT_TEMPLATE, build_context(analysis), template_dir))
+    once the template has run."""
+    return joined(render_parts(REPORT_TEMPLATE, build_context(analysis), template_dir))
+
+
+def joined(parts: Iterable[str]) -> str:
+    """``"\\n".join(parts)``, each part written into one UTF-8 buffer as it comes and let go:
+    a large report's parts (megabytes) and the text they make are never held at once."""
+    buffer = bytearray()
+    for number, part in enumerate(parts):
+        if number:
+            buffer += b"\n"
+        buffer += part.encode("utf-8", "surrogatepass")
+    return buffer.decode("utf-8", "surrogatepass")
 
 
 __all__ = [
     "bundled_template_dir",
+    "joined",
     "make_environment",
     "normalize",
     "render_parts",
