@@ -122,8 +122,25 @@ def view_of(text: str, line: int) -> View | None:
 
 
 def split_blocks(source: str) -> list[Block]:
-    tokens = make_parser().parse(source)
-    return list(_Walker(source.splitlines()).walk(tokens))
+    return list(_Walker(source.splitlines()).walk(_Tokens(make_parser().parse(source))))
+
+
+class _Tokens:
+    """markdown-it's tokens, read once front to back and each let go as it is read: on a large
+    plan the token stream is most of what reading holds, and no token is needed twice.
+    Takes over the list it is given (reversed, it is popped from its end)."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        tokens.reverse()
+        self._ahead = tokens
+
+    def __iter__(self) -> Iterator[Token]:
+        while self._ahead:
+            yield self._ahead.pop()
+
+    def take(self) -> Token:
+        """The next token."""
+        return self._ahead.pop()
 
 
 @dataclass
@@ -146,23 +163,25 @@ class _Walker:
     section_owner: tuple[str, ...] = ()
     tab_header: tuple[Line, ...] | None = None
 
-    def walk(self, tokens: Sequence[Token]) -> Iterator[Block]:
+    def walk(self, tokens: _Tokens) -> Iterator[Block]:
         for block in self._blocks(tokens):
             heading = self.headings[-1] if self.headings else None
             yield replace(block, section=heading.text, section_line=heading.line) if heading else block
 
-    def _blocks(self, tokens: Sequence[Token]) -> Iterator[Block]:
-        for index, token in enumerate(tokens):
+    def _blocks(self, tokens: _Tokens) -> Iterator[Block]:
+        """The blocks in order; a heading or paragraph takes the inline token after it (its
+        text) and a table every token up to its end."""
+        for token in tokens:
             if token.type.endswith(("list_item_open", "list_item_close", "list_open", "list_close")):
                 self._nest(token)
             elif token.type == "heading_open":
-                yield self._heading(token, tokens[index + 1])
+                yield self._heading(token, tokens.take())
             elif token.type == "paragraph_open":
-                yield self._paragraph(token, tokens[index + 1])
+                yield self._paragraph(token, tokens.take())
             elif token.type in ("fence", "code_block"):
                 yield self._code(token)
             elif token.type == "table_open":
-                yield self._table(tokens, index)
+                yield self._table(token, tokens)
             elif token.type == "front_matter":
                 yield self._front_matter(token)
 
@@ -311,11 +330,11 @@ class _Walker:
         lines = tuple(Line(n + 1, 1, self.source_lines[n]) for n in range(start, end))
         return Block("code", lines, self._view(), self._owner(), info=token.info.strip())
 
-    def _table(self, tokens: Sequence[Token], index: int) -> Block:
+    def _table(self, opening: Token, tokens: _Tokens) -> Block:
         rows: list[tuple[Line, ...]] = []
         row: list[Line] = []
-        line = _first_line(tokens[index])
-        for token in tokens[index + 1 :]:
+        line = _first_line(opening)
+        for token in tokens:
             if token.type == "table_close":
                 break
             if token.type == "tr_open":

@@ -16,6 +16,7 @@ MkDocs uses, does not read ``\\<`` as an escape: the MkDocs plugin writes those 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,9 +25,9 @@ from markupsafe import Markup
 
 from mdplan.analyze import Analysis
 from mdplan.model.errors import UnusableInput
-from mdplan.render.canonical import normalize
+from mdplan.render.canonical import normalize, normalized_parts
 from mdplan.render.context import build_context
-from mdplan.render.wrap import wrap_markdown
+from mdplan.render.wrap import wrap_parts
 
 if TYPE_CHECKING:
     from jinja2 import Environment, TemplateError
@@ -67,10 +68,17 @@ def make_environment(template_dir: Path | None = None) -> Environment:
 def render_template(name: str, context: dict[str, object], template_dir: Path | None = None) -> str:
     """The template ``name`` rendered with ``context``, normalized, its prose lines fitted to 120
     columns; a template's fault is ``UnusableInput`` (MP018) naming the template and its line."""
+    return "\n".join(render_parts(name, context, template_dir))
+
+
+def render_parts(name: str, context: dict[str, object], template_dir: Path | None = None) -> Iterator[str]:
+    """:func:`render_template`'s text in parts (joined by newlines, they are that text), each
+    made as the template's output reaches it: the whole output is never held at once."""
     from jinja2 import TemplateError
 
     try:
-        return wrap_markdown(normalize(make_environment(template_dir).get_template(name).render(context)))
+        chunks = make_environment(template_dir).get_template(name).generate(context)
+        yield from wrap_parts(normalized_parts(chunks))
     except TemplateError as error:
         raise _template_fault(error, name) from None
 
@@ -119,7 +127,28 @@ def table_cell(text: object) -> str:
 
 
 def render_report(analysis: Analysis, template_dir: Path | None = None) -> str:
-    return render_template(REPORT_TEMPLATE, build_context(analysis), template_dir)
+    """The report of ``analysis``. Only the parts' generator holds the context, so it is let go
+    once the template has run."""
+    return joined(render_parts(REPORT_TEMPLATE, build_context(analysis), template_dir))
 
 
-__all__ = ["bundled_template_dir", "make_environment", "normalize", "render_report", "render_template"]
+def joined(parts: Iterable[str]) -> str:
+    """``"\\n".join(parts)``, each part written into one UTF-8 buffer as it comes and let go:
+    a large report's parts (megabytes) and the text they make are never held at once."""
+    buffer = bytearray()
+    for number, part in enumerate(parts):
+        if number:
+            buffer += b"\n"
+        buffer += part.encode("utf-8", "surrogatepass")
+    return buffer.decode("utf-8", "surrogatepass")
+
+
+__all__ = [
+    "bundled_template_dir",
+    "joined",
+    "make_environment",
+    "normalize",
+    "render_parts",
+    "render_report",
+    "render_template",
+]

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -58,18 +59,61 @@ def mdformat_text(text: str) -> str:
     section by section, of reports."""
     import mdformat
 
-    with mdformat_in_linear_time():
+    with _syntax_tree_freed(), mdformat_in_linear_time():
         formatted: str = mdformat.text(text, extensions={"gfm"}, options={"number": True})
     return formatted
 
 
+@contextlib.contextmanager
+def _syntax_tree_freed() -> Iterator[None]:
+    """mdformat's syntax tree links each node to its parent, so it is freed by the cycle
+    collector, not when mdformat returns; by then the collector has moved it among the oldest
+    objects, which it visits rarely (on a large report, tens of megabytes of trees waited).
+    No collection runs during the call, and the objects it made (the young generation) are
+    collected right after it: the tree goes at once, at the cost of visiting only those."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect(0)
+
+
 def normalize(markdown: str) -> str:
     """``markdown`` exactly as ``mdformat --extensions gfm --number`` writes it."""
-    parts = [_canonical(group) for group in _groups(sections(markdown))]
-    return "\n".join(part for part in parts if part)
+    return "\n".join(normalized_parts([markdown]))
 
 
-def _groups(parts: list[str]) -> Iterator[str | list[str]]:
+def normalized_parts(chunks: Iterable[str]) -> Iterator[str]:
+    """The text the ``chunks`` make when joined, as :func:`normalize` writes it, in parts made
+    as the chunks come (a template's output as it renders): joined by newlines the parts are
+    ``normalize("".join(chunks))``. None of them is empty."""
+    for group in _groups(_sections(_lines(chunks))):
+        part = _canonical(group)
+        if part:
+            yield part
+
+
+def _lines(chunks: Iterable[str], size: int = BATCH) -> Iterator[str]:
+    """The lines of the text the ``chunks`` make, as ``str.splitlines(keepends=True)`` cuts
+    them, read about ``size`` characters at a time. The last line of each read waits for the
+    next (it may go on, or a ``\\r`` may be followed by ``\\n``); a line longer than ``size``
+    waits for twice its length, so it is copied a bounded number of times."""
+    pending: list[str] = []
+    held, limit = 0, size
+    for chunk in chunks:
+        pending.append(chunk)
+        held += len(chunk)
+        if held >= limit:
+            *lines, rest = "".join(pending).splitlines(keepends=True)
+            yield from lines
+            pending, held, limit = [rest], len(rest), max(size, 2 * len(rest))
+    yield from "".join(pending).splitlines(keepends=True)
+
+
+def _groups(parts: Iterable[str]) -> Iterator[str | list[str]]:
     """Each section already in canonical form (a str), and runs of consecutive other sections
     of up to ``BATCH`` characters (a list): mdformat formats a run in one call."""
     pending: list[str] = []
@@ -110,31 +154,41 @@ def sections(markdown: str) -> list[str]:
     list or quote above it; a blank line and then a flush-left line start a new block. Text
     inside fences and HTML blocks that run over blank lines (comments, ``<pre>``) is never cut.
     """
+    return list(_sections(markdown.splitlines(keepends=True)))
+
+
+def _sections(lines: Iterable[str]) -> Iterator[str]:
+    """The sections of :func:`sections`, each as soon as the line after it is read."""
     cutter = _Cutter()
-    for line in markdown.splitlines(keepends=True):
-        cutter.add(line)
-    return ["".join(lines) for lines in cutter.parts]
+    for line in lines:
+        done = cutter.add(line)
+        if done is not None:
+            yield done
+    yield "".join(cutter.current)
 
 
 class _Cutter:
-    """The state of :func:`sections` between lines: the parts so far, the open fence, whether a
-    table or a list is running."""
+    """The state of :func:`sections` between lines: the lines of the section being read, the
+    open fence, whether a table or a list is running."""
 
     def __init__(self) -> None:
-        self.parts: list[list[str]] = [[]]
+        self.current: list[str] = []
         self.fence = ""
         self.in_table = False
         self.in_list = False
         self.html_ends: tuple[str, ...] = ()  # an open HTML block that blank lines do not end
 
-    def add(self, line: str) -> None:
-        if self._cuts_before(line) and self.parts[-1]:
-            self.parts.append([])
-        self.parts[-1].append(line)
+    def add(self, line: str) -> str | None:
+        """Take ``line``; the section it ends, when it starts a new one."""
+        done = None
+        if self._cuts_before(line) and self.current:
+            done, self.current = "".join(self.current), []
+        self.current.append(line)
+        return done
 
     def _cuts_before(self, line: str) -> bool:
         opening = _FENCE.match(line)
-        after_blank = not self.parts[-1] or not self.parts[-1][-1].strip()
+        after_blank = not self.current or not self.current[-1].strip()
         if self._inside_verbatim(line, opening):
             return False
         if self.in_table and not line.startswith("|"):
@@ -262,14 +316,29 @@ def _rendered_cells(cells: Sequence[str]) -> dict[str, str] | None:
     does not come back one row per cell."""
     rendered = {cell: cell for cell in cells if _is_plain(cell)}
     others = sorted({cell for cell in cells if cell not in rendered})
-    if not others:
-        return rendered
-    table = "| x |\n| --- |\n" + "".join(f"| {cell} |\n" for cell in others)
-    lines = mdformat_text(table).split("\n")[2:-1]
-    if len(lines) != len(others) or not all(line.startswith("| ") and line.endswith(" |") for line in lines):
-        return None
-    rendered.update((cell, line[2:-2].rstrip(" ")) for cell, line in zip(others, lines, strict=True))
+    for batch in _batches(others):
+        table = "| x |\n| --- |\n" + "".join(f"| {cell} |\n" for cell in batch)
+        lines = mdformat_text(table).split("\n")[2:-1]
+        if len(lines) != len(batch) or not all(line.startswith("| ") and line.endswith(" |") for line in lines):
+            return None
+        rendered.update((cell, line[2:-2].rstrip(" ")) for cell, line in zip(batch, lines, strict=True))
     return rendered
+
+
+def _batches(cells: list[str]) -> Iterator[list[str]]:
+    """``cells`` in runs of about ``BATCH`` characters: mdformat renders each row's cells on
+    their own, so a run is rendered as one table of its own (a syntax tree of one run at a
+    time, not of every cell of a large table)."""
+    batch: list[str] = []
+    size = 0
+    for cell in cells:
+        if batch and size + len(cell) > BATCH:
+            yield batch
+            batch, size = [], 0
+        batch.append(cell)
+        size += len(cell)
+    if batch:
+        yield batch
 
 
 def _padded(table: list[list[str]], aligns: list[str]) -> list[str]:

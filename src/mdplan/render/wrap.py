@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 WIDTH = 120
@@ -45,22 +46,41 @@ def _char_columns(char: str) -> int:
 
 def wrap_markdown(text: str, width: int = WIDTH) -> str:
     """``text`` (canonical Markdown) with its long paragraph and list-item lines broken."""
-    out: list[str] = []
-    fence = ""
-    for line in text.split("\n"):
-        opened = _FENCE.match(line)
-        if fence:
-            if opened and opened["fence"][0] == fence[0] and len(opened["fence"]) >= len(fence):
-                fence = "" if not line.strip().strip(fence[0]) else fence
-            out.append(line)
-        elif opened:
-            fence = opened["fence"]
-            out.append(line)
-        elif len(line) <= width // 2 or not _is_prose(line) or columns(line) <= width:
-            out.append(line)
-        else:
-            out.extend(_wrap_line(line, width))
-    return "\n".join(out)
+    return _Wrapper(width).wrap(text)
+
+
+def wrap_parts(parts: Iterable[str], width: int = WIDTH) -> Iterator[str]:
+    """Each of ``parts`` wrapped as :func:`wrap_markdown` wraps it where it stands in the text
+    the parts make joined by newlines (a fence opened in one part runs on into the next)."""
+    wrapper = _Wrapper(width)
+    for part in parts:
+        yield wrapper.wrap(part)
+
+
+class _Wrapper:
+    """Wraps text piece by piece, remembering between pieces the fence that is open."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.fence = ""
+
+    def wrap(self, text: str) -> str:
+        out: list[str] = []
+        for line in text.split("\n"):
+            opened = _FENCE.match(line)
+            if self.fence:
+                fence = self.fence
+                if opened and opened["fence"][0] == fence[0] and len(opened["fence"]) >= len(fence):
+                    self.fence = "" if not line.strip().strip(fence[0]) else fence
+                out.append(line)
+            elif opened:
+                self.fence = opened["fence"]
+                out.append(line)
+            elif len(line) <= self.width // 2 or not _is_prose(line) or columns(line) <= self.width:
+                out.append(line)
+            else:
+                out.extend(_wrap_line(line, self.width))
+        return "\n".join(out)
 
 
 def _is_prose(line: str) -> bool:
