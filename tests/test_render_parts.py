@@ -117,3 +117,93 @@ def test_tokens_are_let_go_as_the_blocks_are_made() -> None:
     assert len(tokens) == total - 2  # heading_open and its inline read, the rest still to come
     assert [first, *blocks] == split_blocks(text)
     assert tokens == []
+
+
+# --- runs of sections formatted in one call -----------------------------------------------------
+
+
+def _formatted_run_by_run(markdown: str) -> str:
+    """What normalizing did before runs were joined: each run of consecutive sections that are
+    not in canonical form formatted by a call of its own."""
+    parts: list[str] = []
+    run: list[str] = []
+    for section in canonical.sections(markdown):
+        written = canonical._canonical_form(section)
+        if written is None:
+            run.append(section)
+            continue
+        if run:
+            parts.append(mdformat_text("".join(run)))
+            run = []
+        parts.append(written)
+    if run:
+        parts.append(mdformat_text("".join(run)))
+    return "\n".join(part for part in parts if part)
+
+
+def _report_template_output(plan: Path) -> str:
+    analysis = mdplan.analyze(mdplan.parse(plan.read_text(encoding="utf-8"), str(plan)))
+    return make_environment().get_template(REPORT_TEMPLATE).render(build_context(analysis))
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [REFERENCE, *(FIXTURES / "reports" / f"{name}.md" for name in ("speckit-tasks", "migration-ascii"))],
+    ids=lambda path: path.stem,
+)
+def test_runs_formatted_in_one_call_are_what_each_run_alone_gives(plan: Path) -> None:
+    whole = _report_template_output(plan)
+    assert normalize(whole) == _formatted_run_by_run(whole)
+
+
+_SECTIONS = st.lists(
+    st.sampled_from(
+        [
+            "Some *text* here.\n",
+            "```\nPhase 1 ──→ Phase 2\n```\n",
+            "| a | b |\n| --- | --- |\n| 1 | 2 |\n",
+            "- plain item\n- another\n",
+            "1. first\n1. second\n",
+            "- [ ] a task\n- [x] done\n",
+            "- [ ] `code` task\n",
+            "<!-- open comment\n",
+            "> quoted *words*\n",
+            "# Heading\n",
+            "* star item\n",
+            "[x]: https://example.com\n",
+            "Use [x] here.\n",
+            "Intro.\n\n- [x]: https://example.com\n",
+        ]
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_SECTIONS)
+def test_any_sections_normalize_as_run_by_run(sections: list[str]) -> None:
+    markdown = "\n".join(sections)
+    assert normalize(markdown) == _formatted_run_by_run(markdown)
+
+
+def test_runs_between_fences_and_tables_cost_one_call_per_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report alternates pictures and tables with short paragraphs: a call each was thousands."""
+    from tests.work import calls_of
+
+    calls = calls_of(canonical, "mdformat_text", monkeypatch)
+    block = "Some *text* here.\n\n```\nPhase 1 ──→ Phase 2\n```\n\n"
+    text = block * 2_000
+    normalize(text)
+    assert len(calls) <= len(text) // canonical.BATCH + 1
+
+
+def test_task_lists_in_plain_words_are_written_without_mdformat(monkeypatch: pytest.MonkeyPatch) -> None:
+    """mdformat's task-list rule looks back over every token for each item's list: a checklist
+    of thousands of items took seconds to minutes in one call."""
+    from tests.work import calls_of
+
+    items = "".join(f"- [{' x'[i % 2]}] Settle line {i} (MP107): a → b (line {i})\n" for i in range(50))
+    assert canonical._canonical_form(items) == mdformat_text(items)
+    calls = calls_of(canonical, "mdformat_text", monkeypatch)
+    normalize(items * 3)
+    assert not calls

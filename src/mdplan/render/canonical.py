@@ -43,7 +43,7 @@ _HTML_ENDS = {
     "declaration": (">",),
 }
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-_PLAIN_ITEM = re.compile(r"- ([^\W_].*)")
+_PLAIN_ITEM = re.compile(r"- (?:\[[ x]\] )?([^\W_].*)")  # a task box as mdformat writes it, or none
 _DELIMITER_ROW = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+\s*$")
 _CELL = re.compile(r"((?:\\.|[^\\|])*)\|")
 # characters mdformat never escapes or rewrites in a table cell (with at least one letter or digit
@@ -90,10 +90,8 @@ def normalized_parts(chunks: Iterable[str]) -> Iterator[str]:
     """The text the ``chunks`` make when joined, as :func:`normalize` writes it, in parts made
     as the chunks come (a template's output as it renders): joined by newlines the parts are
     ``normalize("".join(chunks))``. None of them is empty."""
-    for group in _groups(_sections(_lines(chunks))):
-        part = _canonical(group)
-        if part:
-            yield part
+    for window in _windows(_sections(_lines(chunks))):
+        yield from (part for part in _formatted(window) if part)
 
 
 def _lines(chunks: Iterable[str], size: int = BATCH) -> Iterator[str]:
@@ -113,27 +111,51 @@ def _lines(chunks: Iterable[str], size: int = BATCH) -> Iterator[str]:
     yield from "".join(pending).splitlines(keepends=True)
 
 
-def _groups(parts: Iterable[str]) -> Iterator[str | list[str]]:
-    """Each section already in canonical form (a str), and runs of consecutive other sections
-    of up to ``BATCH`` characters (a list): mdformat formats a run in one call."""
-    pending: list[str] = []
+def _windows(sections: Iterable[str]) -> Iterator[list[str | list[str]]]:
+    """The sections in windows of about ``BATCH`` characters; in each, every section already in
+    canonical form (a str) and runs of consecutive other sections (a list)."""
+    window: list[str | list[str]] = []
     size = 0
-    for section in parts:
+    for section in sections:
         canonical = _canonical_form(section)
-        if pending and (canonical is not None or size + len(section) > BATCH):
-            yield pending
-            pending, size = [], 0
         if canonical is not None:
-            yield canonical
+            window.append(canonical)
+        elif window and isinstance(window[-1], list):
+            window[-1].append(section)
         else:
-            pending.append(section)
-            size += len(section)
-    if pending:
-        yield pending
+            window.append([section])
+        size += len(section)
+        if size > BATCH:
+            yield window
+            window, size = [], 0
+    if window:
+        yield window
 
 
-def _canonical(group: str | list[str]) -> str:
-    return group if isinstance(group, str) else mdformat_text("".join(group))
+# a line mdformat keeps as it is (an HTML block) and no report holds: what runs formatted in one
+# call are cut at again
+_CUT = "<!-- mdplan: one call of mdformat cut here -->"
+
+
+def _formatted(window: list[str | list[str]]) -> list[str]:
+    """Each part of a window in canonical form. The runs mdformat formats (the lists) go to it in
+    one call, each after the one before with a cut line between them (small runs between fences
+    and tables would otherwise cost a call each: thousands in a large report); where the cuts do
+    not come back as written (a run that leaves a block open), or a run may define a link that
+    another uses, each run is formatted alone."""
+    runs = ["".join(part) for part in window if isinstance(part, list)]
+    formatted = iter(_runs_formatted(runs))
+    return [part if isinstance(part, str) else next(formatted) for part in window]
+
+
+def _runs_formatted(runs: list[str]) -> list[str]:
+    if len(runs) < 2 or any(_CUT in run or "]:" in run for run in runs):  # a link definition serves every run
+        return [mdformat_text(run) for run in runs]
+    together = mdformat_text(f"\n\n{_CUT}\n\n".join(runs))
+    parts = together.split(f"\n\n{_CUT}\n\n")
+    if len(parts) != len(runs) or not all(parts):
+        return [mdformat_text(run) for run in runs]
+    return [part + "\n" for part in parts[:-1]] + parts[-1:]
 
 
 def _canonical_form(section: str) -> str | None:
@@ -272,7 +294,8 @@ def _canonical_table(lines: list[str]) -> str | None:
 
 
 def _canonical_list(lines: list[str]) -> str | None:
-    """One tight bullet list of one-line items in plain words, each starting with a letter or
+    """One tight bullet list of one-line items in plain words (task items too: ``- [ ] Settle``,
+    which mdformat would otherwise read with a search back per item), each starting with a letter or
     digit (and no ``1.`` or ``1)``, which would nest an ordered list): mdformat writes it as it
     is."""
     for line in lines:
