@@ -14,7 +14,14 @@ from mdplan.analyze import Schedule
 from mdplan.model import Phase
 from mdplan.model.vocabulary import format_number
 
-_ENTITIES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "`": "#96;", "%": "#37;"}  # %: no %%{init}%% directive
+_ENTITIES = {
+    '"': "#quot;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "#": "#35;",
+    "`": "#96;",
+    "%": "#37;",
+}  # "%": so no label writes a %%{init: …}%% directive
 _GANTT_UNSAFE = re.compile(r"[:;#\"`<>%]")
 
 # Gantt times count from local midnight on 1 January 2023. Its day of the year is the day of the
