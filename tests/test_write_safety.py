@@ -144,6 +144,31 @@ def seed(command: str, path: Path) -> None:
     path.write_text(MESSY + region, encoding="utf-8")
 
 
+@pytest.mark.parametrize("command", ["fmt", "sync", "check", "report"])
+def test_a_link_found_in_a_folder_that_leads_out_of_it_is_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """A link named on the command line is written through; one a folder walk finds that leads
+    out of the folder (a cloned repository's ``notes.md -> ~/.bashrc``) is neither read nor written."""
+    outside = tmp_path / "home" / "dotfile"
+    outside.parent.mkdir()
+    seed("sync", outside)
+    before = outside.read_bytes()
+    docs = tmp_path / "docs"
+    (docs / "inner").mkdir(parents=True)
+    seed(command, docs / "inner" / "plan.md")
+    (docs / "notes.md").symlink_to(outside)
+    (docs / "same.md").symlink_to(docs / "inner" / "plan.md")  # a link inside the folder is fine
+    argv = [command, str(docs)] + (["--out-dir", str(tmp_path / "out")] if command == "report" else [])
+    assert run(argv) in (0, 1)
+    assert outside.read_bytes() == before
+    err = capsys.readouterr().err
+    assert f"notes.md:1:1: warning MP019 skipped: a link to a file outside {docs}" in err
+    assert "same.md" not in err
+    if command == "report":
+        assert sorted(p.name for p in (tmp_path / "out").rglob("*.md")) == ["plan.md", "same.md"]
+
+
 @pytest.mark.parametrize("command", ["fmt", "sync", "report"])
 def test_a_symlink_is_written_through(tmp_path: Path, command: str) -> None:
     target = tmp_path / "real" / "plan.md"
