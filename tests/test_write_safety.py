@@ -122,6 +122,15 @@ def test_report_onto_a_device_fifo_or_folder_is_refused(tmp_path: Path, capsys: 
     assert temporaries(tmp_path) == []
 
 
+def test_an_out_ending_with_a_slash_is_a_folder_not_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    existing = tmp_path / "notes.md"
+    existing.write_text("my notes\n", encoding="utf-8")
+    for out in (f"{existing}/", f"{tmp_path / 'new.md'}/"):
+        assert run(["report", str(REFERENCE), "-o", out]) == 2
+        assert "ending with / is a folder" in one_error(capsys, "MP005")
+    assert existing.read_text(encoding="utf-8") == "my notes\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.md"]
+
 def test_out_dir_naming_a_file_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plan = tmp_path / "plan.md"
     plan.write_bytes(REFERENCE.read_bytes())
