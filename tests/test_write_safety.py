@@ -131,6 +131,7 @@ def test_an_out_ending_with_a_slash_is_a_folder_not_a_file(tmp_path: Path, capsy
     assert existing.read_text(encoding="utf-8") == "my notes\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.md"]
 
+
 def test_out_dir_naming_a_file_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plan = tmp_path / "plan.md"
     plan.write_bytes(REFERENCE.read_bytes())
