@@ -109,9 +109,13 @@ def _sync_once(text: str, source: str, template_dir: Path | None, estimate: Esti
     parts: list[str] = []
     position = 0
     moved = False
+    sections: dict[tuple[str, str | None], str] = {}  # one rendering per KIND and scenario
     for region in regions:
         parts.append(text[position : region.body_start])
-        section = render_section(analysis, region, template_dir, source)
+        key = (region.kind, region.options.get("scenario"))
+        if key not in sections:
+            sections[key] = render_section(analysis, region, template_dir, source)
+        section = sections[key]
         # a blank line after the opening marker and before the closing one: the canonical form
         # `mdplan fmt` (mdformat) gives, so that sync and fmt never undo each other
         # (indented as the markers are, so a region in a list item stays in it)
