@@ -329,6 +329,16 @@ def test_a_refresh_that_moves_no_line_reads_the_plan_once(monkeypatch: pytest.Mo
     assert sync_text(_with_region(6), "plan.md") == synced and len(calls) == 2  # a new region moves lines
 
 
+def test_many_regions_of_one_kind_are_rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """5,000 summary regions took minutes: each rendered the section afresh."""
+    regions = "".join(f"<!-- mdplan:begin {kind} -->\n<!-- mdplan:end -->\n\n" for kind in ("summary", "metrics") * 50)
+    text = headings(6) + "\n" + regions + "<!-- mdplan:begin graph scenario=current -->\n<!-- mdplan:end -->\n"
+    renders = calls_of(mdplan.rewrite.sync, "render_section", monkeypatch)
+    synced = sync_text(text, "plan.md")
+    assert len(renders) <= 2 * 3  # summary, metrics, graph of current: once each, in each of at most two passes
+    assert synced.count("## Executive Summary") == 50 and synced.count("## Success Metrics") == 50
+
+
 def test_sync_refuses_a_plan_past_the_work_limit(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from mdplan.cli import run
+from mdplan.cli.config import MAX_CONFIG_BYTES
 
 PLAN = "## Phase 1: Build (2-4 h)\n\n## Phase 2: Ship (1 h)\n- Depends on: Phase 1\n"
 
@@ -99,3 +101,37 @@ def test_a_pyproject_without_mdplan_is_not_ours_to_parse(tmp_path: Path, capsys:
     (tmp_path / "pyproject.toml").write_text("[tool.mdplan\nestimate = 'high'", encoding="utf-8")
     assert run(["check", str(plan)]) == 2
     assert "MP009" in capsys.readouterr().err
+
+
+def test_a_fifo_or_device_named_pyproject_is_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".git").mkdir()
+    plan = plan_in(tmp_path)
+    os.mkfifo(tmp_path / "pyproject.toml")  # reading it would wait for a writer forever
+    assert run(["check", str(plan)]) == 0
+    (tmp_path / "pyproject.toml").unlink()
+    (tmp_path / "pyproject.toml").symlink_to("/dev/zero")  # reading it would never end
+    assert run(["check", str(plan)]) == 0
+    (tmp_path / "pyproject.toml").unlink()
+    (tmp_path / ".mdplan.toml").write_bytes(b"#" * (MAX_CONFIG_BYTES + 1))
+    assert run(["check", str(plan)]) == 2
+    assert "MP009" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("pyproject.toml", "tool = 3  # mdplan\n", None),  # no [tool.mdplan] table: nothing of ours
+        ("pyproject.toml", "[tool]\nmdplan = 3\n", "MP009"),
+        (".mdplan.toml", 'template-dir = "a\\u0000b"\n', "MP009"),
+        (".mdplan.toml", 'template-dir = "no-such-folder"\n', "MP004"),
+    ],
+)
+def test_odd_configuration_values_are_clear(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str, code: str | None
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    assert run(["report", str(plan_in(tmp_path))]) == (0 if code is None else 2)
+    err = capsys.readouterr().err
+    assert "internal error" not in err
+    assert code is None or f"error {code} " in err

@@ -148,3 +148,15 @@ def test_graph_mermaid_prints_one_diagram_that_parses(checker: list[str], capsys
     both = "\n\n".join(outputs)
     result = subprocess.run(checker, check=False, input=json.dumps([both]), capture_output=True, text=True)
     assert result.returncode == 1
+
+
+def test_no_label_or_title_can_write_a_mermaid_directive() -> None:
+    """Mermaid reads ``%%{init: …}%%`` anywhere in a diagram's text, inside quoted labels too,
+    and applies it as configuration: a ``%`` from the plan is written ``#37;`` or left out."""
+    directive = "%%{init: {'theme': 'dark'}}%%"
+    plan = f"# Plan {directive}\n\n## Phase 1: A {directive} (5 min)\n\n## Phase 2: B (5 min)\n- Depends on: Phase 1\n"
+    analysis = mdplan.analyze(mdplan.parse(plan, "plan.md"))
+    report = render_report(analysis)
+    blocks = re.findall(r"```mermaid\n(.*?)```", report, re.S)
+    assert blocks and all("%%{" not in block and "}%%" not in block for block in blocks)
+    assert any("#37;#37;{init" in block for block in blocks)  # the label still says what the plan says

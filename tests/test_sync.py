@@ -110,3 +110,36 @@ def test_sync_and_fmt_agree_so_hooks_never_undo_each_other() -> None:
 def test_markers_shown_in_code_are_examples_not_regions() -> None:
     text = PLAN + "\nWrite `<!-- mdplan:begin summary -->` and:\n\n```\n<!-- mdplan:end -->\n```\n"
     assert sync_text(text, "plan.md") == text
+
+
+@pytest.mark.parametrize(
+    "region",
+    [
+        "> <!-- mdplan:begin summary -->\n> stale\n> <!-- mdplan:end -->\n",  # a quote
+        "- <!-- mdplan:begin summary -->\n  stale\n  <!-- mdplan:end -->\n",  # a list item's first line
+        "| a | b |\n|---|---|\n| <!-- mdplan:begin summary --> | <!-- mdplan:end --> |\n",  # a table cell
+        "<!-- mdplan:begin summary -->\nstale <!-- mdplan:end -->\n",
+    ],
+)
+def test_a_marker_that_does_not_begin_its_line_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], region: str
+) -> None:
+    """The section would break out of the quote, list or table (a table lost its row, a quote
+    its end): MP007, and the file as it was."""
+    path = tmp_path / "plan.md"
+    path.write_text(PLAN + "\n" + region, encoding="utf-8")
+    assert run(["sync", str(path)]) == 2
+    assert "MP007" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == PLAN + "\n" + region
+
+
+def test_a_region_indented_in_a_list_item_stays_in_it() -> None:
+    from markdown_it import MarkdownIt
+
+    text = PLAN + "\n- Status:\n\n  <!-- mdplan:begin summary -->\n  stale\n  <!-- mdplan:end -->\n\nAfter.\n"
+    synced = sync_text(text, "plan.md")
+    html = MarkdownIt("commonmark").enable("table").render(synced)
+    status, end_of_list = html.index("<p>Status:</p>"), html.rindex("</li>\n</ul>\n<p>After.</p>")
+    for part in ("<h2>Executive Summary</h2>", "<table>", "<!-- mdplan:end -->"):
+        assert status < html.index(part) < end_of_list  # inside the Status item
+    assert sync_text(synced, "plan.md") == synced

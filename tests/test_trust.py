@@ -63,6 +63,48 @@ def test_a_template_syntax_error_names_the_template_and_its_line(
     assert "summary.md.j2:3:" in err and "MP018" in err and "internal error" not in err
 
 
+@pytest.mark.parametrize(
+    ("template", "says"),
+    [
+        ("{% include 'summary.md.j2' %}", "RecursionError"),  # includes itself
+        ("{{ 1 / 0 }}", "ZeroDivisionError"),
+        (b"\xff\xfe not UTF-8", "UnicodeDecodeError"),
+        ("{{ 'x' * 10**10 }}", "would be too large"),  # 10 GB, built before anything is checked
+        ("{{ ([1] * 100000) * 100000 }}", "would be too large"),
+        ("{{ 9 ** 99999999 }}", "would be too large"),  # minutes of bignum arithmetic
+        ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "range()"),
+        ("{{ 'x'|center(2000000000) }}", "a number past"),
+        ("{{ 'x'.ljust(2000000000) }}", "a number past"),
+        ("{{ '%2000000000d' % 1 }}", "a width past"),
+        ("{{ '%*d' % (2000000000, 1) }}", "a number past"),
+        ("{{ '{:>2000000000}'.format(1) }}", "a width past"),
+        ("{{ '%2000000000d'|format(1) }}", "a width past"),
+    ],
+)
+def test_a_template_that_fails_or_builds_too_much_is_mp018(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], template: str | bytes, says: str
+) -> None:
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "summary.md.j2").write_bytes(template if isinstance(template, bytes) else template.encode())
+    out = tmp_path / "report.md"
+    assert run(["report", str(plan_in(tmp_path)), "--template-dir", str(tmp_path / "tpl"), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "MP018" in err and says in err and "internal error" not in err
+    assert not out.exists()
+
+
+def test_the_bounds_leave_a_template_free_with_the_plan_s_own_text(tmp_path: Path) -> None:
+    """Long digit runs in the plan's text are data, never taken for a width."""
+    (tmp_path / "tpl").mkdir()
+    template = "{% for s in scenarios %}{{ '%s' % s.rows[0].title }} {{ s.rows[0].title|format() }}{% endfor %}"
+    (tmp_path / "tpl" / "summary.md.j2").write_text(template, encoding="utf-8")
+    plan = tmp_path / "plan.md"
+    plan.write_text(PLAN.replace("Build", "Build 123456789012345"), encoding="utf-8")
+    out = tmp_path / "report.md"
+    assert run(["report", str(plan), "--template-dir", str(tmp_path / "tpl"), "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").count("Build 123456789012345") >= 2
+
+
 # --- text from the document never becomes HTML --------------------------------------------
 
 

@@ -122,6 +122,16 @@ def test_report_onto_a_device_fifo_or_folder_is_refused(tmp_path: Path, capsys: 
     assert temporaries(tmp_path) == []
 
 
+def test_an_out_ending_with_a_slash_is_a_folder_not_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    existing = tmp_path / "notes.md"
+    existing.write_text("my notes\n", encoding="utf-8")
+    for out in (f"{existing}/", f"{tmp_path / 'new.md'}/"):
+        assert run(["report", str(REFERENCE), "-o", out]) == 2
+        assert "ending with / is a folder" in one_error(capsys, "MP005")
+    assert existing.read_text(encoding="utf-8") == "my notes\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.md"]
+
+
 def test_out_dir_naming_a_file_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plan = tmp_path / "plan.md"
     plan.write_bytes(REFERENCE.read_bytes())
@@ -142,6 +152,31 @@ def rewrite(command: str, path: Path) -> list[str]:
 def seed(command: str, path: Path) -> None:
     region = "\n<!-- mdplan:begin summary -->\n<!-- mdplan:end -->\n" if command == "sync" else ""
     path.write_text(MESSY + region, encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", ["fmt", "sync", "check", "report"])
+def test_a_link_found_in_a_folder_that_leads_out_of_it_is_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """A link named on the command line is written through; one a folder walk finds that leads
+    out of the folder (a cloned repository's ``notes.md -> ~/.bashrc``) is neither read nor written."""
+    outside = tmp_path / "home" / "dotfile"
+    outside.parent.mkdir()
+    seed("sync", outside)
+    before = outside.read_bytes()
+    docs = tmp_path / "docs"
+    (docs / "inner").mkdir(parents=True)
+    seed(command, docs / "inner" / "plan.md")
+    (docs / "notes.md").symlink_to(outside)
+    (docs / "same.md").symlink_to(docs / "inner" / "plan.md")  # a link inside the folder is fine
+    argv = [command, str(docs)] + (["--out-dir", str(tmp_path / "out")] if command == "report" else [])
+    assert run(argv) in (0, 1)
+    assert outside.read_bytes() == before
+    err = capsys.readouterr().err
+    assert f"notes.md:1:1: warning MP019 skipped: a link to a file outside {docs}" in err
+    assert "same.md" not in err
+    if command == "report":
+        assert sorted(p.name for p in (tmp_path / "out").rglob("*.md")) == ["plan.md", "same.md"]
 
 
 @pytest.mark.parametrize("command", ["fmt", "sync", "report"])

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 DEBUG_ENV = "MDPLAN_DEBUG"
 STDOUT = "-"
 OUTPUT_IS_INPUT = "MP011"
+LINK_OUT = "MP019"  # a file found in a folder is a link to a file outside it: skipped
 ONE_GRAPH_FORMATS = ("mermaid", "graphml", "node-link")  # graph formats whose file holds one graph
 
 DESCRIPTION = """\
@@ -411,13 +412,21 @@ def _networkx_text(analysis: Analysis, form: str, scenario: str | None) -> str:
 
 
 def _inputs_under(values: Sequence[str]) -> Iterator[tuple[str, bool, str]]:
-    """Like ``_inputs``, with each file's path relative to the folder it was found in."""
+    """Like ``_inputs``, with each file's path relative to the folder it was found in. A link
+    found in a folder that leads out of it is skipped with a warning (MP019): a cloned
+    repository's ``notes.md -> ~/.bashrc`` must not have ``fmt docs`` rewrite the target."""
     for value in values:
         if _is_dir(value):
             folder = Path(value)
+            inside = folder.resolve()
             for found in sorted(folder.rglob("*.md")):
-                if found.is_file():
-                    yield str(found), False, str(found.relative_to(folder))
+                if not found.is_file():
+                    continue
+                if not found.resolve().is_relative_to(inside):
+                    outside = f"skipped: a link to a file outside {printable(value)}"
+                    say(f"{printable(str(found))}:1:1: warning {LINK_OUT} {outside}")
+                    continue
+                yield str(found), False, str(found.relative_to(folder))
         else:
             yield value, True, Path(value).name if value != "-" else "stdin.md"
 

@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from mdplan.model.errors import UnusableInput
+from mdplan.parse.disk import read_regular, reason
 
 BAD_CONFIG = "MP009"
 NOT_OURS = "MP017"
 ESTIMATES = ("low", "mid", "high")
 KEYS = {"estimate": str, "strict": bool, "template-dir": str}
+MAX_CONFIG_BYTES = 2**20  # far past any configuration; a device or a huge file is not read on
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,8 @@ def _config_at(folder: Path, ignored: list[str]) -> Config | None:
     pyproject = folder / "pyproject.toml"
     data = _bytes_mentioning_mdplan(pyproject)
     if data is not None and _trusted(pyproject, ignored):
-        table = _load(pyproject, data).get("tool", {}).get("mdplan")
+        tool = _load(pyproject, data).get("tool", {})
+        table = tool.get("mdplan") if isinstance(tool, dict) else None
         if table is not None:
             return _validated(table, pyproject)
     return None
@@ -96,20 +99,31 @@ def _trusted(path: Path, ignored: list[str]) -> bool:
 def _bytes_mentioning_mdplan(pyproject: Path) -> bytes | None:
     """The file, when it says ``mdplan``: a pyproject.toml that never does holds no
     ``[tool.mdplan]``, so it is not parsed (parsing TOML is most of a small check's start-up),
-    and a fault in it is not ours to report."""
+    and a fault in it is not ours to report. Only a regular file is read (a FIFO or a device
+    named ``pyproject.toml`` is no configuration), and no more than ``MAX_CONFIG_BYTES``."""
     try:
-        data = pyproject.read_bytes()
+        data = _bounded_bytes(pyproject)
     except OSError:
         return None
     return data if b"mdplan" in data else None
+
+
+def _bounded_bytes(path: Path) -> bytes:
+    """A regular file's bytes; ``OSError`` for anything else or past ``MAX_CONFIG_BYTES``."""
+    data, _ = read_regular(str(path), MAX_CONFIG_BYTES)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise OSError(f"larger than {MAX_CONFIG_BYTES:,} bytes")
+    return data
 
 
 def _load(path: Path, data: bytes | None = None) -> dict[str, Any]:
     import tomllib
 
     try:
-        return tomllib.loads((path.read_bytes() if data is None else data).decode("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        return tomllib.loads((_bounded_bytes(path) if data is None else data).decode("utf-8"))
+    except OSError as error:
+        raise UnusableInput(str(path), BAD_CONFIG, f"cannot read the configuration: {reason(error)}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise UnusableInput(str(path), BAD_CONFIG, f"cannot read the configuration: {error}") from None
 
 
@@ -128,5 +142,18 @@ def _validated(table: Any, path: Path) -> Config:
     if estimate not in ESTIMATES:
         raise UnusableInput(str(path), BAD_CONFIG, f"'estimate' in {where} must be one of {', '.join(ESTIMATES)}")
     folder = table.get("template-dir")
-    template_dir = (path.parent / folder).resolve() if folder else None
+    template_dir = _template_folder(path.parent, folder, where) if folder else None
     return Config(estimate, table.get("strict", False), template_dir, path)
+
+
+def _template_folder(base: Path, folder: str, where: str) -> Path:
+    """``template-dir`` resolved against the configuration's folder; it must be a folder (as
+    ``--template-dir`` must): a misspelt one would silently give the bundled templates."""
+    try:
+        resolved = (base / folder).resolve()
+        found = resolved.is_dir()
+    except (OSError, ValueError, RuntimeError) as error:  # NUL bytes, loops, too long
+        raise UnusableInput(str(base), BAD_CONFIG, f"'template-dir' in {where} cannot be used: {error}") from None
+    if not found:
+        raise UnusableInput(folder, "MP004", f"template directory does not exist ('template-dir' in {where})")
+    return resolved

@@ -40,17 +40,20 @@ class Region:
     body_start: int  # offsets of what lies between the markers
     body_end: int
     line: int
+    indent: str = ""  # the spaces before the begin marker: a list item's region is indented so
 
 
 def find_regions(text: str, source: str) -> list[Region]:
     """Every region, in order; a marker without its pair, or an unknown KIND or option, is an
     error. Markers shown as examples are not markers: in code (fenced, indented, or in a code
     span), in YAML front matter, or in raw-text HTML (``<pre>``, ``<script>``, ``<style>``,
-    ``<textarea>``). Linear in the text's length."""
+    ``<textarea>``). Each marker begins its line (spaces aside): one after ``> ``, ``- `` or
+    ``| `` sits in a quote, list item or table cell, which a section of several blocks would
+    break out of. Linear in the text's length."""
     if "mdplan:" not in text:
         return []
     starts = line_starts(text)
-    text = code_blanked(text, starts)
+    original, text = text, code_blanked(text, starts)
     regions: list[Region] = []
     position = 0
     while begin := _BEGIN.search(text, position):
@@ -64,12 +67,26 @@ def find_regions(text: str, source: str) -> list[Region]:
         if end is None or nested is not None:
             raise _unpaired(source, "mdplan:begin without its mdplan:end", line)
         kind, options = _spec(text[begin.end() : close], source, line)
-        regions.append(Region(kind, options, close + 3, end.start(), line))
+        indent = _indent_before(original, begin.start(), source, line)
+        _indent_before(original, end.start(), source, _line_of(starts, end.start()))
+        regions.append(Region(kind, options, close + 3, end.start(), line, indent))
         position = end.end()
     stray = _END.search(text, position)
     if stray:
         raise _unpaired(source, "mdplan:end without an mdplan:begin", _line_of(starts, stray.start()))
     return regions
+
+
+def _indent_before(text: str, marker: int, source: str, line: int) -> str:
+    """The spaces and tabs before a marker on its line; anything else there is MP007."""
+    before = text[max(text.rfind("\n", 0, marker), text.rfind("\r", 0, marker)) + 1 : marker]
+    if before.strip(" \t"):
+        message = (
+            f"a region marker must begin its line, not follow {before.strip()[:20]!r}: "
+            "a quote, list item or table cell cannot hold a region"
+        )
+        raise UnusableInput(source, BAD_REGION, message, line)
+    return before
 
 
 def _unpaired(source: str, message: str, line: int) -> UnusableInput:

@@ -3,7 +3,10 @@
 Document text reaches templates only as data in the context, never as template source.
 Templates run in Jinja's sandbox (``jinja2.sandbox``): a template from a template dir can read
 the context but cannot reach Python internals (``cycler.__init__.__globals__``); trying is
-``MP018``, as is any other fault of a template, and nothing is written.
+``MP018``, as is any other fault of a template, and nothing is written. The sandbox also
+bounds what one expression can build (``sandbox.BoundedSandbox``: ``'x' * 10**10``, ``9 ** 10**8``)
+and the items all ``range`` calls of one rendering give, so such a template is refused at
+once; a template can still loop over the context's own lists as it likes.
 
 Every ``{{ … }}`` output passes through ``inert`` (the environment's ``finalize``): text taken
 from the document cannot open an HTML tag, comment or autolink (``<`` before a letter, ``/``,
@@ -30,7 +33,7 @@ from mdplan.render.context import build_context
 from mdplan.render.wrap import wrap_parts
 
 if TYPE_CHECKING:
-    from jinja2 import Environment, TemplateError
+    from jinja2 import Environment
 
 REPORT_TEMPLATE = "report.md.j2"
 BAD_TEMPLATE = "MP018"
@@ -47,11 +50,12 @@ def bundled_template_dir() -> Path:
 
 def make_environment(template_dir: Path | None = None) -> Environment:
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+
+    from mdplan.render.sandbox import BoundedSandbox
 
     loaders = [FileSystemLoader(template_dir)] if template_dir else []
     loaders.append(FileSystemLoader(bundled_template_dir()))
-    env = SandboxedEnvironment(
+    env = BoundedSandbox(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -67,24 +71,27 @@ def make_environment(template_dir: Path | None = None) -> Environment:
 
 def render_template(name: str, context: dict[str, object], template_dir: Path | None = None) -> str:
     """The template ``name`` rendered with ``context``, normalized, its prose lines fitted to 120
-    columns; a template's fault is ``UnusableInput`` (MP018) naming the template and its line."""
+    columns; a template's fault is ``UnusableInput`` (MP018) naming the template and its line:
+    any exception while a template loads or renders (a template that includes itself, divides
+    by zero, is not UTF-8) is the template's."""
     return "\n".join(render_parts(name, context, template_dir))
 
 
 def render_parts(name: str, context: dict[str, object], template_dir: Path | None = None) -> Iterator[str]:
     """:func:`render_template`'s text in parts (joined by newlines, they are that text), each
     made as the template's output reaches it: the whole output is never held at once."""
-    from jinja2 import TemplateError
+    yield from wrap_parts(normalized_parts(_template_output(name, context, template_dir)))
 
+
+def _template_output(name: str, context: dict[str, object], template_dir: Path | None) -> Iterator[str]:
     try:
-        chunks = make_environment(template_dir).get_template(name).generate(context)
-        yield from wrap_parts(normalized_parts(chunks))
-    except TemplateError as error:
+        yield from make_environment(template_dir).get_template(name).generate(context)
+    except Exception as error:  # a template is a program of its own: its faults are MP018
         raise _template_fault(error, name) from None
 
 
-def _template_fault(error: TemplateError, name: str) -> UnusableInput:
-    from jinja2 import TemplateSyntaxError
+def _template_fault(error: Exception, name: str) -> UnusableInput:
+    from jinja2 import TemplateError, TemplateSyntaxError
     from jinja2.exceptions import SecurityError
 
     path, line = name, 1
@@ -93,7 +100,8 @@ def _template_fault(error: TemplateError, name: str) -> UnusableInput:
     else:
         path, line = _template_frame(error) or (path, line)
     what = "does what the template sandbox forbids" if isinstance(error, SecurityError) else "cannot be rendered"
-    return UnusableInput(path, BAD_TEMPLATE, f"template {what}: {error.message or type(error).__name__}", line)
+    told = error.message if isinstance(error, TemplateError) else f"{type(error).__name__}: {error}"
+    return UnusableInput(path, BAD_TEMPLATE, f"template {what}: {told or type(error).__name__}", line)
 
 
 def _template_frame(error: BaseException) -> tuple[str, int] | None:

@@ -14,8 +14,15 @@ from mdplan.analyze import Schedule
 from mdplan.model import Phase
 from mdplan.model.vocabulary import format_number
 
-_ENTITIES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "`": "#96;"}
-_GANTT_UNSAFE = re.compile(r"[:;#\"`<>]")
+_ENTITIES = {
+    '"': "#quot;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "#": "#35;",
+    "`": "#96;",
+    "%": "#37;",
+}  # "%": so no label writes a %%{init: …}%% directive
+_GANTT_UNSAFE = re.compile(r"[:;#\"`<>%]")
 
 # Gantt times count from local midnight on 1 January 2023. Its day of the year is the day of the
 # plan (``%j``), and no time zone changed its UTC offset in the 9 weeks after it (tzdata: 67 days

@@ -118,7 +118,10 @@ def current_text(path: str) -> str | None:
 
 
 def refuse_unwritable(path: str) -> None:
-    """Raise MP005 now when ``path`` exists and is not a regular file (links followed)."""
+    """Raise MP005 now when ``path`` exists and is not a regular file (links followed), or
+    ends with a slash (a folder, to the system; ``Path`` would drop the slash and write a file)."""
+    if path.endswith(("/", os.sep)):
+        raise UnusableInput(path, CANNOT_WRITE, "cannot write: a name ending with / is a folder, not a file")
     try:
         status = Path(path).stat()
     except FileNotFoundError:

@@ -109,17 +109,28 @@ def _sync_once(text: str, source: str, template_dir: Path | None, estimate: Esti
     parts: list[str] = []
     position = 0
     moved = False
+    sections: dict[tuple[str, str | None], str] = {}  # one rendering per KIND and scenario
     for region in regions:
         parts.append(text[position : region.body_start])
-        section = render_section(analysis, region, template_dir, source)
+        key = (region.kind, region.options.get("scenario"))
+        if key not in sections:
+            sections[key] = render_section(analysis, region, template_dir, source)
+        section = sections[key]
         # a blank line after the opening marker and before the closing one: the canonical form
         # `mdplan fmt` (mdformat) gives, so that sync and fmt never undo each other
-        body = ("\n\n" + section + "\n").replace("\n", newline)
+        # (indented as the markers are, so a region in a list item stays in it)
+        body = ("\n\n" + _indented(section, region.indent) + "\n" + region.indent).replace("\n", newline)
         moved = moved or _line_count(body) != _line_count(text[region.body_start : region.body_end])
         parts.append(body)
         position = region.body_end
     parts.append(text[position:])
     return "".join(parts), moved
+
+
+def _indented(section: str, indent: str) -> str:
+    if not indent:
+        return section
+    return "\n".join(indent + line if line else line for line in section.split("\n"))
 
 
 def _line_count(text: str) -> int:
