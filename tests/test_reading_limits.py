@@ -209,3 +209,52 @@ def test_ranges_within_the_limit_are_read_and_the_budget_is_per_document(monkeyp
         plan = mdplan.parse(_ranges(10))  # 4,000 ids
         assert {e.src for e in plan.scenarios[0].edges if e.dst == "410"} == {str(i) for i in range(1, 401)}
     assert ids.ids_in("Phases 1-1000 and 2-200") and not ids._budgets  # no budget outside a document
+
+
+# --- what a report lists ----------------------------------------------------------------------
+
+
+def _fan(n: int) -> str:
+    """Phase 0, then ``n`` phases after it that all touch the same two files: n(n-1)/2 races."""
+    phases = "".join(
+        f"## Phase {i} (2 min)\n\nDepends on: Phase 0\n\nLocation: `a.py`, `b.py`\n\n" for i in range(1, n + 1)
+    )
+    return f"## Phase 0 (1 min)\n\n{phases}"
+
+
+def test_a_report_past_the_race_limit_is_refused_and_check_still_reads_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mdplan.analyze import findings
+
+    monkeypatch.setattr(findings, "MAX_RACES", 20)
+    err = refused(tmp_path, _fan(8), capsys, "report")  # 28 races
+    assert "more than 20 pairs of phases that may overlap on one file" in err
+    assert run(["check", str(tmp_path / "plan.md")]) == 0  # check lists no races: it reads the plan
+
+
+def test_races_past_the_ordering_limit_are_left_as_they_are_and_said_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mdplan
+    from mdplan.analyze import findings
+    from mdplan.render import render_report
+    from mdplan.render.model_json import recommended_json
+
+    monkeypatch.setattr(findings, "MAX_RACES_ORDERED", 5)
+    analysis = mdplan.analyze(mdplan.parse(_fan(4)))  # 6 races
+    assert analysis.recommendation is not None and analysis.recommendation.races_unordered == 6
+    assert not [c for c in analysis.recommendation.changes if c.change == "added"]
+    assert "It leaves the plan's 6 file races as they are: past " in render_report(analysis)
+    assert recommended_json(analysis) is not None and recommended_json(analysis)["races_unordered"] == 6  # type: ignore[index]
+
+
+def test_findings_past_the_detailed_ones_are_listed_a_line_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mdplan
+    from mdplan.render import context, render_report
+
+    monkeypatch.setattr(context, "MAX_DETAILED", 2)
+    analysis = mdplan.analyze(mdplan.parse(_fan(3)))  # 3 races, and more findings
+    report = render_report(analysis)
+    total = len(context.build_context(analysis)["more_findings"]) + 2  # type: ignore[arg-type]
+    assert f"### {total - 2} more findings" in report
+    assert "- Finding 3, " in report and "### 3. " not in report
+    assert report.count("What-if:") <= 2

@@ -207,3 +207,11 @@ def test_task_lists_in_plain_words_are_written_without_mdformat(monkeypatch: pyt
     calls = calls_of(canonical, "mdformat_text", monkeypatch)
     normalize(items * 3)
     assert not calls
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("a_ _.*\t\u3000\u00a0(b9")), max_size=30))
+def test_underscores_are_escaped_as_mdformat_escapes_them(text: str) -> None:
+    from mdformat.renderer._util import escape_underscore_emphasis
+
+    assert canonical._underscores_escaped(text) == escape_underscore_emphasis(text)

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mdplan.model import Diagnostic, Edge, Plan, Scenario
+from mdplan.model.errors import UnusableInput
 from mdplan.model.vocabulary import natural_order, phase_label
+
+TOO_LARGE = "MP010"  # as ``parse.document`` refuses what is past its limits
 
 if TYPE_CHECKING:
     from mdplan.analyze.audit import ClaimCheck
@@ -106,11 +109,16 @@ def analyze(plan: Plan, *, full: bool = True) -> Analysis:
     diagnostics.extend(claim_diagnostics(plan, claims))
     if not full:
         return Analysis(plan, schedules, tuple(diagnostics), claims=claims)
-    from mdplan.analyze.findings import find, recommended
+    from mdplan.analyze.findings import MAX_RACES, TooManyRaces, find, recommended
 
-    plan_of_record = recommended(plan)
+    try:
+        plan_of_record = recommended(plan)
+        found = tuple(find(plan, by_name))
+    except TooManyRaces:
+        message = f"too large: more than {MAX_RACES:,} pairs of phases that may overlap on one file; "
+        raise UnusableInput(plan.source, TOO_LARGE, message + f"mdplan reports plans of up to {MAX_RACES:,}") from None
     chosen = schedule(plan, plan_of_record.scenario) if plan_of_record else None
-    return Analysis(plan, schedules, tuple(diagnostics), tuple(find(plan, by_name)), chosen, claims, plan_of_record)
+    return Analysis(plan, schedules, tuple(diagnostics), found, chosen, claims, plan_of_record)
 
 
 def schedule(plan: Plan, scenario: Scenario, *, workers: bool = True) -> Schedule:

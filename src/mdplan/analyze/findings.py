@@ -125,6 +125,7 @@ class Recommendation:
     base: str  # the scenario it starts from
     changes: tuple[Change, ...]
     races_accepted: float | None  # its length with no file race ordered
+    races_unordered: int = 0  # races left as they are: more than MAX_RACES_ORDERED
 
 
 def recommended(plan: Plan) -> Recommendation | None:
@@ -144,18 +145,25 @@ def recommended(plan: Plan) -> Recommendation | None:
     added = [e for e in added if (e.src, e.dst) not in denied_here]
     edges = tuple(sorted([*kept, *added], key=lambda e: (natural_order(e.src), natural_order(e.dst))))
     stated = Scenario("recommended", RECOMMENDED_TITLE, base.line, base.phase_ids, edges)
-    final, races = _races_ordered(plan, stated)
+    final, races, unordered = _races_ordered(plan, stated)
     dropped = [e for e in base.edges if (e.src, e.dst) in denials]
     first_statements = list({(e.src, e.dst): e for e in reversed(added)}.values())[::-1]
     changes = _changes(
         plan, final, dropped=[(e, denials[(e.src, e.dst)]) for e in dropped], added=first_statements, races=races
     )
-    return Recommendation(final, base.name, changes, makespan(scenario_graph(stated, plan.phases)))
+    races_accepted = makespan(scenario_graph(stated, plan.phases))
+    return Recommendation(final, base.name, changes, races_accepted, races_unordered=unordered)
 
 
-def _races_ordered(plan: Plan, scenario: Scenario) -> tuple[Scenario, list[tuple[Edge, tuple[str, ...]]]]:
+# file races the recommended plan orders one by one; past this many (a thousand phases on one
+# file make half a million), it leaves them as they are and says how many
+MAX_RACES_ORDERED = 2_000
+
+
+def _races_ordered(plan: Plan, scenario: Scenario) -> tuple[Scenario, list[tuple[Edge, tuple[str, ...]]], int]:
     """Each race left, first by line, settled in its cheaper order, until none is left; and the
-    edges that settled them, each with the files it is for.
+    edges that settled them, each with the files it is for; and how many races were left as they
+    are (all of them, when there are more than ``MAX_RACES_ORDERED``).
 
     Ordering two phases only ever orders more pairs, so the races to settle are among those of
     the start; each is settled with the CPM numbers of the graph as it stands (one edge's cost
@@ -163,11 +171,14 @@ def _races_ordered(plan: Plan, scenario: Scenario) -> tuple[Scenario, list[tuple
     the reachability and CPM are brought up to date after each edge added."""
     graph = scenario_graph(scenario, plan.phases)
     if makespan(graph) is None:
-        return scenario, []
+        return scenario, [], 0
     reach = Reach(graph)
+    pairs = _race_pairs(plan, scenario, reach)
+    if len(pairs) > MAX_RACES_ORDERED:
+        return scenario, [], len(pairs)
     cpm = GrowingCpm(graph)
     by_line: dict[int, list[tuple[str, str]]] = {}
-    for pair in _race_pairs(plan, scenario, reach):
+    for pair in pairs:
         by_line.setdefault(_race_line(plan, pair), []).append(pair)
     settled: list[tuple[Edge, tuple[str, ...]]] = []
     for line in sorted(by_line):
@@ -180,11 +191,11 @@ def _races_ordered(plan: Plan, scenario: Scenario) -> tuple[Scenario, list[tuple
             cpm.add_edge(first, then)
             reach.add_edge(first, then)
     if not settled:
-        return scenario, []
+        return scenario, [], 0
     edges = sorted(
         [*scenario.edges, *(e for e, _ in settled)], key=lambda e: (natural_order(e.src), natural_order(e.dst))
     )
-    return Scenario(scenario.name, scenario.title, scenario.line, scenario.phase_ids, tuple(edges)), settled
+    return Scenario(scenario.name, scenario.title, scenario.line, scenario.phase_ids, tuple(edges)), settled, 0
 
 
 def _changes(
@@ -316,16 +327,27 @@ def _races(plan: Plan, scenario: Scenario, graph: DiGraph, cpm: Cpm) -> list[Fin
     return [_race(plan, scenario, cpm, pair) for pair in _race_pairs(plan, scenario, reach)]
 
 
+# pairs of phases that may overlap on one file a report lists, each a finding of its own (a
+# thousand unordered phases on one file make half a million: minutes, and a report of gigabytes)
+MAX_RACES = 20_000
+
+
+class TooManyRaces(Exception):
+    """A scenario has more than ``MAX_RACES`` file races (found before they are all listed)."""
+
+
 def _race_pairs(plan: Plan, scenario: Scenario, reach: Reach) -> list[tuple[str, str]]:
     """Phases (in scenario order) that may overlap and touch the same file or folder."""
     touching = [p for p in scenario.phase_ids if plan.phases[p].files]
     if len(touching) < 2:
         return []
-    return [
-        (a, b)
-        for a, b in _file_neighbours(plan, touching)
-        if not reach.ordered(a, b) and _shared(plan.phases[a].files, plan.phases[b].files)
-    ]
+    pairs: list[tuple[str, str]] = []
+    for a, b in _file_neighbours(plan, touching):
+        if not reach.ordered(a, b) and _shared(plan.phases[a].files, plan.phases[b].files):
+            pairs.append((a, b))
+            if len(pairs) > MAX_RACES:
+                raise TooManyRaces
+    return pairs
 
 
 def _race_line(plan: Plan, pair: tuple[str, str]) -> int:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from mdplan.analyze import Analysis, Schedule
 from mdplan.analyze.audit import ClaimCheck
-from mdplan.analyze.findings import CONCURRENT_TESTING, RACE, REDUNDANT, Finding, recommendation
+from mdplan.analyze.findings import CONCURRENT_TESTING, MAX_RACES_ORDERED, RACE, REDUNDANT, Finding, recommendation
 from mdplan.model import Diagnostic, Edge, Phase, Plan, Scenario
 from mdplan.model.vocabulary import (
     ARITHMETIC,
@@ -206,7 +206,10 @@ def build_context(analysis: Analysis) -> dict[str, object]:
         "recommended": _scenario_view(analysis.recommended, plan.phases, groups) if analysis.recommended else None,
         "changes": _change_views(analysis),
         "races_accepted": _races_accepted(analysis),
-        "findings": findings,
+        "races_unordered": _races_unordered(analysis),
+        "max_races_ordered": f"{MAX_RACES_ORDERED:,}",
+        "findings": findings[:MAX_DETAILED],
+        "more_findings": findings[MAX_DETAILED:],
         "claims": [_claim_view(c) for c in analysis.claims],
         "statements": statements(plan),
         "has_groups": groups,
@@ -246,6 +249,12 @@ def _change_views(analysis: Analysis) -> list[ChangeView]:
         )
         for c in recommendation.changes
     ]
+
+
+def _races_unordered(analysis: Analysis) -> str:
+    """How many file races the recommended plan leaves as they are (too many to order), or ""."""
+    left = analysis.recommendation.races_unordered if analysis.recommendation else 0
+    return f"{left:,}" if left else ""
 
 
 def _races_accepted(analysis: Analysis) -> str | None:
@@ -373,6 +382,12 @@ def _finding_views(analysis: Analysis) -> list[FindingView]:
     return [_finding_view(number, group, analysis) for number, group in enumerate(ordered, start=1)]
 
 
+# findings a report details (its own section, pictures before and after, a row of the matrix, an
+# item of the checklist); the others, of least effect, are listed a line each: a dense plan has
+# tens of thousands of dependencies implied by longer chains, each a finding
+MAX_DETAILED = 100
+
+
 def _saved(finding: Finding) -> float:
     return finding.minutes_saved or 0.0
 
@@ -421,7 +436,7 @@ def _finding_view(number: int, group: list[Finding], analysis: Analysis) -> Find
     plans = tuple(dict.fromkeys(_plan_name(f) for f in group))
     same_message = all(f.message == finding.message for f in group)
     message = finding.message if same_message else f"In the {_plan_name(finding).lower()} plan: {finding.message}"
-    before, after = before_after(finding, analysis)
+    before, after = before_after(finding, analysis) if number <= MAX_DETAILED else ("", "")
     labels = tuple(phase_label(p) for p in finding.phases)
     return FindingView(
         number=number,

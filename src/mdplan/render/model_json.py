@@ -59,6 +59,7 @@ def recommended_json(analysis: Analysis) -> dict[str, Any] | None:
         "from": recommendation.base,
         "makespan": number(chosen.makespan),
         "makespan_races_accepted": number(recommendation.races_accepted),
+        "races_unordered": recommendation.races_unordered,
         "changes": [change_json(c) for c in recommendation.changes],
     }
 
