@@ -109,6 +109,19 @@ class _Graphed:
         return Reach(self.schedule.graph) if self.schedule.graph is not None else None
 
     @cached_property
+    def phases(self) -> set[str]:
+        return set(self.schedule.minutes)
+
+    @cached_property
+    def untimed_set(self) -> set[str]:
+        return set(self.schedule.unknown_durations)
+
+    @cached_property
+    def untimed(self) -> list[str]:
+        """The phases without a duration, in the plan's order."""
+        return [i for i in self.schedule.minutes if i in self.untimed_set]
+
+    @cached_property
     def size(self) -> int:
         """Phases and dependencies (networkx counts the edges by walking every node)."""
         graph = self.schedule.graph
@@ -228,9 +241,10 @@ class _Auditor:
             rows = " + ".join(in_unit(r, claim.unit) for r in claim.rows)
             return _Result(total, in_unit(total, claim.unit), f"the rows above it, one after another: {rows}")
         members = tuple(i for i in claim.scope if i in schedule.minutes)
-        whole = set(members) in (set(), set(schedule.minutes))
+        graphed = self._graph_of(schedule)
+        whole = not members or set(members) == graphed.phases
         ids = tuple(schedule.minutes) if whole else members
-        unknown = [i for i in ids if i in schedule.unknown_durations]
+        unknown = graphed.untimed if whole else [i for i in ids if i in graphed.untimed_set]
         if unknown:
             return _Result(None, "—", f"{', '.join(phase_label(i) for i in unknown)} without a duration")
         name = _scenario_word(schedule)
