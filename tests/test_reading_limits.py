@@ -83,6 +83,20 @@ def test_past_the_dependency_limit_is_refused_before_the_analysis(
     assert run(["check", str(tmp_path / "plan.md")]) == 0
 
 
+def test_past_the_claim_limit_is_refused_before_the_audit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mdplan.analyze import audit
+
+    monkeypatch.setattr(document, "MAX_CLAIMS", 2)
+    audited = calls_of(audit, "audit", monkeypatch)
+    text = PLAN + "\nThe plan saves 5 min.\n\nTotal: 10 min\n\nTotal (serial): 10 min\n"
+    err = refused(tmp_path, text, capsys, "report")
+    assert "numeric claims; mdplan audits plans of up to 2" in err and not audited
+    monkeypatch.setattr(document, "MAX_CLAIMS", 10)
+    assert run(["check", str(tmp_path / "plan.md")]) in (0, 1) and audited
+
+
 def test_every_unit_above_refused_before_it_is_expanded(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -24,6 +24,7 @@ MAX_INPUT_BYTES = 8 * 2**20  # what is read at all (fmt and sync refuse past the
 MAX_LINES = 50_000  # 8,000 phases written as headings with two fields each are 32,000 lines
 MAX_CHARACTERS = 1_000_000  # the same plan is 830,000 characters; drawings trace slower
 MAX_PHASES = 8_000  # a report of 8,000 phases takes about 15 s (the spec's budgets are measured there)
+MAX_CLAIMS = 10_000  # each audited and listed by the report: plans hold tens, hostile text tens of thousands
 MAX_EDGES = 2 * MAX_PHASES  # two a phase: a report of a complete graph of 180 phases (16,110) takes about 8 s
 
 
@@ -54,6 +55,9 @@ def parse(text: str, source: str = "<text>", estimate: Estimate = "mid", *, boun
         raise UnusableInput(source, NOT_A_PLAN, "not a plan: no phase found")
     if len(plan.phases) > MAX_PHASES:
         message = f"too large: {len(plan.phases):,} phases; mdplan analyzes plans of up to {MAX_PHASES:,}"
+        raise UnusableInput(source, TOO_LARGE, message)
+    if len(plan.claims) > MAX_CLAIMS:
+        message = f"too large: {len(plan.claims):,} numeric claims; mdplan audits plans of up to {MAX_CLAIMS:,}"
         raise UnusableInput(source, TOO_LARGE, message)
     edges = max(len(s.edges) for s in plan.scenarios) if plan.scenarios else 0
     if edges > MAX_EDGES:
