@@ -292,31 +292,24 @@ def backtick_runs(limits: Limits) -> str:
 
 def nested_quotes(limits: Limits) -> str:
     """Quotes nested deep, each level naming a phase."""
-    depth = 100
-    number = cycle(limits.phases, 3)
-
-    def lines(_: int) -> Iterator[str]:
-        i = 0
-        while True:
-            for level in range(1, depth):
-                i += 1
-                yield "> " * level + f"Phase {number(i)} depends on Phase 1 (5 min)"
-            yield ""
-
-    return fill(limits, lines)
+    return _nested(limits, range(1, 100), lambda level, n: "> " * level + f"Phase {n} depends on Phase 1 (5 min)")
 
 
 def nested_lists(limits: Limits) -> str:
     """Lists nested deep, each level an item naming a phase."""
-    depth = 100
+    return _nested(limits, range(100), lambda level, n: "  " * level + f"- Phase {n}: Depends on: Phase 1 (5 min)")
+
+
+def _nested(limits: Limits, levels: range, line: Callable[[int, int], str]) -> str:
+    """Runs of ``line(level, phase number)`` over ``levels``, a blank line after each run."""
     number = cycle(limits.phases, 3)
 
     def lines(_: int) -> Iterator[str]:
         i = 0
         while True:
-            for level in range(depth):
+            for level in levels:
                 i += 1
-                yield "  " * level + f"- Phase {number(i)}: Depends on: Phase 1 (5 min)"
+                yield line(level, number(i))
             yield ""
 
     return fill(limits, lines)

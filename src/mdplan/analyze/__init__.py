@@ -15,8 +15,6 @@ from mdplan.model import Diagnostic, Edge, Plan, Scenario
 from mdplan.model.errors import UnusableInput
 from mdplan.model.vocabulary import natural_order, phase_label
 
-TOO_LARGE = "MP010"  # as ``parse.document`` refuses what is past its limits
-
 if TYPE_CHECKING:
     from mdplan.analyze.audit import ClaimCheck
     from mdplan.analyze.findings import Finding, Recommendation
@@ -115,6 +113,8 @@ def analyze(plan: Plan, *, full: bool = True) -> Analysis:
         plan_of_record = recommended(plan)
         found = tuple(find(plan, by_name))
     except TooManyRaces:
+        from mdplan.parse.document import TOO_LARGE
+
         message = f"too large: more than {MAX_RACES:,} pairs of phases that may overlap on one file; "
         raise UnusableInput(plan.source, TOO_LARGE, message + f"mdplan reports plans of up to {MAX_RACES:,}") from None
     chosen = schedule(plan, plan_of_record.scenario) if plan_of_record else None
