@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -39,7 +38,7 @@ from mdplan.analyze.graph import (
     scenario_graph,
     timed_graph,
 )
-from mdplan.model import Denied, Edge, Plan, Scenario
+from mdplan.model import Denied, Edge, Plan, Scenario, patterns
 from mdplan.model.vocabulary import format_duration, format_minutes, natural_order, phase_label
 from mdplan.parse.merge import denied_edges
 
@@ -458,7 +457,7 @@ def _parts_index(plan: Plan) -> dict[str, list[str]]:
     return parts
 
 
-_PART_ID = re.compile(r"^(?P<whole>.*\d)(?:[a-z]|\.\d+)$")
+_PART_ID = patterns.compile(r"^(?P<whole>.*\d)(?:[a-z]|\.\d+)$")
 
 
 def _splits(plan: Plan, scenario: Scenario, cpm: Cpm) -> list[Finding]:

@@ -30,13 +30,14 @@ analysis when MkDocs imports ``mdplan.cli.mkdocs_plugin``).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin, get_plugin_logger
+
+from mdplan.model import patterns
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -53,10 +54,10 @@ log = get_plugin_logger("mdplan")  # the logger "mkdocs.plugins.mdplan", message
 
 META_KEY = "mdplan"
 META_REPORT = "report"
-_MARKER = re.compile(r"<!--\s*mdplan:begin\b")
+_MARKER = patterns.compile(r"<!--\s*mdplan:begin\b")
 REPORT_MARKER = "<!-- mdplan:report -->"
 REPORT_HEADING = "mdplan report"  # the heading a report gets when its template writes no title
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation (CommonMark)
+_ESCAPE = patterns.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation (CommonMark)
 _PYTHON_MARKDOWN_ESCAPES = frozenset("\\`*_{}[]()>#+-.!")  # the escapes Python-Markdown reads
 _REFERENCES = {"<": "&lt;", "&": "&amp;"}
 

@@ -11,12 +11,14 @@ import functools
 import re
 from typing import NamedTuple
 
+from mdplan.model import patterns
+
 MINUTES_PER_DAY = 8 * 60  # a working day
 MINUTES_PER_WEEK = 5 * MINUTES_PER_DAY
 
 # --- ids ----------------------------------------------------------------------------------
 
-_NATURAL_PART = re.compile(r"(\d+)")
+_NATURAL_PART = patterns.compile(r"(\d+)")
 
 
 NaturalKey = tuple[tuple[int, int, str], ...]

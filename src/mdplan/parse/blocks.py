@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from mdplan.model import ScenarioName, View
+from mdplan.model import ScenarioName, View, patterns
 from mdplan.parse import cues
 from mdplan.parse.ids import ids_in, normalize_name, slug
 from mdplan.parse.refs import Label, parse_label, section_label, strip_markup
@@ -41,20 +41,20 @@ _OPTIMIZED_WORDS = {
     "target",
     "recommended",
 }
-_NUMBERING = re.compile(r"^(?:[^\w\s]\s*)*(?:\d+(?:\.\d+)*[.)]?\s+)?")
-_LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[[ xX]\][ \t]+)?")
-NUMBERED_CHECKLIST_ITEM = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(?P<n>\d{1,3})[.)]\s+(?P<title>\S.*)$")
+_NUMBERING = patterns.compile(r"^(?:[^\w\s]\s*)*(?:\d+(?:\.\d+)*[.)]?\s+)?")
+_LINE_PREFIX = patterns.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[[ xX]\][ \t]+)?")
+NUMBERED_CHECKLIST_ITEM = patterns.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(?P<n>\d{1,3})[.)]\s+(?P<title>\S.*)$")
 ListKind = Literal["steps", "named", ""]
 # ``2. **Unit tests** (15 min) — starts after Build``: an item that opens with a bold name
-NAMED_ITEM = re.compile(r"^\s*\d{1,3}[.)]\s+(?:\*\*|__)(?P<name>[^*_]{1,60}?)(?:\*\*|__)")
+NAMED_ITEM = patterns.compile(r"^\s*\d{1,3}[.)]\s+(?:\*\*|__)(?P<name>[^*_]{1,60}?)(?:\*\*|__)")
 _NAMED_ITEM = NAMED_ITEM
-_WAITS_FOR_NAME = re.compile(
+_WAITS_FOR_NAME = patterns.compile(
     r"\b(?:after|once|when|waits?\s+for|needs?|requires?|depends\s+on|follows)\s+(?:the\s+)?(?P<rest>[A-Z][^,;.]{0,60})"
 )
-NUMBERED_ITEM = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+(?P<title>\S.*)$")
-_ITEM_START = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
+NUMBERED_ITEM = patterns.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+(?P<title>\S.*)$")
+_ITEM_START = patterns.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
 _SECTION_SCAN = 40  # lines under a heading searched for its own dependency field
-_CLOSING_FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*$")
+_CLOSING_FENCE = patterns.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*$")
 
 
 @dataclass(frozen=True, slots=True)

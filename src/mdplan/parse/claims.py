@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, NamedTuple
 
-from mdplan.model import ClaimKind, ClaimStated, Fact, Pos, ScenarioName
+from mdplan.model import ClaimKind, ClaimStated, Fact, Pos, ScenarioName, patterns
 from mdplan.model.vocabulary import natural_order
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import NUMBER, UNIT_PATTERN, find_durations, unit_minutes
@@ -36,65 +36,67 @@ _BOUND = r"(?P<bound>\\?<=?|\\?>=?|≤|≥|under\s+|less\s+than\s+|at\s+most\s+|
 _RANGE = rf"(?P<a>{_NUMBER})(?:\s*(?:-|–|—|to)\s*(?P<b>{_NUMBER}))?"
 _AMOUNT = rf"{_BOUND}{_APPROX}{_RANGE}"
 
-_TOTAL = re.compile(
+_TOTAL = patterns.compile(
     rf"\btotal\b[^:=\n]{{0,40}}?(?::|=|\bis\b|\bof\b)[*_\s]*{_AMOUNT}\s*(?P<unit>{UNIT_PATTERN})(?![A-Za-z])",
     re.IGNORECASE,
 )
-_BASELINE = re.compile(
+_BASELINE = patterns.compile(
     rf"\bvs\.?\s*{_AMOUNT}\s*(?P<unit>{UNIT_PATTERN})(?![A-Za-z])(?P<words>[^)\n]{{0,40}})", re.IGNORECASE
 )
-_PERCENT = re.compile(rf"{_APPROX}{_RANGE}\s*%")
-_SAVING_AFTER = re.compile(
+_PERCENT = patterns.compile(rf"{_APPROX}{_RANGE}\s*%")
+_SAVING_AFTER = patterns.compile(
     r"^[*_\s]*(?:overall\s+|time\s+|total\s+)?(?:savings?|faster|shorter|reduction|quicker|speed-?up|saved|less\s+time)\b",
     re.IGNORECASE,
 )
-_SAVING_BEFORE = re.compile(
+_SAVING_BEFORE = patterns.compile(
     r"(?:\b(?:reduc|sav|cut|shorten|speed)\w*\b[^%\d]{0,40}\bby|\bsavings?\s*:|\bfaster\s+by)\s*[*_]*\s*$",
     re.IGNORECASE,
 )
-_BEFORE_BASELINE = re.compile(r"(?:(?!\bvs\b).)*", re.IGNORECASE)
+_BEFORE_BASELINE = patterns.compile(r"(?:(?!\bvs\b).)*", re.IGNORECASE)
 _PLAN_LENGTH_WORDS = r"(?:the\s+)?(?:plan|critical|total|overall|whole|schedule|timeline|delivery)"
-_OF_SOMETHING = re.compile(
+_OF_SOMETHING = patterns.compile(
     rf"^[*_\s]*(?:savings?\s+|reduction\s+)?(?:of|in)\s+(?!{_PLAN_LENGTH_WORDS})\S", re.IGNORECASE
 )
 _MINUTES_SAVED = (
-    re.compile(
+    patterns.compile(
         rf"\b(?:saves?|saving|savings?\s+(?:of|are|is))\s+{_APPROX}{_RANGE}\s*(?P<unit>{UNIT_PATTERN})(?![A-Za-z])",
         re.IGNORECASE,
     ),
-    re.compile(rf"{_APPROX}{_RANGE}\s*(?P<unit>{UNIT_PATTERN})\s+(?:of\s+)?(?:savings?|saved|faster|shorter)\b", re.I),
+    patterns.compile(
+        rf"{_APPROX}{_RANGE}\s*(?P<unit>{UNIT_PATTERN})\s+(?:of\s+)?(?:savings?|saved|faster|shorter)\b", re.I
+    ),
 )
-_STEPS = re.compile(
+_STEPS = patterns.compile(
     rf"{_APPROX}(?<!\d)(?P<a>\d+)(?P<b>)\s+(?P<serial>serial\s+|sequential\s+)?(?:steps?|phases?|stages?)\b(?!\s*\d)",
     re.IGNORECASE,
 )
-SUM = re.compile(
+SUM = patterns.compile(
     rf"(?P<terms>{_NUMBER}\s*(?:{UNIT_PATTERN})(?:\s*\([^()]*\))?(?:\s*\+\s*{_NUMBER}\s*(?:{UNIT_PATTERN})"
     rf"(?:\s*\([^()]*\))?)+)\s*=\s*(?P<a>{_NUMBER})\s*(?P<unit>{UNIT_PATTERN})(?![A-Za-z])",
     re.IGNORECASE,
 )
-TERM = re.compile(rf"(?P<n>{_NUMBER})\s*(?P<unit>{UNIT_PATTERN})(?:\s*\([^()]*\))?", re.IGNORECASE)
-_PLAN_WORDS = re.compile(
+TERM = patterns.compile(rf"(?P<n>{_NUMBER})\s*(?P<unit>{UNIT_PATTERN})(?:\s*\([^()]*\))?", re.IGNORECASE)
+_PLAN_WORDS = patterns.compile(
     r"critical\s+path|\btotal\b|deliver|overall|\bplan\b|time\s+savings?|makespan|end-to-end|schedule|wall.?clock",
     re.IGNORECASE,
 )
-_SERIAL = re.compile(r"\b(?:serial|sequential|sequentially|one after another)\b", re.IGNORECASE)
-_CURRENT_HINT = re.compile(r"\b(?:current|original|before|as-is|baseline|existing)\b", re.IGNORECASE)
-_PROPOSED_HINT = re.compile(r"\b(?:optimi[sz]ed|proposed|parallelized|parallelised|improved|to-be)\b", re.I)
-_IGNORED = re.compile(r"\b(?:ignoring|excluding|except|without|not counting)\b", re.IGNORECASE)
-_CRITICAL_PATH = re.compile(r"critical\s+path", re.IGNORECASE)
+_SERIAL = patterns.compile(r"\b(?:serial|sequential|sequentially|one after another)\b", re.IGNORECASE)
+_CURRENT_HINT = patterns.compile(r"\b(?:current|original|before|as-is|baseline|existing)\b", re.IGNORECASE)
+_PROPOSED_HINT = patterns.compile(r"\b(?:optimi[sz]ed|proposed|parallelized|parallelised|improved|to-be)\b", re.I)
+_IGNORED = patterns.compile(r"\b(?:ignoring|excluding|except|without|not counting)\b", re.IGNORECASE)
+_CRITICAL_PATH = patterns.compile(r"critical\s+path", re.IGNORECASE)
 # from the start of a run of spaces only (one try per run: linear)
-_ARROW = re.compile(r"(?<!\s)\s*(?:→|->|-->|──→|⟶|=>)\s*")
+_ARROW = patterns.compile(r"(?<!\s)\s*(?:→|->|-->|──→|⟶|=>)\s*")
 # a drawing's closing line that is only a length: ``43 min``, ``└─ 36 min (16% faster)``
-_CLOSING_TOTAL = re.compile(
+_CLOSING_TOTAL = patterns.compile(
     rf"^[\s|│└┘─=>:*]*{_AMOUNT}\s*(?P<unit>{UNIT_PATTERN})(?![A-Za-z])(?=\s*(?:\([^()]*\))?\s*$)", re.IGNORECASE
 )
-_WORDY = re.compile(r"[^\W_]")
-_PATH_FILLER = re.compile(r"^[\s{},&*_`]*(?:and[\s{},&*_`]*)*$")
+_WORDY = patterns.compile(r"[^\W_]")
+_PATH_FILLER = patterns.compile(r"^[\s{},&*_`]*(?:and[\s{},&*_`]*)*$")
 
 
 MAX_CLAIM_LINE = 2_000
-_DIGIT = re.compile(r"\d")
+_DIGIT = patterns.compile(r"\d")
 
 
 def read_claims(block: Block) -> list[Fact]:

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import re
 
-from mdplan.model import Fact, Pos, TestRun
+from mdplan.model import Fact, Pos, TestRun, patterns
 from mdplan.parse.blocks import Block
 from mdplan.parse.durations import find_durations
 
-_TEST_COMMAND = re.compile(
+_TEST_COMMAND = patterns.compile(
     r"^\s*(?:\$\s*)?(?P<command>(?:cargo\s+(?:test|nextest)|pytest|python\s+-m\s+pytest|tox|go\s+test|"
     r"(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?test|npx\s+(?:jest|vitest|playwright)|jest|vitest|"
     r"(?:make|just)\s+(?:\S+\s+)?test\w*|mvn\s+test|gradle\w*\s+test|dotnet\s+test|ctest|"
     r"(?:bundle\s+exec\s+)?rspec|mix\s+test|phpunit|swift\s+test)\b[^#\n]*?)\s*(?:#|//|\(|$)",
     re.IGNORECASE,
 )
-_TOGETHER = re.compile(r"(?:&\s*(?:#.*)?$|--parallel\b|\bxargs\s+-P|\bparallel\b|\s-n\s+auto\b)", re.IGNORECASE)
+_TOGETHER = patterns.compile(r"(?:&\s*(?:#.*)?$|--parallel\b|\bxargs\s+-P|\bparallel\b|\s-n\s+auto\b)", re.IGNORECASE)
 
 
 def read_test_runs(block: Block) -> list[Fact]:

@@ -25,6 +25,8 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from mdplan.model import patterns
+
 
 class Cues(NamedTuple):
     units: dict[str, tuple[str, ...]]
@@ -470,7 +472,7 @@ def _all(part: str) -> list[str]:
     words: set[str] = set()
     for cues in LANGUAGES.values():
         words.update(getattr(cues, part))
-    return sorted(words, key=len, reverse=True)  # the longest spelling wins
+    return sorted(words, key=lambda word: (-len(word), word))  # the longest spelling wins; ties in one order
 
 
 def _alternation(part: str, *, cheap: bool = False) -> str:
@@ -537,10 +539,10 @@ class CuePattern:
     def _found(self, text: str, run: Callable[[re.Pattern[str], str], re.Match[str] | None]) -> Found | None:
         lowered = text.lower()
         if len(lowered) == len(text):
-            self._lower = self._lower or re.compile(self.pattern)
+            self._lower = self._lower or patterns.compile(self.pattern)
             found = run(self._lower, lowered)
         else:
-            self._folding = self._folding or re.compile(self.pattern, re.IGNORECASE)
+            self._folding = self._folding or patterns.compile(self.pattern, re.IGNORECASE)
             found = run(self._folding, text)
         return Found(found, text) if found else None
 

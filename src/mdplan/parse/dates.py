@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
+from mdplan.model import patterns
+
 FIRST_YEAR = 2024
 _YEARS = range(FIRST_YEAR, FIRST_YEAR + 11)  # every weekday alignment, leap years included
 
@@ -40,10 +42,10 @@ MONTHS: Mapping[str, int] = {
     for name in names
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_NUMERIC = re.compile(
+_NUMERIC = patterns.compile(
     r"^(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})$|^(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>\d{4})$"
 )
-_NAMED = re.compile(
+_NAMED = patterns.compile(
     rf"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
     rf"(?:(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
     rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{_MONTH})\.?)"

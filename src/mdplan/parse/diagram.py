@@ -17,7 +17,7 @@ import re
 from collections import defaultdict, deque
 from dataclasses import replace
 
-from mdplan.model import EdgeStated, Fact, Note, Pos, View
+from mdplan.model import EdgeStated, Fact, Note, Pos, View, patterns
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.grid import MAX_COLUMNS, Grid, Run, may_draw
 from mdplan.parse.labels import is_chain, label_facts, unescaped_arrows
@@ -28,8 +28,8 @@ from mdplan.parse.trace import Arrow, Dangling, trace
 UNTRACED = "MP103"
 MUTUAL = "MP117"
 TOO_WIDE = "MP112"
-_TREE_ENTRY = re.compile(r"^[\s│|]*[├└]──")
-_AXIS = re.compile(r"^\s*[^\W\d_]+\s*[→↓←↑▶▼►]\s*[\d\s.,|]*$")
+_TREE_ENTRY = patterns.compile(r"^[\s│|]*[├└]──")
+_AXIS = patterns.compile(r"^\s*[^\W\d_]+\s*[→↓←↑▶▼►]\s*[\d\s.,|]*$")
 
 
 def read_diagram(block: Block) -> list[Fact]:
@@ -163,7 +163,7 @@ def _contracted_edges(arrows: list[Arrow], grid: Grid, nodes: dict[int, Label | 
     return facts
 
 
-_IMPORTS = re.compile(r"\b(?:imports?|uses?|needs?|requires?|depends\s+on|extends|builds\s+on)\b", re.IGNORECASE)
+_IMPORTS = patterns.compile(r"\b(?:imports?|uses?|needs?|requires?|depends\s+on|extends|builds\s+on)\b", re.IGNORECASE)
 
 
 def _imports(arrows: list[Arrow], grid: Grid, nodes: dict[int, Label | None]) -> list[Arrow]:

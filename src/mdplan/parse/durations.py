@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from mdplan.model import patterns
 from mdplan.model.vocabulary import (
     MINUTES_PER_DAY,
     MINUTES_PER_WEEK,
@@ -261,7 +262,7 @@ _NO_LETTER = r"(?![A-Za-zÀ-ɏḀ-ỿЀ-ӿ])"  # a unit word does not run on int
 def _alternation(spellings: list[str]) -> str:
     """One regex alternation, longest spelling first; one that matches nothing when empty."""
     escaped = (re.escape(s.lower()).replace(r"\ ", r"\s+") for s in spellings)  # text is lowered to match
-    return "|".join(sorted(escaped, key=len, reverse=True)) or "(?!)"
+    return "|".join(sorted(escaped, key=lambda s: (-len(s), s))) or "(?!)"  # ties in one order
 
 
 def _scripts(spellings: list[str]) -> tuple[str, str, str]:
@@ -281,7 +282,7 @@ _RANGE_WORDS, _RANGE_CJK, _RANGE_SIGNS = _scripts(sorted({w for lang in LANGUAGE
 # spaces (``2〜3``, ``2 到 3``); other signs only between digits (``2~3일``: ``~2`` is "about 2").
 _RANGE = rf"(?:\s*[-–—]\s*|\s+(?:{_RANGE_WORDS})\s+|\s*(?:{_RANGE_CJK})\s*|(?<=\d)(?:{_RANGE_SIGNS})(?=\d))"
 _ESTIMATE_WORDS, _ESTIMATE_CJK, _ = _scripts(sorted({w for lang in LANGUAGES.values() for w in lang.estimates}))
-_ESTIMATES = re.compile(rf"(?<![^\W\d_])(?:{_ESTIMATE_WORDS})(?![^\W\d_])|{_ESTIMATE_CJK}", re.IGNORECASE)
+_ESTIMATES = patterns.compile(rf"(?<![^\W\d_])(?:{_ESTIMATE_WORDS})(?![^\W\d_])|{_ESTIMATE_CJK}", re.IGNORECASE)
 
 
 def names_estimates(heading: str) -> bool:
@@ -302,7 +303,7 @@ _THOUSANDS = r"(?<![\d.,])\d{1,3}(?:,\d{3}){1,2}(?![\d,])"  # nine digits at mos
 _FRACTION = rf"(?<![\d.,/])(?:\d{{0,3}}[½¼¾]|[1-3]/[2-4])(?=\s*(?:{_UNIT}|[-–—]))"
 _FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
 _AMOUNT = rf"(?:{_FRACTION}|{_DECIMAL_COMMA}|{_THOUSANDS}|(?<!\d,){NUMBER})"
-_DURATION_LOWER = re.compile(  # ``2h30`` first: otherwise its ``2h`` alone would read as a duration
+_DURATION_LOWER = patterns.compile(  # ``2h30`` first: otherwise its ``2h`` alone would read as a duration
     rf"(?P<approx>~|≈|about\s+|approx\.?\s+)?"
     rf"(?:(?<!\d)(?P<hh>\d{{1,{MAX_NUMBER_DIGITS}}})h(?P<mm>\d{{1,2}})(?![\dA-Za-z])"
     rf"|(?P<a>{_AMOUNT})\s*(?P<unit_a>{_UNIT})?"
@@ -313,7 +314,7 @@ _DURATION_LOWER = re.compile(  # ``2h30`` first: otherwise its ``2h`` alone woul
 @functools.cache
 def _duration_folding_case() -> re.Pattern[str]:
     """For the rare text whose lower case is longer than itself (``İ``): positions must hold."""
-    return re.compile(_DURATION_LOWER.pattern, re.IGNORECASE)
+    return patterns.compile(_DURATION_LOWER.pattern, re.IGNORECASE)
 
 
 def _durations_in(text: str) -> Iterator[re.Match[str]]:
@@ -323,7 +324,7 @@ def _durations_in(text: str) -> Iterator[re.Match[str]]:
     return _duration_folding_case().finditer(text)
 
 
-_RANGE_ONLY = re.compile(rf"^\s*(?P<a>{NUMBER})\s*(?:-|–|—)\s*(?P<b>{NUMBER})\s*$")
+_RANGE_ONLY = patterns.compile(rf"^\s*(?P<a>{NUMBER})\s*(?:-|–|—)\s*(?P<b>{NUMBER})\s*$")
 
 
 class Minutes(NamedTuple):
@@ -349,7 +350,7 @@ _SPOKEN_AMOUNTS = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "f
 @functools.cache
 def _spoken() -> re.Pattern[str]:
     amounts = "|".join(_SPOKEN_AMOUNTS)
-    return re.compile(rf"^(?P<half>half\s+(?:an?\s+)?)?(?P<amount>{amounts})?\s*(?P<unit>{_UNIT})(?![^\W\d_])")
+    return patterns.compile(rf"^(?P<half>half\s+(?:an?\s+)?)?(?P<amount>{amounts})?\s*(?P<unit>{_UNIT})(?![^\W\d_])")
 
 
 # half a unit, as languages say it in words

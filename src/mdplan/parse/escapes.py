@@ -3,9 +3,9 @@ ASCII punctuation character makes it literal; before anything else it is a backs
 
 from __future__ import annotations
 
-import re
+from mdplan.model import patterns
 
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ESCAPED = patterns.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def unescape(text: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from mdplan.model import Fact, FileTouched, Pos
+from mdplan.model import Fact, FileTouched, Pos, patterns
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.refs import ids_in, parse_label, strip_markup
 
@@ -20,17 +20,17 @@ _EXTENSIONS = (
     "|c|h|cc|cpp|hpp|cs|swift|m|mm|css|scss|sass|less|html|htm|vue|svelte|php|ex|exs|erl|hs|ml"
     "|txt|lock|cfg|ini|env|proto|graphql|gql|tf|xml|gradle|dart|lua|r|scala|clj|zig|nim|ps1|bat"
 )
-_BARE_PATH = re.compile(rf"(?<![\w/.@-])((?:[\w.-]+/)*[\w-][\w.-]*\.(?:{_EXTENSIONS}))(?![\w/])")
-_CODE_SPAN = re.compile(r"`([^`\n]+)`")
-_PATHLIKE = re.compile(r"^[~./\w@-][\w./@ -]*$")
-_FIELD = re.compile(
+_BARE_PATH = patterns.compile(rf"(?<![\w/.@-])((?:[\w.-]+/)*[\w-][\w.-]*\.(?:{_EXTENSIONS}))(?![\w/])")
+_CODE_SPAN = patterns.compile(r"`([^`\n]+)`")
+_PATHLIKE = patterns.compile(r"^[~./\w@-][\w./@ -]*$")
+_FIELD = patterns.compile(
     r"^(?:location|affected files?|files?(?: modified| touched| changed)?|paths?|modif(?:y|ies|ied)"
     r"|create[sd]?|touch(?:es)?)\s*:\s*(?P<value>.+)",
     re.IGNORECASE,
 )
 _TREE_GLYPHS = "│├└─┬┌┐┘┤┼|`+\\- \t"
-_TREE_LINE = re.compile(r"^(?P<indent>[│├└─┬┌|`+\\\- \t]*)(?P<name>[^\s(#]+)(?P<rest>.*)$")
-_COMMENTED_PATH = re.compile(r"^\s*(?://|#|--|/\*|;)\s*(?P<path>[\w./@-]+)\s*\((?P<note>[^)]*)\)")
+_TREE_LINE = patterns.compile(r"^(?P<indent>[│├└─┬┌|`+\\\- \t]*)(?P<name>[^\s(#]+)(?P<rest>.*)$")
+_COMMENTED_PATH = patterns.compile(r"^\s*(?://|#|--|/\*|;)\s*(?P<path>[\w./@-]+)\s*\((?P<note>[^)]*)\)")
 
 
 def paths_in(text: str) -> list[str]:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from mdplan.model import DenialStated, DurationStated, EdgeStated, Fact, FileTouched, PhaseNamed, Pos
+from mdplan.model import DenialStated, DurationStated, EdgeStated, Fact, FileTouched, PhaseNamed, Pos, patterns
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import find_durations
 
@@ -131,11 +131,11 @@ class _Token(NamedTuple):
 
 # A quoted scalar; one left open runs to the end. Possessive, so no quote is ever read twice.
 _QUOTED = r""""(?:[^"\\]|\\.)*+\\?(?:"|\Z)|'[^']*+(?:'|\Z)"""
-_QUOTED_KEY = re.compile(rf"^(?P<key>{_QUOTED})[ \t]*:(?:\s|$)")
-_KEY_END = re.compile(r":(?:\s|$)")
-_PLAIN_KEY = re.compile(r"^(?:[^\s#'\"\[\]{},&*!|>%@`-]|-\S)")
-_DASH = re.compile(r"^-(?:\s+|$)")
-_BLOCK_SCALAR = re.compile(r"^[|>][-+0-9]*\s*(?:#.*)?$")
+_QUOTED_KEY = patterns.compile(rf"^(?P<key>{_QUOTED})[ \t]*:(?:\s|$)")
+_KEY_END = patterns.compile(r":(?:\s|$)")
+_PLAIN_KEY = patterns.compile(r"^(?:[^\s#'\"\[\]{},&*!|>%@`-]|-\S)")
+_DASH = patterns.compile(r"^-(?:\s+|$)")
+_BLOCK_SCALAR = patterns.compile(r"^[|>][-+0-9]*\s*(?:#.*)?$")
 
 
 def read_yaml(lines: Sequence[Line]) -> Node:
@@ -229,7 +229,7 @@ def _depth_after(text: str) -> int:
     return depth
 
 
-_QUOTED_OR_BRACKET = re.compile(rf"{_QUOTED}|[\[\]{{}}]")
+_QUOTED_OR_BRACKET = patterns.compile(rf"{_QUOTED}|[\[\]{{}}]")
 
 
 class _Reader:
@@ -307,7 +307,7 @@ def _flow_entry(part: str, line: int, depth: int) -> tuple[str, int, Node]:
     return key[0], line, flow(key[1], line, depth + 1)
 
 
-_FLOW_QUOTED_KEY = re.compile(rf"^(?P<key>{_QUOTED})[ \t]*:")
+_FLOW_QUOTED_KEY = patterns.compile(rf"^(?P<key>{_QUOTED})[ \t]*:")
 
 
 def _bracketed(text: str) -> str | None:
@@ -334,7 +334,7 @@ def _split_top(text: str) -> list[str]:
     return [*parts, text[start:]]
 
 
-_QUOTED_OR_SEPARATOR = re.compile(rf"{_QUOTED}|[\[\]{{}},]")
+_QUOTED_OR_SEPARATOR = patterns.compile(rf"{_QUOTED}|[\[\]{{}},]")
 
 
 def _scalar(text: str) -> str:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from mdplan.model import patterns
 from mdplan.parse.blocks import Line
 
 Direction = str  # one of "N", "S", "E", "W"
@@ -60,8 +60,8 @@ ASCII_LEFT = Glyph(frozenset("EW"), "W")
 ASCII_DOWN = Glyph(frozenset("NS"), "S")
 ASCII_UP = Glyph(frozenset("NS"), "N")
 
-_ASCII_ARROW = re.compile(r"<?(?<![-=])[-=]+>|<[-=]+")  # from a run's start only: linear
-_LONE_HEAD = re.compile(r"^\s*[vV^](?:\s+[vV^|])*\s*$")
+_ASCII_ARROW = patterns.compile(r"<?(?<![-=])[-=]+>|<[-=]+")  # from a run's start only: linear
+_LONE_HEAD = patterns.compile(r"^\s*[vV^](?:\s+[vV^|])*\s*$")
 
 
 class Cell(NamedTuple):
@@ -195,7 +195,7 @@ class Box(NamedTuple):
     right: int
 
 
-_TEXT_RUN = re.compile(r"T(?:T| (?=[Tb]))*")  # over a row's mask: T text, b text in a box, space
+_TEXT_RUN = patterns.compile(r"T(?:T| (?=[Tb]))*")  # over a row's mask: T text, b text in a box, space
 
 _TOP_LEFT, _TOP_RIGHT, _BOTTOM_LEFT, _BOTTOM_RIGHT = "┌╭┏╔", "┐╮┓╗", "└╰┗╚", "┘╯┛╝"
 _BOX_HORIZONTAL = "─━═┬┴┼┯┷"

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from mdplan.model import patterns
 from mdplan.model.vocabulary import ENGLISH_UNITS, Unit
 from mdplan.parse import cues
 
@@ -35,8 +36,8 @@ _NUMBER_ID = r"\d+(?:\.\d+)*[a-zA-Z]?(?![A-Za-z0-9_])"  # ``Phase 1完了``: CJK
 _TIME_AFTER = r"(?!\s*(?:%|min\b|mins\b|minutes?\b|h\b|hrs?\b|hours?\b|days?\b|d\b|weeks?\b|w\b|s\b|sec))"
 # ``Phase 2``, ``phase-1`` (``all phase-1 items``), ``阶段1`` (no space after a CJK word)
 _UNIT_WORD_PATTERN = r"\b(?P<word>" + "|".join(u.word for u in UNITS) + r")(?:\s+|-|(?<=[^\x00-\x7f])\s*)(?=\d)"
-_UNIT_WORD_LOWER = re.compile(_UNIT_WORD_PATTERN)  # on lower-cased text: many times faster (cues.CuePattern)
-_NUMBER_AT = re.compile(_NUMBER_ID + _TIME_AFTER, re.IGNORECASE)
+_UNIT_WORD_LOWER = patterns.compile(_UNIT_WORD_PATTERN)  # on lower-cased text: many times faster (cues.CuePattern)
+_NUMBER_AT = patterns.compile(_NUMBER_ID + _TIME_AFTER, re.IGNORECASE)
 _SPEC_CODE = r"(?:T\d{3,}[a-z]?|US\d+)(?!\w)"
 # ``CORE-001``, ``PROMPT-GOV-001`` (every segment kept: never cut to ``GOV-001``), ``P01-11``, ``2TI.17``
 _GENERIC_CODE = (
@@ -44,17 +45,17 @@ _GENERIC_CODE = (
     r"|#\d{1,6})(?![\w-])"  # ``W1-T2``; ``#123``, an issue, is the unit ``123``
 )
 _CODE = {
-    False: re.compile(rf"(?<![\w/.-])(?:{_SPEC_CODE})"),
-    True: re.compile(rf"(?<![\w/.-])(?:{_SPEC_CODE}|{_GENERIC_CODE})"),
+    False: patterns.compile(rf"(?<![\w/.-])(?:{_SPEC_CODE})"),
+    True: patterns.compile(rf"(?<![\w/.-])(?:{_SPEC_CODE}|{_GENERIC_CODE})"),
 }
 # the items after the first of a list (``T001-T003``): the separator may be a dash
 _CODE_ITEM = {
-    False: re.compile(rf"(?:{_SPEC_CODE})"),
-    True: re.compile(rf"(?:{_SPEC_CODE}|{_GENERIC_CODE})"),
+    False: patterns.compile(rf"(?:{_SPEC_CODE})"),
+    True: patterns.compile(rf"(?:{_SPEC_CODE}|{_GENERIC_CODE})"),
 }
 _LIST_SEPARATOR = rf"\s*(?:,|&|\+|/|、|(?<!\w)(?:{cues.words('and_words')})(?!\w))\s*"
 _RANGE_SEPARATOR = rf"\s*(?:-|–|—|(?<!\w)(?:{cues.words('to_words')})(?!\w))\s*"
-_IS_RANGE = re.compile(_RANGE_SEPARATOR, re.IGNORECASE)
+_IS_RANGE = patterns.compile(_RANGE_SEPARATOR, re.IGNORECASE)
 
 
 class Ref(NamedTuple):
@@ -80,13 +81,13 @@ def label_id(label: str) -> str | None:
 
 ALL_STORIES = "@stories"
 ABOVE = "@above"  # ``Depends on: all of the above``: every unit of its kind named before the statement
-_ABOVE = re.compile(
+_ABOVE = patterns.compile(
     r"^(?:all|every(?:thing|one)?|each)\s+(?:(?:of\s+)?the\s+|else\s+|other\s+)?(?:\w+\s+){0,2}?"
     r"(?:above|before|previous|preceding|prior)(?:\s+(?:ones|items|rows|tasks|phases|steps))?$",
     re.IGNORECASE,
 )
 OPEN_RANGE = "+"  # ``PR 4+``: the id, then every later unit of its kind (resolved by the merge)
-_OPEN_END = re.compile(r"\+(?![\w+])")
+_OPEN_END = patterns.compile(r"\+(?![\w+])")
 
 
 def with_open_end(text: str, ref: Ref) -> tuple[str, ...]:
@@ -113,14 +114,14 @@ def normalize_name(name: str) -> str:
     return re.sub(r"[\W_]+", " ", name.lower()).strip()
 
 
-_ITEM_SPLIT = re.compile(rf"\s*(?:[,;、]|\s[&+]\s|\s(?:{cues.words('and_words')})\s)\s*", re.IGNORECASE)
-_ASIDE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]\(.*?\)|[`*_\"'“”‘’\[\]{}]")
-_DONE_WORDS = re.compile(
+_ITEM_SPLIT = patterns.compile(rf"\s*(?:[,;、]|\s[&+]\s|\s(?:{cues.words('and_words')})\s)\s*", re.IGNORECASE)
+_ASIDE = patterns.compile(r"\([^()]*\)|\[[^\[\]]*\]\(.*?\)|[`*_\"'“”‘’\[\]{}]")
+_DONE_WORDS = patterns.compile(
     r"(?:\s+(?:(?:is|are|must|should|has\s+to|have\s+to|has|have|to)\s+)?(?:be\s+|been\s+)?(?:complete[ds]?|done|finished|merged|approved|ready|landed|output|"
     r"results?|gate|passed?|green|signed\s+off|completion))+$|完了|完成|済み?$",
     re.IGNORECASE,
 )
-_LEAD_WORDS = re.compile(r"^(?:(?:only|all\s+of|all|the|after|until|both|either)\s+)+", re.IGNORECASE)
+_LEAD_WORDS = patterns.compile(r"^(?:(?:only|all\s+of|all|the|after|until|both|either)\s+)+", re.IGNORECASE)
 MAX_NAME_WORDS = 5
 
 
@@ -161,7 +162,7 @@ def _item_refs(item: str) -> tuple[str, ...]:
     return (name_ref(plain),)
 
 
-_ALL_STORIES = re.compile(
+_ALL_STORIES = patterns.compile(
     r"\b(?:all\s+(?:the\s+|desired\s+|other\s+)?(?:user\s+)?|any\s+(?:user\s+)?|user\s+)stories\b(?!\s+\d)",
     re.IGNORECASE,
 )
@@ -217,7 +218,7 @@ def _hangul_or_han(character: str) -> bool:
 
 
 # ``1단계``, ``第2阶段``, ``3段階``: CJK and Hangul write the number before the unit word
-_NUMBER_FIRST = re.compile(
+_NUMBER_FIRST = patterns.compile(
     r"(?<![\w.])第?(?P<n>\d{1,4})\s*(?P<word>"
     + "|".join(re.escape(w) for u in UNITS for w in cues.unit_words(u.key) if _hangul_or_han(w[0]))
     + ")"
@@ -227,7 +228,7 @@ _NUMBER_FIRST = re.compile(
 @functools.cache
 def _unit_word() -> re.Pattern[str]:
     """For the rare text whose lower case is longer than itself (``İ``): positions must hold."""
-    return re.compile(_UNIT_WORD_PATTERN, re.IGNORECASE)
+    return patterns.compile(_UNIT_WORD_PATTERN, re.IGNORECASE)
 
 
 def _unit_refs(text: str) -> list[Ref]:
@@ -297,7 +298,7 @@ def _read_list(text: str, pos: int, unit: Unit | None, token: re.Pattern[str]) -
 def _tail(word: str) -> re.Pattern[str]:
     """The separator before the next item of a list: ``, `` ``& `` ``- `` ``and Phase ``."""
     unit_word = rf"(?:(?:{word})\s+)?" if word else ""
-    return re.compile(rf"({_RANGE_SEPARATOR}|{_LIST_SEPARATOR}){unit_word}", re.IGNORECASE)
+    return patterns.compile(rf"({_RANGE_SEPARATOR}|{_LIST_SEPARATOR}){unit_word}", re.IGNORECASE)
 
 
 def _make_id(token: str, unit: Unit | None) -> str:

@@ -17,7 +17,18 @@ import bisect
 import itertools
 import re
 
-from mdplan.model import AliasStated, DurationStated, Fact, FileTouched, PhaseNamed, Pos, Sequenced, View, WindowStated
+from mdplan.model import (
+    AliasStated,
+    DurationStated,
+    Fact,
+    FileTouched,
+    PhaseNamed,
+    Pos,
+    Sequenced,
+    View,
+    WindowStated,
+    patterns,
+)
 from mdplan.parse import cues
 from mdplan.parse.blocks import NAMED_ITEM, NUMBERED_CHECKLIST_ITEM, NUMBERED_ITEM, Block, Line
 from mdplan.parse.durations import find_durations, names_estimates, parse_duration
@@ -56,7 +67,7 @@ def label_facts(label: Label, text: str, pos: Pos, view: View | None, parent: tu
     return facts
 
 
-_REQUIREMENT = re.compile(r"^(?:FR|NFR|REQ|SR|SC|AC|CR|BR|UR|UC)-\d")
+_REQUIREMENT = patterns.compile(r"^(?:FR|NFR|REQ|SR|SC|AC|CR|BR|UR|UC)-\d")
 
 
 def _is_requirement(label: Label) -> bool:
@@ -98,7 +109,7 @@ def _single_phase_facts(label: Label, text: str, pos: Pos, view: View | None) ->
 
 _DURATION_FIELD = cues.DURATION_FIELD
 # several fields on one line: ``**Duration**: 3 days | **Owner**: kim``, ``Owner: kim · Size: 3 weeks``
-FIELD_SEPARATOR = re.compile(r"(?<!\s)\s+[|·•]\s+|(?<!\s)\s*；\s*")  # from a run of spaces' start: linear
+FIELD_SEPARATOR = patterns.compile(r"(?<!\s)\s+[|·•]\s+|(?<!\s)\s*；\s*")  # from a run of spaces' start: linear
 
 
 def read_duration_fields(block: Block) -> list[Fact]:
@@ -124,7 +135,7 @@ def _section_unit(block: Block) -> Label | None:
     return label if label and label.ids == block.owner else None
 
 
-_ARROW_HINT = re.compile(r"[-=─━═]>|<[-=─━═]|[→▶►⟶➜➔➝➞⇒⟹←◀◄⟵⇐⟸↔⇄⇆⟷⇔⟺]")
+_ARROW_HINT = patterns.compile(r"[-=─━═]>|<[-=─━═]|[→▶►⟶➜➔➝➞⇒⟹←◀◄⟵⇐⟸↔⇄⇆⟷⇔⟺]")
 
 
 def is_chain(text: str) -> bool:
@@ -152,7 +163,7 @@ def is_chain(text: str) -> bool:
     return all(_joined([glyphs[c] for c in gap]) for gap in gaps)
 
 
-_ESCAPED_ARROW = re.compile(r"\\(?=[<>=-])")
+_ESCAPED_ARROW = patterns.compile(r"\\(?=[<>=-])")
 
 
 def unescaped_arrows(text: str) -> str:
@@ -214,7 +225,7 @@ def _estimated(label: Label, text: str, pos: Pos, block: Block) -> list[Fact]:
     return [DurationStated(label.ids[0], minutes.low, minutes.high, LABEL_RANK, text.strip(), pos)]
 
 
-_ESTIMATE_SEPARATOR = re.compile(r":|=|\s[-–—]\s")
+_ESTIMATE_SEPARATOR = patterns.compile(r":|=|\s[-–—]\s")
 
 
 def _named_estimate(block: Block) -> list[Fact]:

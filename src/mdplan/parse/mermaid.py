@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from mdplan.model import AliasStated, DurationStated, EdgeStated, Fact, Note, PhaseNamed, Pos, View
+from mdplan.model import AliasStated, DurationStated, EdgeStated, Fact, Note, PhaseNamed, Pos, View, patterns
 from mdplan.model.vocabulary import MINUTES_PER_DAY, MINUTES_PER_WEEK
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import NUMBER
@@ -25,12 +25,12 @@ from mdplan.parse.labels import label_facts
 from mdplan.parse.refs import parse_label
 
 BAD_GANTT = "MP110"
-_SKIP = re.compile(r"^\s*(?:classDef|class|style|linkStyle|click|subgraph|end|direction|%%|accTitle|accDescr)\b")
-_LINK = re.compile(
+_SKIP = patterns.compile(r"^\s*(?:classDef|class|style|linkStyle|click|subgraph|end|direction|%%|accTitle|accDescr)\b")
+_LINK = patterns.compile(
     r"\s*(?P<op><?-{2,}>|<?={2,}>|<?-\.+->|-{3,}|={3,}|-\.+-|~{3,}|--[ox]|<?--\s[^>|]*?\s-->|<?==\s[^>|]*?\s==>"
     r"|<?-\.\s[^>|]*?\s\.->)(?:\s*\|[^|]*\|)?\s*"
 )
-_NODE = re.compile(
+_NODE = patterns.compile(
     r"^\s*(?P<id>[\w.-]+)\s*(?P<shape>\[\[.*\]\]|\[\(.*\)\]|\(\(.*\)\)|\(\[.*\]\)|\[/.*/\]|\[\\.*\\\]|\{\{.*\}\}"
     r"|\[.*\]|\(.*\)|\{.*\}|>.*\])?\s*$"
 )
@@ -144,15 +144,15 @@ class _Flowchart:
 
 # --- gantt -------------------------------------------------------------------------------
 
-_GANTT_SKIP = re.compile(
+_GANTT_SKIP = patterns.compile(
     r"^\s*(?:title|dateFormat|axisFormat|section|excludes|includes|todayMarker|tickInterval|weekday|displayMode"
     r"|inclusiveEndDates|topAxis|%%|accTitle|accDescr|click)\b",
     re.IGNORECASE,
 )
 _TAGS = {"done", "active", "crit", "milestone"}
-_MERMAID_DURATION = re.compile(rf"^(?P<n>{NUMBER})\s*(?P<unit>ms|s|m|h|d|w)$")
+_MERMAID_DURATION = patterns.compile(rf"^(?P<n>{NUMBER})\s*(?P<unit>ms|s|m|h|d|w)$")
 _UNIT_MINUTES = {"ms": 1 / 60000, "s": 1 / 60, "m": 1.0, "h": 60.0, "d": MINUTES_PER_DAY, "w": MINUTES_PER_WEEK}
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = patterns.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass

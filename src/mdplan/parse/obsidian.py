@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 
-from mdplan.model import EdgeStated, Fact, PhaseNamed, Pos
+from mdplan.model import EdgeStated, Fact, PhaseNamed, Pos, patterns
 from mdplan.parse.blocks import Block
 
-_ID = re.compile(r"🆔\s*(?P<id>[\w-]+)")
-_BLOCKED_BY = re.compile(r"⛔\s*(?P<ids>[\w-]+(?:\s*,\s*[\w-]+)*)")
-_FIELD_START = re.compile(r"[🆔⛔📅⏳🛫✅➕🔁⏫🔼🔽⏬🔺❌]")
-_CHECKBOX = re.compile(r"^\s*(?:[-*+]\s+)?(?:\[[ xX/-]\]\s+)?")
+_ID = patterns.compile(r"🆔\s*(?P<id>[\w-]+)")
+_BLOCKED_BY = patterns.compile(r"⛔\s*(?P<ids>[\w-]+(?:\s*,\s*[\w-]+)*)")
+_FIELD_START = patterns.compile(r"[🆔⛔📅⏳🛫✅➕🔁⏫🔼🔽⏬🔺❌]")
+_CHECKBOX = patterns.compile(r"^\s*(?:[-*+]\s+)?(?:\[[ xX/-]\]\s+)?")
 
 
 def read_obsidian_tasks(block: Block) -> list[Fact]:

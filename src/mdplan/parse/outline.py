@@ -17,16 +17,14 @@ starts its line (a line inside a box is no root).
 
 from __future__ import annotations
 
-import re
-
-from mdplan.model import Fact, Pos
+from mdplan.model import Fact, Pos, patterns
 from mdplan.parse.blocks import Block
 from mdplan.parse.labels import label_facts
 from mdplan.parse.refs import parse_label
 
-_DIAGRAM = re.compile(r"[┌┐┘┤┬┼╭╮╯→▶►▼↓]")  # boxes, merges, arrowheads: a drawing (``parse.diagram``)
-_ROOT = re.compile(r"^\s*[\w*\[]")  # a root label starts its line
-_ENTRY = re.compile(r"^(?P<indent>[\s│|]*)(?:[├└]─+|[|+`]--+)(?P<arrow>\s*[→▶►>])?\s*(?P<text>\S.*)$")
+_DIAGRAM = patterns.compile(r"[┌┐┘┤┬┼╭╮╯→▶►▼↓]")  # boxes, merges, arrowheads: a drawing (``parse.diagram``)
+_ROOT = patterns.compile(r"^\s*[\w*\[]")  # a root label starts its line
+_ENTRY = patterns.compile(r"^(?P<indent>[\s│|]*)(?:[├└]─+|[|+`]--+)(?P<arrow>\s*[→▶►>])?\s*(?P<text>\S.*)$")
 
 
 def read_code_outline(block: Block) -> list[Fact]:

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import re
 
-from mdplan.model import Fact, PartialNeed, Pos
+from mdplan.model import Fact, PartialNeed, Pos, patterns
 from mdplan.parse.blocks import Block
 from mdplan.parse.refs import find_refs, strip_markup
 
-_CUE = re.compile(
+_CUE = patterns.compile(
     r"\b(?:only\s+needs|needs\s+only|only\s+requires|requires\s+only|only\s+depends\s+on|only\s+uses"
     r"|can\s+start\s+(?:as\s+soon\s+as|once|when))\b",
     re.IGNORECASE,
 )
-_PART_OF = re.compile(r"(?:\b(?:from|of|in|by|within)|'s|’s)\s*$", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"^\s*(?:'s|’s)\s+(?P<what>[^,.;]+?)(?:\s+(?:is|are)\b|[,.;]|$)", re.IGNORECASE)
-_THING = re.compile(r"[^\W\d][\w-]*")
+_PART_OF = patterns.compile(r"(?:\b(?:from|of|in|by|within)|'s|’s)\s*$", re.IGNORECASE)
+_POSSESSIVE = patterns.compile(r"^\s*(?:'s|’s)\s+(?P<what>[^,.;]+?)(?:\s+(?:is|are)\b|[,.;]|$)", re.IGNORECASE)
+_THING = patterns.compile(r"[^\W\d][\w-]*")
 _FILLER = {
     "the",
     "a",
@@ -49,7 +49,7 @@ _FILLER = {
     "result",
     "done",
 }
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+")
+_SENTENCE = patterns.compile(r"(?<=[.;!?])\s+")
 
 
 def read_partial_needs(block: Block) -> list[Fact]:

@@ -20,7 +20,18 @@ import itertools
 import re
 from collections.abc import Callable, Generator, Iterator
 
-from mdplan.model import DenialKind, DenialStated, DurationStated, EdgeStated, Fact, Mentioned, Note, Pos, View
+from mdplan.model import (
+    DenialKind,
+    DenialStated,
+    DurationStated,
+    EdgeStated,
+    Fact,
+    Mentioned,
+    Note,
+    Pos,
+    View,
+    patterns,
+)
 from mdplan.parse import cues
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import Minutes, find_durations, parse_duration, spoken_duration
@@ -29,47 +40,47 @@ from mdplan.parse.partial import partial_need
 from mdplan.parse.refs import find_refs, ids_in, parse_label, strip_markup
 
 _NEGATIVE = cues.NONE
-_ONLY = re.compile(r"\bonly\b", re.IGNORECASE)
-_OPTIONAL = re.compile(r"\boptional(?:ly)?\b|\bnice to have\b|\bsoft\b", re.IGNORECASE)
-_NEGATED = re.compile(
+_ONLY = patterns.compile(r"\bonly\b", re.IGNORECASE)
+_OPTIONAL = patterns.compile(r"\boptional(?:ly)?\b|\bnice to have\b|\bsoft\b", re.IGNORECASE)
+_NEGATED = patterns.compile(
     r"\b(?:(?:does\s+not|doesn't|do\s+not|don't|never|no\s+longer)\s+(?:depend|rely|wait)s?"
     r"|(?:no\s+need\s+to|need\s+not|needn't|(?:does\s+not|doesn't|do\s+not|don't)\s+(?:need|have)\s+to)\s+wait"
     r"|without\s+waiting)\s+(?:on|for)\s+(?P<value>.*)",
     re.IGNORECASE,
 )
-_INDEPENDENT_OF_EACH_OTHER = re.compile(r"\s*(?:are|is)\s+(?:independent|parallel)\b", re.IGNORECASE)
+_INDEPENDENT_OF_EACH_OTHER = patterns.compile(r"\s*(?:are|is)\s+(?:independent|parallel)\b", re.IGNORECASE)
 _DEPENDS_FIELD = cues.DEPENDS_FIELD
 _BLOCKS_FIELD = cues.BLOCKS_FIELD
-_WAITS = re.compile(r"\b(?:must\s+|should\s+)?waits?\s+for\s+(?:all\s+of\s+)?(?P<value>.*)", re.IGNORECASE)
-_AFTER = re.compile(
+_WAITS = patterns.compile(r"\b(?:must\s+|should\s+)?waits?\s+for\s+(?:all\s+of\s+)?(?P<value>.*)", re.IGNORECASE)
+_AFTER = patterns.compile(
     r"\b(?:must run|can run|can start|starts?|runs?|begins?)\s*:?\s*(?:(?:immediately|only)\s+)*after\s+"
     r"(?P<value>.*)",
     re.IGNORECASE,
 )
-_BEFORE = re.compile(r"\b(?:complete[ds]?|finish(?:ed)?|done)\s+before\s+(?P<value>.*)", re.IGNORECASE)
+_BEFORE = patterns.compile(r"\b(?:complete[ds]?|finish(?:ed)?|done)\s+before\s+(?P<value>.*)", re.IGNORECASE)
 _PARALLEL = cues.PARALLEL
 _SUBJECT_PARALLEL = cues.CuePattern(
     r"\s*(?:\([^)]*\)\s*)?(?:(?:can|may|will|should|could)\s+)?(?:(?:be|is|are|runs?|executes?|happens?|goes)\s+)?"
     r"(?:(?:done|run|executed|worked\s+on)\s+)?(?:" + cues.PARALLEL.pattern + ")"
 )
-_DEPENDS_PHRASE = re.compile(r"\b(?:depends?|relies|rely)\s+on\s+(?:all\s+of\s+)?(?P<value>.*)", re.IGNORECASE)
+_DEPENDS_PHRASE = patterns.compile(r"\b(?:depends?|relies|rely)\s+on\s+(?:all\s+of\s+)?(?P<value>.*)", re.IGNORECASE)
 # ``Needs the handlers from PR 3``, ``sits on top of the schema from PR 1``: what the owner uses
-_USES_FROM = re.compile(
+_USES_FROM = patterns.compile(
     r"\b(?:needs?|requires?|uses?|consumes?|builds?\s+on|(?:sits?|is\s+built|builds?)\s+(?:directly\s+)?on\s+top\s+of)"
     r"\s+(?:[\w-]+\s+){0,4}?(?:from|of|in|added\s+in|built\s+in)\s+(?P<value>.*)",
     re.IGNORECASE,
 )
-_INVERSE_PHRASE = re.compile(
+_INVERSE_PHRASE = patterns.compile(
     r"\b(?:consumed|needed|required|used|awaited)\s+(?:by|for)\s+(?P<value>.*)|\brequired\s+for\s+(?P<also>.*)"
     r"|\b(?:unused|not\s+(?:yet\s+)?(?:used|needed|required|called))\s+(?:until|before)\s+(?P<until>.*)",
     re.IGNORECASE,
 )
-_INDEPENDENT = re.compile(r"^\W*(?:independent|no dependencies)\W*$", re.IGNORECASE)
+_INDEPENDENT = patterns.compile(r"^\W*(?:independent|no dependencies)\W*$", re.IGNORECASE)
 _SUBJECT_HEAD = r"(?:\s*\([^)]*\))?\s*(?:→|->|:|-|—)?\s*"
 _WORDS = r"(?:[^\W\d][\w'-]*\s+){0,8}?"
 # (pattern after the subject, does the subject come first in the dependency?, restrictive?)
 _SUBJECT_FORMS: tuple[tuple[re.Pattern[str], bool, bool], ...] = tuple(
-    (re.compile(_SUBJECT_HEAD + pattern + r"\s*(?:all\s+of\s+)?(?P<value>.*)", re.IGNORECASE), first, only)
+    (patterns.compile(_SUBJECT_HEAD + pattern + r"\s*(?:all\s+of\s+)?(?P<value>.*)", re.IGNORECASE), first, only)
     for pattern, first, only in (
         (r"(?:only needs|needs only|depends only on)", False, True),
         (r"needs\s+" + _WORDS + r"(?:from|of)", False, False),  # ``needs sign-off from the soak (Phase 4)``
@@ -104,7 +115,7 @@ _SUBJECT_FORMS: tuple[tuple[re.Pattern[str], bool, bool], ...] = tuple(
     )
 )
 _LEADING_REF_SPAN = 12
-_CLAUSE_SPLIT = re.compile(r"(?<=[.;])\s+|\s+[|·•—]\s+|\s*[；。]\s*")  # ``… PR 2 — it only needs PR 1 — so …``
+_CLAUSE_SPLIT = patterns.compile(r"(?<=[.;])\s+|\s+[|·•—]\s+|\s*[；。]\s*")  # ``… PR 2 — it only needs PR 1 — so …``
 
 ClauseRule = Callable[[str, tuple[str, ...], Pos, View | None], Iterator[Fact]]
 
@@ -155,7 +166,7 @@ def read_prose(block: Block) -> list[Fact]:
 
 
 _SENTENCE_ENDS = frozenset(".;:!?。；：|")  # a line ends a sentence where one of these ends its text
-_STARTS_FIELD = re.compile(r"^\W*[^\W\d][\w\s'/-]{0,40}?\s*[:：]|^\W*(?:[-*+]|\d{1,9}[.)])\s")
+_STARTS_FIELD = patterns.compile(r"^\W*[^\W\d][\w\s'/-]{0,40}?\s*[:：]|^\W*(?:[-*+]|\d{1,9}[.)])\s")
 
 
 def _is_field_line(text: str) -> bool:
@@ -273,7 +284,7 @@ def _after_phrases(clause: str, owner: tuple[str, ...], pos: Pos, view: View | N
         yield from _edges(ids, owner, pos, view)
 
 
-_SHORT_NAMES = re.compile(r"^(?:[A-Z]{1,3}\d{1,3}[a-z]?(?:\s*(?:,|&|\band\b|\bor\b)\s*|(?=[\s.;:)]|$)))+")
+_SHORT_NAMES = patterns.compile(r"^(?:[A-Z]{1,3}\d{1,3}[a-z]?(?:\s*(?:,|&|\band\b|\bor\b)\s*|(?=[\s.;:)]|$)))+")
 
 
 def _short_names(value: str) -> tuple[str, ...]:
@@ -284,7 +295,7 @@ def _short_names(value: str) -> tuple[str, ...]:
 
 
 # ``Lands once PR 3 is merged``, ``Ships after everything above has landed``
-_LANDS_ONCE = re.compile(
+_LANDS_ONCE = patterns.compile(
     r"\b(?:lands?|starts?|begins?|ships?|merges?|goes\s+in|goes\s+out|can\s+go)\s+(?:only\s+)?(?:once|after|when)\s+"
     r"(?P<value>[^,;]{1,80}?)\s+(?:is|are|has|have)\s+(?:been\s+)?(?:merged|done|complete[d]?|finished|landed|shipped|green|in)\b",
     re.IGNORECASE,
@@ -350,7 +361,7 @@ def _negations(clause: str, owner: tuple[str, ...], pos: Pos, view: View | None)
                 yield from _denials((one,), "parallel", _others(ref.ids, (one,)), text=clause, pos=pos, view=view)
 
 
-_ARROW = re.compile(r"\s*(?:→|->|-->|──+>|─+→|⟶|=>|⇒|➜|➔)\s*")
+_ARROW = patterns.compile(r"\s*(?:→|->|-->|──+>|─+→|⟶|=>|⇒|➜|➔)\s*")
 
 
 def _arrow_chain(clause: str, pos: Pos, view: View | None) -> Iterator[Fact]:
@@ -419,10 +430,10 @@ def _leading_ids(value: str, owner: tuple[str, ...]) -> tuple[str, ...]:
     return _others(tuple(ids), owner)
 
 
-_NAME_THEN_REF = re.compile(r"^\W*(?:the\s+)?(?:[^\W\d][\w&/-]*\s+){1,4}\((?P<ref>[^()]+)\)")
+_NAME_THEN_REF = patterns.compile(r"^\W*(?:the\s+)?(?:[^\W\d][\w&/-]*\s+){1,4}\((?P<ref>[^()]+)\)")
 # a name starts with a capital; the words after it may be any case (``Unit tests``): the merge
 # resolves the longest run of them that a unit goes by
-_NAME = re.compile(r"^(?:the\s+)?(?P<name>[A-Z][\w&/-]*(?:\s+[\w&/-]+){0,5})(?![\w-])")
+_NAME = patterns.compile(r"^(?:the\s+)?(?P<name>[A-Z][\w&/-]*(?:\s+[\w&/-]+){0,5})(?![\w-])")
 
 
 # capitalized words that start a phrase but name nothing (``before ANY user story``)
@@ -513,7 +524,9 @@ def _denials(
 # --- durations mentioned in prose --------------------------------------------------------
 
 PROSE_RANK = 2
-_PROSE_DURATION = re.compile(r"^(?:[^().;]|\.(?!\s)){0,60}?\(\s*(?P<value>[^()]*\d[^()]*)\)")  # within the sentence
+_PROSE_DURATION = patterns.compile(
+    r"^(?:[^().;]|\.(?!\s)){0,60}?\(\s*(?P<value>[^()]*\d[^()]*)\)"
+)  # within the sentence
 
 
 def read_owner_durations(block: Block) -> list[Fact]:
@@ -532,12 +545,14 @@ def read_owner_durations(block: Block) -> list[Fact]:
     return facts
 
 
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+|(?<!\s)\s+[—–]\s+")  # from a run of spaces' start: linear
-_LEAD_IN = re.compile(
+_SENTENCE = patterns.compile(r"(?<=[.;!?])\s+|(?<!\s)\s+[—–]\s+")  # from a run of spaces' start: linear
+_LEAD_IN = patterns.compile(
     r"^(?:[^:\d]{1,40}[:：]\s*|[^\W\d]\w*,\s*|(?:this|it)\s+(?:takes|lasts|needs|should\s+take|will\s+take)\s+)",
     re.IGNORECASE,
 )
-_APPROXIMATELY = re.compile(r"^(?:(?:about|around|roughly|approximately|approx\.?|circa|ca\.|~|≈)\s*)+", re.IGNORECASE)
+_APPROXIMATELY = patterns.compile(
+    r"^(?:(?:about|around|roughly|approximately|approx\.?|circa|ca\.|~|≈)\s*)+", re.IGNORECASE
+)
 
 
 def _sentence_length(sentence: str) -> Minutes | None:
@@ -566,7 +581,7 @@ def read_prose_durations(block: Block) -> list[Fact]:
     return facts
 
 
-_BRACKETED = re.compile(r"\(([^()]{1,80})\)")
+_BRACKETED = patterns.compile(r"\(([^()]{1,80})\)")
 
 
 def _bracketed_unit_duration(plain: str, line: Line) -> list[Fact]:

@@ -16,13 +16,13 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from mdplan.model import Fact
+from mdplan.model import Fact, patterns
 from mdplan.parse.blocks import Block
 from mdplan.parse.ids import find_refs
 
-_TICKS = re.compile(r"`+")
-_SPACE = re.compile(r"[^\n]")
-_SEPARATORS = re.compile(r"[\s,&+/()\[\]–-]*|\s*(?:and|or|to)\s*", re.IGNORECASE)
+_TICKS = patterns.compile(r"`+")
+_SPACE = patterns.compile(r"[^\n]")
+_SEPARATORS = patterns.compile(r"[\s,&+/()\[\]–-]*|\s*(?:and|or|to)\s*", re.IGNORECASE)
 
 Recognizer = Callable[[Block], list[Fact]]
 

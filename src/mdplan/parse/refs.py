@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
+from mdplan.model import patterns
 from mdplan.model.vocabulary import MINUTES_PER_DAY, phase_label
 from mdplan.parse.durations import NUMBER, Minutes, parse_duration, parse_unitless_range, unit_minutes
 from mdplan.parse.ids import Ref, bare_ids, find_refs, ids_in, slug
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
-_DEPENDENCY_WORDS = re.compile(
+_DEPENDENCY_WORDS = patterns.compile(
     r"\b(?:independent|depends?|waits?|after|before|blocks?|blocked|requires?|needs?|parallel|only"
     r"|prerequisites?|none|no dependencies)\b",
     re.IGNORECASE,
@@ -47,20 +48,20 @@ _DEPENDENCY_WORDS = re.compile(
 
 # --- labels ------------------------------------------------------------------------------
 
-_LEAD = re.compile(
+_LEAD = patterns.compile(
     r"^\s*(?:#{1,6}\s+)?(?:[-*+]\s+)?(?:\d{1,3}[a-z]?[.)]\s+|[A-Za-z][.)]\s+)?(?:\[[ xX]\]\s+)?"
     r"(?:[^\w\s\[{(`*_~#]\s*)*"  # emoji and symbols before the name
 )
-_STRONG = re.compile(r"(?<![\w*_/])(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?![\w*_.])")
-_EMPHASIS = re.compile(r"(?<![\w*_])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*_])")
+_STRONG = patterns.compile(r"(?<![\w*_/])(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?![\w*_.])")
+_EMPHASIS = patterns.compile(r"(?<![\w*_])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*_])")
 _HOLE = "\ue000"  # a private-use character: where a code span stands while markers are stripped
-_CODE_SPANS = re.compile(r"(`+[^`]*`+)")
+_CODE_SPANS = patterns.compile(r"(`+[^`]*`+)")
 _FULL_WIDTH = str.maketrans("（）［］", "()[]")  # ``フェーズ1: 型定義（所要: 10分）``
-_PAREN = re.compile(r"\(([^()]*)\)")
-_BRACKET = re.compile(r"\[([^\[\]]*)\]")
+_PAREN = patterns.compile(r"\(([^()]*)\)")
+_BRACKET = patterns.compile(r"\[([^\[\]]*)\]")
 # from a run's start: linear; ``准备（3 小时）``: a bracket right after a CJK title ends it too
-_TITLE_END = re.compile(r"(?<!\s)(?:\s+(?:\(|\[|-\s|–\s|—\s|←|\|)|\s*$)|(?<=[^\x00-\x7f])\((?=[^()]*\d)")
-_SEPARATOR = re.compile(r"^\s*(?::|：|·\s|-\s|–\s|—\s|\(|\[|←|\.\s|\.$|,|$)")
+_TITLE_END = patterns.compile(r"(?<!\s)(?:\s+(?:\(|\[|-\s|–\s|—\s|←|\|)|\s*$)|(?<=[^\x00-\x7f])\((?=[^()]*\d)")
+_SEPARATOR = patterns.compile(r"^\s*(?::|：|·\s|-\s|–\s|—\s|\(|\[|←|\.\s|\.$|,|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +127,7 @@ def parse_label(text: str, *, strict: bool = True, generic: bool = False) -> Lab
 
 
 # ``E1: Schema``, ``P7 — Cache``, ``#5. Login``: a short id heads a label where ids are expected
-_SHORT_ID = re.compile(r"#?(?P<id>[A-Z]{1,4}\d{1,4}[a-z]?(?=\s*(?::|—|–|-\s|\.\s|\)|\(|$))|(?<=#)\d{1,5}(?!\w))")
+_SHORT_ID = patterns.compile(r"#?(?P<id>[A-Z]{1,4}\d{1,4}[a-z]?(?=\s*(?::|—|–|-\s|\.\s|\)|\(|$))|(?<=#)\d{1,5}(?!\w))")
 
 
 def _short_id(plain: str) -> list[Ref]:
@@ -155,7 +156,7 @@ def step_label(number: str, text: str) -> Label:
     return _named_label(f"step-{number}", name, plain)
 
 
-_BOLD_LEAD = re.compile(r"^\s*(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?:\s*\([^()]*\))?")
+_BOLD_LEAD = patterns.compile(r"^\s*(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?:\s*\([^()]*\))?")
 
 
 def named_label(ref: str, name: str, text: str) -> Label:
@@ -169,7 +170,7 @@ def _named_label(ref: str, name: str, plain: str) -> Label:
     return Label(label.ids, name or None, label.durations, label.windows)
 
 
-_ALIAS = re.compile(r"^(?P<name>[^\s()][^()]{0,40}?)\s*\((?P<ref>[^()]+)\)\s*(?P<rest>(?::.*)?)$")
+_ALIAS = patterns.compile(r"^(?P<name>[^\s()][^()]{0,40}?)\s*\((?P<ref>[^()]+)\)\s*(?P<rest>(?::.*)?)$")
 
 
 def _written(text: str, ids: tuple[str, ...]) -> str:
@@ -181,7 +182,7 @@ def _written(text: str, ids: tuple[str, ...]) -> str:
     return text if word and not _ENGLISH_UNIT.fullmatch(word) else ""
 
 
-_ENGLISH_UNIT = re.compile(
+_ENGLISH_UNIT = patterns.compile(
     r"(?:phases?|steps?|stages?|waves?|epics?|milestones?|sprints?|tasks?|prs?|parts?|features?)", re.I
 )
 
@@ -246,7 +247,7 @@ def _written_time(rest: str) -> tuple[list[Minutes], list[tuple[float, float]]]:
     return value_durations + titled_durations, value_windows + titled_windows
 
 
-_TITLE_THEN_TIME = re.compile(r"^(?P<title>.*\S)(?::|\s[-–—/])\s+(?P<time>\S.*)$")
+_TITLE_THEN_TIME = patterns.compile(r"^(?P<title>.*\S)(?::|\s[-–—/])\s+(?P<time>\S.*)$")
 
 
 def _paren_parts(inner: str) -> list[str]:
@@ -261,7 +262,7 @@ def _paren_parts(inner: str) -> list[str]:
     return parts
 
 
-_VALUE = re.compile(r"^\s*(?:[:：]|[-–—=])(?P<time>[^()\[\]]*)")  # greedy, then stripped: linear
+_VALUE = patterns.compile(r"^\s*(?:[:：]|[-–—=])(?P<time>[^()\[\]]*)")  # greedy, then stripped: linear
 
 
 def value_duration(body: str) -> Minutes | None:
@@ -285,8 +286,8 @@ def _value_time(rest: str) -> tuple[list[Minutes], list[tuple[float, float]]]:
     return ([minutes] if minutes is not None and minutes.low == minutes.high else []), []
 
 
-_TITLED = re.compile(r"^\s*[:：](?P<body>[^()\[\]]*)")
-_SPACED_DASH = re.compile(r"\s[-–—]\s+")
+_TITLED = patterns.compile(r"^\s*[:：](?P<body>[^()\[\]]*)")
+_SPACED_DASH = patterns.compile(r"\s[-–—]\s+")
 
 
 def _titled_time(rest: str) -> tuple[list[Minutes], list[tuple[float, float]]]:
@@ -310,7 +311,7 @@ def _is_marker(text: str) -> bool:
 
 
 # ``Étape 1 — Inventaire``: a title after a dash, unless it states a dependency (``- Must wait for …``)
-_DASH_TITLE = re.compile(
+_DASH_TITLE = patterns.compile(
     r"^\s+[—–·-]\s+(?!.*\b(?:depends?|waits?|after|before|blocks?|requires?|needs?|parallel)\b)", re.I
 )
 
@@ -322,7 +323,7 @@ def _plain_title(rest: str) -> str | None:
     return re.sub(r"\s+", " ", text).strip(" :-—–") or None
 
 
-_UNIT_WINDOW = re.compile(
+_UNIT_WINDOW = patterns.compile(
     rf"^(?P<unit>weeks?|days?|hours?|tuần|ngày|giờ|第?周|天)\s*(?P<a>{NUMBER})(?:\s*[-–]\s*(?P<b>{NUMBER}))?$",
     re.IGNORECASE,
 )
@@ -330,7 +331,7 @@ _UNIT_WINDOW = re.compile(
 
 _DAY = r"(?:d|day)\s*"
 _HOUR = r"[\s,]*(?:h|hr|hour)\s*"
-_HOUR_WINDOW = re.compile(
+_HOUR_WINDOW = patterns.compile(
     rf"^{_DAY}(?P<d1>\d{{1,4}}){_HOUR}(?P<h1>{NUMBER})\s*(?:-|–|—|to)\s*"
     rf"(?:{_DAY}(?P<d2>\d{{1,4}}))?{_HOUR}(?P<h2>{NUMBER})$",
     re.IGNORECASE,
@@ -365,7 +366,7 @@ def unit_window(part: str) -> tuple[float, float] | None:
 
 
 # ``(预计 3 小时)``, ``(est. 2d)``, ``(timebox 1 day)``: one word before the length
-_ESTIMATED = re.compile(r"^[^\W\d_]{1,12}\.?\s*[:：]?\s*(?=\d)")
+_ESTIMATED = patterns.compile(r"^[^\W\d_]{1,12}\.?\s*[:：]?\s*(?=\d)")
 
 
 def _classify_part(part: str) -> str:

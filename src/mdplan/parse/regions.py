@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mdplan.model import patterns
 from mdplan.model.errors import UnusableInput
 
 SECTIONS = {
@@ -28,9 +29,9 @@ SECTIONS = {
 }
 OPTIONS = ("scenario",)
 BAD_REGION = "MP007"
-_BEGIN = re.compile(r"<!--\s*mdplan:begin\b")
-_END = re.compile(r"<!--\s*mdplan:end\s*-->")
-_OPTION = re.compile(r"^(?P<key>[a-z-]+)=(?P<value>\S+)$")
+_BEGIN = patterns.compile(r"<!--\s*mdplan:begin\b")
+_END = patterns.compile(r"<!--\s*mdplan:end\s*-->")
+_OPTION = patterns.compile(r"^(?P<key>[a-z-]+)=(?P<value>\S+)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +94,9 @@ def _unpaired(source: str, message: str, line: int) -> UnusableInput:
     return UnusableInput(source, BAD_REGION, message, line)
 
 
-_NEWLINE = re.compile(r"\r\n?|\n")
-_TICKS = re.compile(r"`+")
-_RAW_HTML = re.compile(r"\s*<(?:pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)
+_NEWLINE = patterns.compile(r"\r\n?|\n")
+_TICKS = patterns.compile(r"`+")
+_RAW_HTML = patterns.compile(r"\s*<(?:pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)
 _NOT_MARKERS = ("fence", "code_block", "front_matter")
 
 

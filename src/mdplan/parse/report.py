@@ -35,7 +35,6 @@ metrics) is computed output and is not read.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -57,6 +56,7 @@ from mdplan.model import (
     Severity,
     TestRun,
     View,
+    patterns,
 )
 from mdplan.model.vocabulary import (
     ARITHMETIC,
@@ -77,29 +77,31 @@ from mdplan.parse.ids import label_id
 from mdplan.parse.merge import Estimate, merge
 
 TITLE_PREFIX = REPORT_TITLE.removeprefix("# ")
-_GRAPH_HEADING = re.compile(r"^(?P<name>Current|Optimized) Dependency Graph$")
-_FROM = re.compile(r'^From "(?P<title>.*)" \(line (?P<line>[0-9]{1,9})\):')
-_ID_IN_CELL = re.compile(r"^(?P<label>.*) \(`(?P<id>[^`]+)`\)$")
+_GRAPH_HEADING = patterns.compile(r"^(?P<name>Current|Optimized) Dependency Graph$")
+_FROM = patterns.compile(r'^From "(?P<title>.*)" \(line (?P<line>[0-9]{1,9})\):')
+_ID_IN_CELL = patterns.compile(r"^(?P<label>.*) \(`(?P<id>[^`]+)`\)$")
 _OPTIONAL = " (optional)"
-_GROUP = re.compile(r"^in (?P<label>.+?)(?: \[P\])?$")
-_DIAGNOSTIC = re.compile(
+_GROUP = patterns.compile(r"^in (?P<label>.+?)(?: \[P\])?$")
+_DIAGNOSTIC = patterns.compile(
     r"^Line (?P<line>[0-9]{1,9}): (?P<severity>error|warning|info) (?P<code>MP\d+): (?P<message>.*)$"
 )
-_MODULE_ITEM = re.compile(r"^`(?P<path>[^`]+)`: (?P<labels>.+)$")
+_MODULE_ITEM = patterns.compile(r"^`(?P<path>[^`]+)`: (?P<labels>.+)$")
 _REMADE = {"MP106", "MP107", "MP114", "MP014"}  # made again from what the report holds
 EDITED = "MP014"  # a cell or row of an edited report that cannot be read as written
-_MINUTES = re.compile(rf"^(?P<low>{NUMBER})(?:-(?P<high>{NUMBER}))?$")
-_LINE_NUMBER = re.compile(r"^[0-9]{1,9}$")
-_STATEMENT = re.compile(r"^Line (?P<line>[0-9]{1,9})(?: \((?P<scenario>current|optimized) plan\))?: (?P<rest>.*)$")
-_DENIAL = re.compile(
+_MINUTES = patterns.compile(rf"^(?P<low>{NUMBER})(?:-(?P<high>{NUMBER}))?$")
+_LINE_NUMBER = patterns.compile(r"^[0-9]{1,9}$")
+_STATEMENT = patterns.compile(
+    r"^Line (?P<line>[0-9]{1,9})(?: \((?P<scenario>current|optimized) plan\))?: (?P<rest>.*)$"
+)
+_DENIAL = patterns.compile(
     r"^(?P<subject>.+?) (?P<phrase>blocks nothing|depends on nothing|depends only on|runs in parallel with)"
     r'(?: (?P<refs>.+?))? — "(?P<text>.*)"$'
 )
-_PARTIAL = re.compile(r'^(?P<subject>.+?) needs only the "(?P<what>.*)" of (?P<predecessor>.+)$')
-_TESTS = re.compile(r"^test commands run one after another: (?P<commands>.*)$")
-_COMMAND = re.compile(r"`(?P<command>[^`]*)` \((?P<time>[^()]*)\)")
-_STATED = re.compile(r"^(?P<dst>.+?) depends on (?P<src>.+?)(?P<soft> \(optional\))?$")
-_CLAIMED = re.compile(rf"^(?P<approx>~)?(?P<bound>[<>])?(?P<a>{NUMBER})(?:-(?P<b>{NUMBER}))?\s*(?P<unit>.*)$")
+_PARTIAL = patterns.compile(r'^(?P<subject>.+?) needs only the "(?P<what>.*)" of (?P<predecessor>.+)$')
+_TESTS = patterns.compile(r"^test commands run one after another: (?P<commands>.*)$")
+_COMMAND = patterns.compile(r"`(?P<command>[^`]*)` \((?P<time>[^()]*)\)")
+_STATED = patterns.compile(r"^(?P<dst>.+?) depends on (?P<src>.+?)(?P<soft> \(optional\))?$")
+_CLAIMED = patterns.compile(rf"^(?P<approx>~)?(?P<bound>[<>])?(?P<a>{NUMBER})(?:-(?P<b>{NUMBER}))?\s*(?P<unit>.*)$")
 _DENIAL_KINDS: dict[str, DenialKind] = {
     "blocks nothing": "no_successors",
     "depends on nothing": "no_predecessors",
@@ -109,8 +111,8 @@ _DENIAL_KINDS: dict[str, DenialKind] = {
 _CLAIM_KINDS: set[str] = {"total", "percent", "saving", "steps", "path", "window", "sum"}
 _PHASE_COLUMNS = ("Phase", "Title", "Minutes", "Depends on", "Line", "Group")
 _CLAIM_COLUMNS = ("Line", "Claim", "Kind", "Plan", "Covers", "Claimed")  # the last two: earlier reports
-_CLAIM_ITEM = re.compile(r"^Line (?P<line>[0-9]{1,9}), ")
-_CLAIMED_PART = re.compile(r"^claimed (?P<claimed>.*?)(?:; covers (?P<covers>.*?))?(?:; computed .*)?$")
+_CLAIM_ITEM = patterns.compile(r"^Line (?P<line>[0-9]{1,9}), ")
+_CLAIMED_PART = patterns.compile(r"^claimed (?P<claimed>.*?)(?:; covers (?P<covers>.*?))?(?:; computed .*)?$")
 
 
 def read_report(text: str, source: str, estimate: Estimate = "mid") -> Plan:

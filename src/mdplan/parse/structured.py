@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from mdplan.model import DurationStated, EdgeStated, Fact, FileTouched, PhaseNamed, Pos, View
+from mdplan.model import DurationStated, EdgeStated, Fact, FileTouched, PhaseNamed, Pos, View, patterns
 from mdplan.model.vocabulary import phase_label
 from mdplan.parse.blocks import Block
 from mdplan.parse.durations import NUMBER, find_durations
@@ -40,7 +40,7 @@ DATA_LANGUAGES = frozenset({"yaml", "yml", "json"})
 
 _ID_KEYS = ("id", "key", "ref", "slug", "code", "task_id", "uid")
 _UNIT_WORDS = ("phase", "step", "stage", "wave", "milestone", "sprint", "epic", "task", "part", "feature")
-_NUMBERED = re.compile(r"\d+(?:\.\d+)*[a-z]?")  # ``step: 3``: a unit word's number
+_NUMBERED = patterns.compile(r"\d+(?:\.\d+)*[a-z]?")  # ``step: 3``: a unit word's number
 _NAME_KEYS = ("name", "title", "task", "summary")
 _DEPENDS_KEYS = (
     "depends_on", "dependencies", "depends", "deps", "needs", "after", "blocked_by", "requires",
@@ -195,7 +195,7 @@ def _title(unit: str, entry: Map) -> str | None:
     return None
 
 
-_MINUTES_M = re.compile(rf"^\s*({NUMBER}(?:\s*-\s*{NUMBER})?)\s*m\s*$")  # ``15m``, as data files write it
+_MINUTES_M = patterns.compile(rf"^\s*({NUMBER}(?:\s*-\s*{NUMBER})?)\s*m\s*$")  # ``15m``, as data files write it
 
 
 def _duration(unit: str, entry: Map, pos: Pos) -> list[Fact]:
@@ -249,7 +249,7 @@ def _unit(text: str) -> str:
 
 # --- JSON ------------------------------------------------------------------------------------
 
-_JSON_MARK = re.compile(r'"(?:[^"\\]|\\.)*"(?P<key>\s*:)?|(?P<open>\{)|(?P<newline>\n)')
+_JSON_MARK = patterns.compile(r'"(?:[^"\\]|\\.)*"(?P<key>\s*:)?|(?P<open>\{)|(?P<newline>\n)')
 
 
 class _Object(list[tuple[str, object]]):

@@ -31,6 +31,7 @@ from mdplan.model import (
     Pos,
     View,
     WindowStated,
+    patterns,
 )
 from mdplan.model.vocabulary import MINUTES_PER_DAY, MINUTES_PER_WEEK
 from mdplan.parse import cues
@@ -45,29 +46,29 @@ from mdplan.parse.refs import bare_ids, phase_label, strip_markup, unit_window
 _UNIT_NOTE = r"(?:\s*\([^()]*\))?"  # ``Optimistic (days)``
 _COLUMNS: dict[str, re.Pattern[str] | cues.CuePattern] = {
     # a unit word of any language (``Milestone``, ``Sprint``, ``Etapa``, ``阶段``), or an id column
-    "phase": re.compile(
+    "phase": patterns.compile(
         r"^(?:" + "|".join(u.word for u in UNITS) + r"|id|#|story|item|ticket|issue|key|ref)$|phase", re.IGNORECASE
     ),
-    "file": re.compile(r"module|file|path|component|location", re.IGNORECASE),
+    "file": patterns.compile(r"module|file|path|component|location", re.IGNORECASE),
     "depends": cues.DEPENDS_COLUMN,
     "duration": cues.DURATION_COLUMN,
-    "title": re.compile(r"^(?:title|name|description|task|goal)$", re.IGNORECASE),
-    "week": re.compile(r"^(?:weeks?|tuần|周|週)$", re.IGNORECASE),
+    "title": patterns.compile(r"^(?:title|name|description|task|goal)$", re.IGNORECASE),
+    "week": patterns.compile(r"^(?:weeks?|tuần|周|週)$", re.IGNORECASE),
     # schedules: dates, PERT estimates, hour windows (``_scheduled``)
-    "start": re.compile(rf"^(?:start|starts|begin|begins|from)(?:\s+date)?{_UNIT_NOTE}$", re.IGNORECASE),
-    "end": re.compile(rf"^(?:end|ends|finish|finishes|due|until)(?:\s+date)?{_UNIT_NOTE}$", re.IGNORECASE),
-    "optimistic": re.compile(rf"^(?:optimistic|best(?:[\s-]case)?|o){_UNIT_NOTE}$", re.IGNORECASE),
-    "likely": re.compile(rf"^(?:most[\s-]likely|likely|realistic|nominal|m){_UNIT_NOTE}$", re.IGNORECASE),
-    "pessimistic": re.compile(rf"^(?:pessimistic|worst(?:[\s-]case)?|p){_UNIT_NOTE}$", re.IGNORECASE),
-    "expected": re.compile(rf"^(?:expected(?:\s+(?:duration|time|effort))?|te|e){_UNIT_NOTE}$", re.IGNORECASE),
-    "window": re.compile(r"^(?:window|slot|schedule|when)$", re.IGNORECASE),
+    "start": patterns.compile(rf"^(?:start|starts|begin|begins|from)(?:\s+date)?{_UNIT_NOTE}$", re.IGNORECASE),
+    "end": patterns.compile(rf"^(?:end|ends|finish|finishes|due|until)(?:\s+date)?{_UNIT_NOTE}$", re.IGNORECASE),
+    "optimistic": patterns.compile(rf"^(?:optimistic|best(?:[\s-]case)?|o){_UNIT_NOTE}$", re.IGNORECASE),
+    "likely": patterns.compile(rf"^(?:most[\s-]likely|likely|realistic|nominal|m){_UNIT_NOTE}$", re.IGNORECASE),
+    "pessimistic": patterns.compile(rf"^(?:pessimistic|worst(?:[\s-]case)?|p){_UNIT_NOTE}$", re.IGNORECASE),
+    "expected": patterns.compile(rf"^(?:expected(?:\s+(?:duration|time|effort))?|te|e){_UNIT_NOTE}$", re.IGNORECASE),
+    "window": patterns.compile(r"^(?:window|slot|schedule|when)$", re.IGNORECASE),
 }
 _NONE = cues.NONE_CELL
-_BARE_NUMBER = re.compile(r"\d+[a-z]?")
-_SHORT_ID = re.compile(r"[A-Z]{1,4}\d{1,4}[a-zA-Z]?(?![\w-])")
-_TITLE_AFTER_ID = re.compile(r"\s*[:.–—-]\s+\S|\s+\S")
-_PLURAL_UNITS = re.compile(r"^(?:phases|steps|stages|waves|tasks|epics|stories|items)$", re.IGNORECASE)
-_COUNT = re.compile(r"\s*(?:\d{1,3}(?:,\d{3})+|\d+)\s*")
+_BARE_NUMBER = patterns.compile(r"\d+[a-z]?")
+_SHORT_ID = patterns.compile(r"[A-Z]{1,4}\d{1,4}[a-zA-Z]?(?![\w-])")
+_TITLE_AFTER_ID = patterns.compile(r"\s*[:.–—-]\s+\S|\s+\S")
+_PLURAL_UNITS = patterns.compile(r"^(?:phases|steps|stages|waves|tasks|epics|stories|items)$", re.IGNORECASE)
+_COUNT = patterns.compile(r"\s*(?:\d{1,3}(?:,\d{3})+|\d+)\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +267,7 @@ def _duration(row: _Row, pos: Pos) -> list[Fact]:
 # --- schedules: units from headers, Start/End dates, PERT, windows -----------------------
 
 _PERT = ("optimistic", "likely", "pessimistic")
-_HEADER_UNIT = re.compile(rf"(?<![^\W\d_])(?P<unit>{UNIT_PATTERN})", re.IGNORECASE)
+_HEADER_UNIT = patterns.compile(rf"(?<![^\W\d_])(?P<unit>{UNIT_PATTERN})", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

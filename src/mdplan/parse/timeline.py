@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import re
 
-from mdplan.model import ClaimStated, Fact, Pos, View, WindowStated
+from mdplan.model import ClaimStated, Fact, Pos, View, WindowStated, patterns
 from mdplan.parse.blocks import Block, Line
 from mdplan.parse.durations import NUMBER, unit_minutes
 from mdplan.parse.labels import in_estimates
 from mdplan.parse.refs import find_refs, strip_markup
 
-_ROW_LEAD = re.compile(r"^\s*(?:[-*+]\s+)?(?:parallel\s+)?$", re.IGNORECASE)
+_ROW_LEAD = patterns.compile(r"^\s*(?:[-*+]\s+)?(?:parallel\s+)?$", re.IGNORECASE)
 _NUMBER = NUMBER
 _WINDOW = rf"(?P<a>{_NUMBER})\s*(?:-|–|to)\s*(?P<b>{_NUMBER})\s*(?P<unit>[^\W\d]+)?"
-_ROW_WINDOW = re.compile(rf"\s*:\s*{_WINDOW}\s*(?:\(.*\))?\s*$")
-_GROUP_ROW = re.compile(rf"^\s*\{{(?P<body>[^{{}}]*)\}}\s*[:=]\s*{_WINDOW}\s*(?:\(.*\))?\s*$")
-_INLINE_WINDOW = re.compile(rf"\s*\(\s*(?P<a>{_NUMBER})\s*(?:-|–)\s*(?P<b>{_NUMBER})\s*\)")
+_ROW_WINDOW = patterns.compile(rf"\s*:\s*{_WINDOW}\s*(?:\(.*\))?\s*$")
+_GROUP_ROW = patterns.compile(rf"^\s*\{{(?P<body>[^{{}}]*)\}}\s*[:=]\s*{_WINDOW}\s*(?:\(.*\))?\s*$")
+_INLINE_WINDOW = patterns.compile(rf"\s*\(\s*(?P<a>{_NUMBER})\s*(?:-|–)\s*(?P<b>{_NUMBER})\s*\)")
 _LEAD_LIMIT = 16
-_LINE_UNIT = re.compile(rf"{_NUMBER}\s*(?P<unit>min|mins|minutes|h|hours?|days?|weeks?)\b", re.IGNORECASE)
-_RANGE_ANYWHERE = re.compile(r"\d\s*(?:-|–|to)\s*\d")
+_LINE_UNIT = patterns.compile(rf"{_NUMBER}\s*(?P<unit>min|mins|minutes|h|hours?|days?|weeks?)\b", re.IGNORECASE)
+_RANGE_ANYWHERE = patterns.compile(r"\d\s*(?:-|–|to)\s*\d")
 
 
 def read_timeline(block: Block) -> list[Fact]:

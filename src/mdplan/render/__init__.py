@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from mdplan.analyze import Analysis
+from mdplan.model import patterns
 from mdplan.model.errors import UnusableInput
 from mdplan.render.canonical import normalize, normalized_parts
 from mdplan.render.context import build_context
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 REPORT_TEMPLATE = "report.md.j2"
 BAD_TEMPLATE = "MP018"
-_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+_TAG_OPEN = patterns.compile(r"<(?=[A-Za-z/!?])")
 
 
 def bundled_template_dir() -> Path:

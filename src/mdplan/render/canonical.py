@@ -28,9 +28,11 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_HEADING = re.compile(r"#{1,6}(?: |$)")
-_HTML_BLOCK = re.compile(
+from mdplan.model import patterns
+
+_FENCE = patterns.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING = patterns.compile(r"#{1,6}(?: |$)")
+_HTML_BLOCK = patterns.compile(
     r" {0,3}(?:(?P<raw><(?:script|pre|style|textarea)(?=[\s>]|$))|(?P<comment><!--)|(?P<pi><\?)"
     r"|(?P<cdata><!\[CDATA\[)|(?P<declaration><![A-Za-z]))",
     re.IGNORECASE,
@@ -42,10 +44,10 @@ _HTML_ENDS = {
     "cdata": ("]]>",),
     "declaration": (">",),
 }
-_LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-_PLAIN_ITEM = re.compile(r"- (?:\[[ x]\] )?([^\W_].*)")  # a task box as mdformat writes it, or none
-_DELIMITER_ROW = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+\s*$")
-_CELL = re.compile(r"((?:\\.|[^\\|])*)\|")
+_LIST_ITEM = patterns.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_PLAIN_ITEM = patterns.compile(r"- (?:\[[ x]\] )?([^\W_].*)")  # a task box as mdformat writes it, or none
+_DELIMITER_ROW = patterns.compile(r"^\|(?:\s*:?-+:?\s*\|)+\s*$")
+_CELL = patterns.compile(r"((?:\\.|[^\\|])*)\|")
 # characters mdformat never escapes or rewrites in a table cell (with at least one letter or digit
 # in the cell, so no cell reads as a delimiter row); URLs and runs of spaces go the long way
 _PLAIN_PUNCTUATION = frozenset(" ,.;:()'\"/?%+=#→←–—-")

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from mdplan.analyze import Analysis, Schedule
 from mdplan.analyze.audit import ClaimCheck
 from mdplan.analyze.findings import CONCURRENT_TESTING, MAX_RACES_ORDERED, RACE, REDUNDANT, Finding, recommendation
-from mdplan.model import Diagnostic, Edge, Phase, Plan, Scenario
+from mdplan.model import Diagnostic, Edge, Phase, Plan, Scenario, patterns
 from mdplan.model.vocabulary import (
     ARITHMETIC,
     CRITICAL_PATH,
@@ -49,7 +49,7 @@ from mdplan.render.wrap import WIDTH, columns
 
 HEADINGS = {"current": "Current", "optimized": "Optimized", "recommended": "Recommended"}
 # a document title that opens by naming what the report's own title already says
-_REPORT_LABEL = re.compile(r"^parallel\w*\s+(?:analysis|report)\s*[:：–—-]\s*(?=\S)", re.IGNORECASE)
+_REPORT_LABEL = patterns.compile(r"^parallel\w*\s+(?:analysis|report)\s*[:：–—-]\s*(?=\S)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

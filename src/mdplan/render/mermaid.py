@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mdplan.analyze import Schedule
-from mdplan.model import Phase
+from mdplan.model import Phase, patterns
 from mdplan.model.vocabulary import format_number
 
 _ENTITIES = {
@@ -22,7 +22,7 @@ _ENTITIES = {
     "`": "#96;",
     "%": "#37;",
 }  # "%": so no label writes a %%{init: …}%% directive
-_GANTT_UNSAFE = re.compile(r"[:;#\"`<>%]")
+_GANTT_UNSAFE = patterns.compile(r"[:;#\"`<>%]")
 
 # Gantt times count from local midnight on 1 January 2023. Its day of the year is the day of the
 # plan (``%j``), and no time zone changed its UTC offset in the 9 weeks after it (tzdata: 67 days

@@ -5,19 +5,20 @@ with one expression."""
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from mdplan.model import patterns
+
 MAX_BUILT = 10_000_000  # items (characters) one ``*`` may build, bits one ``**`` may
 MAX_RANGE_ITEMS = 1_000_000  # items every ``range`` of one rendering may give together
 _SIZED_FILTERS = ("center", "indent", "wordwrap", "truncate", "format")  # filters that take a width
 _SIZED_METHODS = ("center", "ljust", "rjust", "zfill", "expandtabs")
 # a width or precision of 8 digits or more in a format string: '%20000000d', '{:>20000000}'
-_WIDTH = re.compile(r"(?:%[-#0 +]*\.?|\{[^{}]*?)(?<!\d)(\d{8,})")
+_WIDTH = patterns.compile(r"(?:%[-#0 +]*\.?|\{[^{}]*?)(?<!\d)(\d{8,})")
 
 
 class BoundedSandbox(SandboxedEnvironment):

@@ -13,21 +13,22 @@ picture needs its width.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import cache
 
+from mdplan.model import patterns
+
 WIDTH = 120
-_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+_FENCE = patterns.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 # where a line's text starts: after list markers (nested items open on one line: "- - a") and
 # a task's checkbox, which a break right after would turn into text
-_ITEM = re.compile(r"^(?P<indent> *(?P<markers>(?:(?:[-*+]|\d{1,9}[.)]) )*))(?P<task>(?<=[-*+.)] )\[[ xX]\] )?")
-_NOT_PROSE = re.compile(r"^(?:#{1,6}(?: |$)|[|<]|```|~~~|(?:[-*_] *){3,}$)")
-_OPENS_A_BLOCK = re.compile(r"^(?:[-+*]|#{1,6}|\d+[.)]|[-=*_]+)$|^(?:>|```|~~~|<|\||\[)")
+_ITEM = patterns.compile(r"^(?P<indent> *(?P<markers>(?:(?:[-*+]|\d{1,9}[.)]) )*))(?P<task>(?<=[-*+.)] )\[[ xX]\] )?")
+_NOT_PROSE = patterns.compile(r"^(?:#{1,6}(?: |$)|[|<]|```|~~~|(?:[-*_] *){3,}$)")
+_OPENS_A_BLOCK = patterns.compile(r"^(?:[-+*]|#{1,6}|\d+[.)]|[-=*_]+)$|^(?:>|```|~~~|<|\||\[)")
 # ASCII punctuation alone (`*`, `+`, `--`): mdformat escapes some of it at a line's start or end
-_PUNCTUATION = re.compile(r"^[!-/:-@\[-`{-~]+$")
-_BACKTICKS = re.compile(r"`+")
+_PUNCTUATION = patterns.compile(r"^[!-/:-@\[-`{-~]+$")
+_BACKTICKS = patterns.compile(r"`+")
 
 
 def columns(text: str) -> int:

@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from mdplan.model import patterns
 from mdplan.model.errors import UnusableInput
 from mdplan.render.canonical import mdformat_text
 
@@ -57,16 +58,16 @@ MAX_INLINE_TOKENS = 10_000  # parts of one paragraph or heading (mdformat was qu
 MAX_WORK = 10_000  # units of ``Work`` a change is checked on: about ten seconds on a busy 2-core box
 MAX_FORMAT_WORK = 30_000  # units of ``Work`` fmt formats (a file already formatted needs no check)
 ARROW = "──→"
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
-_ANY_ARROW = re.compile(r"\s*(?:─+→|─+>|-+>|=+>|→|⟶)\s*")
-_OPENING = re.compile(r"(`{3,}|~{3,})([^\n`]*)")  # a whole line: the fence, then its info string
-_CLOSING = re.compile(r"(`{3,}|~{3,})[ \t]*")  # a whole line
+_FRONT_MATTER = patterns.compile(r"\A---[ \t]*\n(?:.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+_ANY_ARROW = patterns.compile(r"\s*(?:─+→|─+>|-+>|=+>|→|⟶)\s*")
+_OPENING = patterns.compile(r"(`{3,}|~{3,})([^\n`]*)")  # a whole line: the fence, then its info string
+_CLOSING = patterns.compile(r"(`{3,}|~{3,})[ \t]*")  # a whole line
 _CHAIN_INFO = {"", "text", "txt", "plain"}
-_NEWLINE = re.compile(r"\r\n?")
-_LINE = re.compile(r"[^\r\n]*(\r\n|\r|\n|\Z)")
+_NEWLINE = patterns.compile(r"\r\n?")
+_LINE = patterns.compile(r"[^\r\n]*(\r\n|\r|\n|\Z)")
 _CONTAINERS = {"blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open"}
 _VERBATIM = {"fence", "code_block", "html_block", "front_matter"}
-_MARKS = re.compile(r"[*_`\[\]<>\\&!]")
+_MARKS = patterns.compile(r"[*_`\[\]<>\\&!]")
 _LOOKAHEAD = 64  # lines of the original searched for each formatted line, in a mixed-ending file
 
 
@@ -347,11 +348,11 @@ def _masked(text: str) -> str:
     return redraw_chains(lf[front.end() :] if front else lf)
 
 
-_PRE = re.compile(r"(<pre[ >].*?</pre>)", re.DOTALL)
-_TAG = re.compile(r"""(<(?:[^<>"']|"[^"<]*"|'[^'<]*')*>)""")  # never past the next <: linear
-_IN_TAG = re.compile(r"""("[^"]*"|'[^']*')|\s+""")
-_SPACES = re.compile(r"\s+")
-_AROUND_BLOCK = re.compile(r" ?(<(?:/?p|/?li|/?h\d|br /|/?blockquote|/?ul|/?ol)[ >]) ?")
+_PRE = patterns.compile(r"(<pre[ >].*?</pre>)", re.DOTALL)
+_TAG = patterns.compile(r"""(<(?:[^<>"']|"[^"<]*"|'[^'<]*')*>)""")  # never past the next <: linear
+_IN_TAG = patterns.compile(r"""("[^"]*"|'[^']*')|\s+""")
+_SPACES = patterns.compile(r"\s+")
+_AROUND_BLOCK = patterns.compile(r" ?(<(?:/?p|/?li|/?h\d|br /|/?blockquote|/?ul|/?ol)[ >]) ?")
 
 
 def _html(text: str) -> str:

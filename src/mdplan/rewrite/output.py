@@ -33,6 +33,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from mdplan.model import patterns
 from mdplan.model.errors import UnusableInput, printable
 from mdplan.parse.disk import Snapshot, digest, kind, read_bounded, reason
 
@@ -40,7 +41,7 @@ STDOUT = "-"
 CANNOT_WRITE = "MP005"
 CHANGED = "MP012"
 LOCK_TRIES = 400  # x 25 ms: ten seconds for another run to finish writing the same file
-_TEMPORARY = re.compile(r"\.mdplan-.*-(\d{1,9})\.tmp\Z", re.DOTALL)
+_TEMPORARY = patterns.compile(r"\.mdplan-.*-(\d{1,9})\.tmp\Z", re.DOTALL)
 _HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 _NAME_PART = 96  # bytes of the target's name kept in a temporary file's name
 

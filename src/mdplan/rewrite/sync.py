@@ -9,10 +9,10 @@ section (``SECTIONS``); the option ``scenario=NAME`` limits a section to one sce
 from __future__ import annotations
 
 import bisect
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mdplan.model import patterns
 from mdplan.model.errors import UnusableInput
 from mdplan.parse.regions import BAD_REGION, SECTIONS, Region, find_regions, without_regions
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from mdplan.analyze import Analysis
     from mdplan.parse.merge import Estimate
 
-_NEWLINE = re.compile(r"\r\n?|\n")  # line ends as the Markdown parser counts them
+_NEWLINE = patterns.compile(r"\r\n?|\n")  # line ends as the Markdown parser counts them
 
 
 def sync_text(text: str, source: str, template_dir: Path | None = None, estimate: Estimate = "mid") -> str:
@@ -43,8 +43,8 @@ def sync_text(text: str, source: str, template_dir: Path | None = None, estimate
     return current
 
 
-_BEGIN = re.compile(r"<!--\s*mdplan:begin\b")
-_END = re.compile(r"<!--\s*mdplan:end\s*-->")
+_BEGIN = patterns.compile(r"<!--\s*mdplan:begin\b")
+_END = patterns.compile(r"<!--\s*mdplan:end\s*-->")
 
 
 def _outside_marked_spans(text: str) -> str:
