@@ -1,7 +1,8 @@
 """The report is a plan mdplan reads: same graph back, and a second report byte-identical.
 
-Properties on random plans in several notations, and the same on the reference plan and on
-every corpus document that is a plan (skipped where ``../shared/`` is absent).
+Properties on random plans in several notations, and the same on every fixture file (the
+reference plan among them) and on every corpus document that is a plan (skipped where
+``../shared/`` is absent).
 """
 
 from __future__ import annotations
@@ -21,6 +22,21 @@ from tests.helpers import FIXTURES, REFERENCE, corpus_plans
 from tests.test_notation_roundtrip import NOTATIONS, drawn_plans
 
 CORPUS = corpus_plans()
+# fixture files that are no plan read whole: each case opens with its own front matter, the file never does
+NO_PLAN_WHOLE = {"notations/front-matter.md"}
+
+
+def fixture_documents() -> dict[str, str]:
+    """Every fixture file as one document, by its path under ``fixtures/`` (but the files of
+    ``nonplans/``). A file of cases reads as a plan of all of them, cycles among them too."""
+    return {
+        path.relative_to(FIXTURES).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(FIXTURES.rglob("*.md"))
+        if path.parent.name != "nonplans"
+    }
+
+
+FIXTURE_DOCUMENTS = fixture_documents()
 
 
 def graph(plan: mdplan.Plan) -> dict[str, Any]:
@@ -47,23 +63,23 @@ def assert_round_trip(text: str) -> None:
     assert report(again) == first
 
 
-def test_reference_report_reads_back_to_the_same_plan_and_report() -> None:
-    assert_round_trip(REFERENCE.read_text(encoding="utf-8"))
-
-
 @pytest.mark.skipif(not CORPUS, reason="../shared/corpus is not here")
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
 def test_corpus_reports_read_back_to_the_same_plan_and_report(path: Path) -> None:
     assert_round_trip(path.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("name", ["structured.md", "findings.md"])
-def test_phases_only_statements_name_read_back_as_they_were(name: str) -> None:
-    """Plans whose prose states dependencies on phases outside every scenario: the report
-    names those phases only in its statements (``T1 (`T1`)``), and reading it back keeps them
-    phases, named as they were."""
-    path = next(FIXTURES.rglob(name))
-    assert_round_trip(path.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name", list(FIXTURE_DOCUMENTS))
+def test_fixture_reports_read_back_to_the_same_plan_and_report(name: str) -> None:
+    """Plans with a dependency cycle among them (the report names each edge of the cycle with
+    its line), and ``structured.md`` and ``findings.md`` whole, whose prose states dependencies
+    on phases outside every scenario (the report names those phases only in its statements,
+    ``T1 (`T1`)``, and reading it back keeps them phases, named as they were)."""
+    if name in NO_PLAN_WHOLE:
+        with pytest.raises(mdplan.UnusableInput):
+            mdplan.parse(FIXTURE_DOCUMENTS[name], "plan.md")
+        return
+    assert_round_trip(FIXTURE_DOCUMENTS[name])
 
 
 def test_a_phase_only_a_statement_names_reads_back_as_that_phase() -> None:
@@ -99,6 +115,20 @@ def test_an_edit_in_the_report_is_what_the_next_run_computes() -> None:
     arrow = re.sub(r"(\| Phase 6 +\| README +\| +7 \| )Phase 5", r"\1Phase 4, Phase 5", first, count=1)
     current = mdplan.analyze(mdplan.parse(arrow, "plan.md")).schedule("current")
     assert current is not None and current.critical_path == ("1", "2", "3", "4", "6")
+
+
+def test_a_cycle_only_the_recommended_plan_has_reads_back_with_the_lines_it_names() -> None:
+    """The current plan is drawn (lines 14); prose adds Phase 3 → Phase 1 (line 5) to the
+    recommended plan only, closing a cycle whose drawn edges no other sentence names."""
+    text = (
+        "# Plan\n\n## Phase 1: Schema (10 min)\n\nPhase 1 depends on Phase 3.\n\n## Phase 2: API (5 min)\n\n"
+        "## Phase 3: Docs (5 min)\n\n## Current Flow\n\n```\nPhase 1 ──→ Phase 2 ──→ Phase 3\n```\n"
+    )
+    first = report(mdplan.parse(text, "plan.md"))
+    cycle = "(Phase 1 → Phase 2 (line 14), Phase 2 → Phase 3 (line 14), Phase 3 → Phase 1 (line 5))"
+    assert cycle in " ".join(first.split())
+    assert "This graph has a dependency cycle" not in first  # the current plan has none
+    assert_round_trip(text)
 
 
 def test_template_syntax_in_a_plan_survives_the_round_trip() -> None:

@@ -12,7 +12,12 @@ notation states; ``parse.merge.merge`` builds the plan from them, as for any doc
   merge takes it as it stands) titled and placed as the From line says. A phase has a row in
   each scenario's table; its title, duration, line and group are those of its first row.
   Edit a duration or a dependency there and the next run computes with it. The ASCII and
-  Mermaid pictures are drawn from the table.
+  Mermaid pictures are drawn from the table. A graph with a dependency cycle says so under
+  its pictures, naming each edge of the cycle with its source line (``Phase 1 → Phase 2
+  (line 4), …``): those edges are read with those lines (a row gives the others its own).
+- ``## Recommended Plan``: where the recommended plan has a dependency cycle, the edges its
+  sentence names give their source lines to the same edges of the scenario it starts from
+  (the optimized plan, else the current one); the rest of the section is not read.
 - ``## Module Impact``: the table of files and the phases that touch them (or, in reports of
   earlier versions, the files × phases matrix), or the list ``- `PATH`: PHASES``
   (``FileTouched``).
@@ -86,6 +91,14 @@ _DIAGNOSTIC = patterns.compile(
     r"^Line (?P<line>[0-9]{1,9}): (?P<severity>error|warning|info) (?P<code>MP\d+): (?P<message>.*)$"
 )
 _MODULE_ITEM = patterns.compile(r"^`(?P<path>[^`]+)`: (?P<labels>.+)$")
+# a cycle as ``render.context`` states it: under a graph, and under the recommended plan
+_CYCLE_STATED = patterns.compile(
+    r"^(?:This graph has a dependency cycle, so it has no schedule: (?P<graph>.*)\."
+    r"|No schedule: the graph has a dependency cycle \((?P<recommended>.*)\)\.)$"
+)
+_CYCLE_LINE = patterns.compile(r" \(line (?P<line>[0-9]{1,9})\)(?:, |$)")  # ends each edge of a cycle
+_CYCLE_PHASE = "Phase "
+_CYCLE_ARROW = " → "
 _REMADE = {"MP106", "MP107", "MP114", "MP014"}  # made again from what the report holds
 EDITED = "MP014"  # a cell or row of an edited report that cannot be read as written
 _MINUTES = patterns.compile(rf"^(?P<low>{NUMBER})(?:-(?P<high>{NUMBER}))?$")
@@ -169,6 +182,8 @@ class _Reader:
     runs: list[TestRun] = field(default_factory=list)
     claim_rows: list[_ClaimRow] = field(default_factory=list)
     claim_items: list[str] = field(default_factory=list)  # the list under the claim audit's table
+    # source lines of the edges a cycle sentence names, by the plan it is under ("recommended" too)
+    cycle_lines: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
 
     # --- reading blocks ---
 
@@ -181,10 +196,14 @@ class _Reader:
             (self._module_table if block.section == "Module Impact" else self._claim_table)(block)
         elif block.kind == "item":
             self._item(block.section, block.text, block.lines[0].number)
+        elif block.kind == "paragraph" and block.section == "Recommended Plan":
+            self._cycle(unescape(block.text), "recommended")
 
     def _in_graph_section(self, block: Block) -> None:
+        assert self.scenario is not None
         if block.kind == "paragraph":
             self._from_line(block.text)
+            self._cycle(unescape(block.text), self.scenario)
         elif block.kind == "table":
             self._phase_table(block)
         elif block.kind == "item":
@@ -215,6 +234,13 @@ class _Reader:
         if found and self.scenario:
             rows = self.scenarios[self.scenario][2]
             self.scenarios[self.scenario] = (unescape(found["title"]), int(found["line"]), rows)
+
+    def _cycle(self, text: str, plan: str) -> None:
+        """The edges a cycle sentence names, each with its source line."""
+        found = _CYCLE_STATED.match(text)
+        edges = found and (found["graph"] if plan != "recommended" else found["recommended"])
+        if edges:
+            self.cycle_lines[plan] = dict(_cycle_edges(edges))
 
     def _phase_table(self, block: Block) -> None:
         assert self.scenario is not None
@@ -355,10 +381,12 @@ class _Reader:
         for row in rows:
             yield _named(first[row.id], view, ids)
         edges: dict[tuple[str, str], EdgeStated] = {}
+        lines = self._edge_lines(view.scenario)
         for row in rows:
             for label, soft in row.depends:
                 src = _id(ids, label)
-                edges[src, row.id] = EdgeStated(src, row.id, "drawn", Pos(row.line), view, soft)
+                line = lines.get((src, row.id), row.line)
+                edges[src, row.id] = EdgeStated(src, row.id, "drawn", Pos(line), view, soft)
                 if src not in first:
                     yield PhaseNamed(src, phase_label(src), None, Pos(1), view)
                 if src not in first and src not in unknown:
@@ -368,6 +396,13 @@ class _Reader:
         yield from edges.values()
         if len(dict.fromkeys(row.id for row in rows)) < len(rows):
             yield _edited(rows[0].at, f"a phase has two rows in the {view.scenario} plan's table; they are read as one")
+
+    def _edge_lines(self, scenario: str | None) -> dict[tuple[str, str], int]:
+        """Source lines of a scenario's edges that cycle sentences name: its own sentence's,
+        then, for the plan the recommended plan starts from, the recommended plan's."""
+        base = "optimized" if "optimized" in self.scenarios else "current"
+        recommended = self.cycle_lines.get("recommended", {}) if scenario == base else {}
+        return {**recommended, **self.cycle_lines.get(scenario or "", {})}
 
     def _stated_phases(self, first: dict[str, _Row], ids: dict[str, str]) -> Iterator[PhaseNamed | Note]:
         """Phases a stated dependency or a partial need names that no row has: phases of the
@@ -485,6 +520,17 @@ def _depends(cell: str) -> list[tuple[str, bool]]:
     if cell in ("", "–"):
         return []
     return [(part.removesuffix(_OPTIONAL), part.endswith(_OPTIONAL)) for part in cell.split(", ")]
+
+
+def _cycle_edges(text: str) -> Iterator[tuple[tuple[str, str], int]]:
+    """``Phase A → Phase B (line N), …`` as ((A, B), N) pairs, in one pass over the text;
+    a part that is not written so is left out."""
+    start = 0
+    for end in _CYCLE_LINE.finditer(text):
+        src, arrow, dst = text[start : end.start()].partition(_CYCLE_ARROW)
+        start = end.end()
+        if arrow and src.startswith(_CYCLE_PHASE) and dst.startswith(_CYCLE_PHASE):
+            yield (src.removeprefix(_CYCLE_PHASE), dst.removeprefix(_CYCLE_PHASE)), int(end["line"])
 
 
 def _timed(command: str, time: str) -> tuple[str, float]:
