@@ -33,7 +33,9 @@ notation states; ``parse.merge.merge`` builds the plan from them, as for any doc
   (those the analysis makes again, MP106, MP107 and MP114, are made again instead).
 
 Tables are read by their header names; list items and paragraphs as a whole, over every line
-they are wrapped on. What cannot be read as written is an ``MP014`` note at the report's line.
+they are wrapped on. Text is read with its Markdown escapes undone and, in code spans
+(where no escape is), the ``&lt;`` the report writes for a ``<`` that could open a tag read as
+``<``. What cannot be read as written is an ``MP014`` note at the report's line.
 Everything else (summary, recommendations, critical paths, matrix, checklist, roadmap,
 metrics) is computed output and is not read.
 """
@@ -80,6 +82,7 @@ from mdplan.parse.durations import NUMBER, parse_duration, unit_minutes
 from mdplan.parse.escapes import unescape
 from mdplan.parse.ids import label_id
 from mdplan.parse.merge import Estimate, merge
+from mdplan.parse.quotes import code_spans
 
 TITLE_PREFIX = REPORT_TITLE.removeprefix("# ")
 _GRAPH_HEADING = patterns.compile(r"^(?P<name>Current|Optimized) Dependency Graph$")
@@ -99,6 +102,8 @@ _CYCLE_STATED = patterns.compile(
 _CYCLE_LINE = patterns.compile(r" \(line (?P<line>[0-9]{1,9})\)(?:, |$)")  # ends each edge of a cycle
 _CYCLE_PHASE = "Phase "
 _CYCLE_ARROW = " → "
+# ``<`` before a tag's first character, which the report writes ``&lt;`` (``render.inert``)
+_TAG_OPEN_WRITTEN = patterns.compile(r"&lt;(?=[A-Za-z/!?])")
 _REMADE = {"MP106", "MP107", "MP114", "MP014"}  # made again from what the report holds
 EDITED = "MP014"  # a cell or row of an edited report that cannot be read as written
 _MINUTES = patterns.compile(rf"^(?P<low>{NUMBER})(?:-(?P<high>{NUMBER}))?$")
@@ -197,17 +202,17 @@ class _Reader:
         elif block.kind == "item":
             self._item(block.section, block.text, block.lines[0].number)
         elif block.kind == "paragraph" and block.section == "Recommended Plan":
-            self._cycle(unescape(block.text), "recommended")
+            self._cycle(_as_written(block.text), "recommended")
 
     def _in_graph_section(self, block: Block) -> None:
         assert self.scenario is not None
         if block.kind == "paragraph":
             self._from_line(block.text)
-            self._cycle(unescape(block.text), self.scenario)
+            self._cycle(_as_written(block.text), self.scenario)
         elif block.kind == "table":
             self._phase_table(block)
         elif block.kind == "item":
-            self._title_item(unescape(block.text))
+            self._title_item(_as_written(block.text))
 
     def _item(self, section: str, text: str, at: int) -> None:
         if section == "Module Impact":
@@ -215,7 +220,7 @@ class _Reader:
         elif section == "Stated in the Source":
             self._statement(text, at)
         elif section == "Claim Audit":
-            self.claim_items.append(unescape(text))
+            self.claim_items.append(_as_written(text))
         elif section == "Diagnostics":
             self._diagnostic(text)
 
@@ -233,7 +238,7 @@ class _Reader:
         found = _FROM.match(text)
         if found and self.scenario:
             rows = self.scenarios[self.scenario][2]
-            self.scenarios[self.scenario] = (unescape(found["title"]), int(found["line"]), rows)
+            self.scenarios[self.scenario] = (_as_written(found["title"]), int(found["line"]), rows)
 
     def _cycle(self, text: str, plan: str) -> None:
         """The edges a cycle sentence names, each with its source line."""
@@ -312,13 +317,13 @@ class _Reader:
             )
 
     def _module_item(self, text: str) -> None:
-        found = _MODULE_ITEM.match(unescape(text))
+        found = _MODULE_ITEM.match(_as_written(text))
         if found:
             owners = self.files.setdefault(found["path"], [])
             owners.extend(label for label in found["labels"].split(", ") if label not in owners)
 
     def _statement(self, text: str, at: int) -> None:
-        found = _STATEMENT.match(unescape(text))
+        found = _STATEMENT.match(_as_written(text))
         if not found:
             return
         line, rest = int(found["line"]), found["rest"]
@@ -341,7 +346,7 @@ class _Reader:
         found = _DIAGNOSTIC.match(text)
         if found and found["code"] not in _REMADE:
             severity: Severity = found["severity"]  # type: ignore[assignment]
-            message = unescape(found["message"])
+            message = _as_written(found["message"])
             self.notes.append(Note(found["code"], severity, message, Pos(int(found["line"]))))
 
     # --- the facts ---
@@ -501,8 +506,24 @@ def _phase_cell(cell: str) -> tuple[str, str]:
     return cell, label_id(cell) or cell
 
 
+def _as_written(text: str) -> str:
+    """Report text as the plan wrote it: Markdown escapes undone, and the ``&lt;`` the report
+    writes for a ``<`` that could open a tag read as ``<`` inside code spans too (there no
+    escape is undone, so a title's `` `<name>` `` is shown ``&lt;name>``)."""
+    text = unescape(text)
+    if "&lt;" not in text or "`" not in text:
+        return text
+    parts: list[str] = []
+    position = 0
+    for start, end, _ in code_spans(text):
+        parts.extend((text[position:start], _TAG_OPEN_WRITTEN.sub("<", text[start:end])))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
 def _cells(row: tuple[object, ...]) -> tuple[str, ...]:
-    return tuple(unescape(str(getattr(cell, "text", cell)).strip()) for cell in row)
+    return tuple(_as_written(str(getattr(cell, "text", cell)).strip()) for cell in row)
 
 
 def _columns(header: tuple[str, ...], names: tuple[str, ...]) -> dict[str, int]:
