@@ -73,6 +73,31 @@ def test_template_dir_overrides_by_name_and_falls_back(tmp_path: Path) -> None:
     assert "## Module Impact" in report
 
 
+def test_a_template_is_compiled_once_per_process_and_again_when_edited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jinja2 import Environment
+
+    compiled: list[str | None] = []
+    compile_source = Environment.compile
+
+    def counted(self: Environment, source: str, name: str | None = None, *args: object, **kwargs: object) -> object:
+        compiled.append(name)
+        return compile_source(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Environment, "compile", counted)
+    summary = tmp_path / "summary.md.j2"
+    summary.write_text("## Executive Summary\n\nFirst.\n", "utf-8")
+    text = REFERENCE.read_text(encoding="utf-8")
+    report_of(text, tmp_path)
+    compiled.clear()
+    assert "First." in report_of(text, tmp_path)  # a new environment, the same compiled templates
+    assert compiled == []
+    summary.write_text("## Executive Summary\n\nSecond, edited.\n", "utf-8")
+    assert "Second, edited." in report_of(text, tmp_path)
+    assert compiled == ["summary.md.j2"]
+
+
 def test_every_bundled_template_is_shipped_and_renders() -> None:
     checkout = sorted(p.name for p in (ROOT / "templates").glob("*.j2"))
     shipped = sorted(p.name for p in bundled_template_dir().glob("*.j2"))

@@ -52,7 +52,7 @@ def bundled_template_dir() -> Path:
 def make_environment(template_dir: Path | None = None) -> Environment:
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 
-    from mdplan.render.sandbox import BoundedSandbox
+    from mdplan.render.sandbox import COMPILED_TEMPLATES, BoundedSandbox
 
     loaders = [FileSystemLoader(template_dir)] if template_dir else []
     loaders.append(FileSystemLoader(bundled_template_dir()))
@@ -64,6 +64,7 @@ def make_environment(template_dir: Path | None = None) -> Environment:
         lstrip_blocks=True,
         autoescape=False,
         finalize=inert,
+        bytecode_cache=COMPILED_TEMPLATES,
     )
     env.filters["cell"] = table_cell
     env.filters["fence"] = fence
