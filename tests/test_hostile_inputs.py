@@ -198,3 +198,20 @@ def test_characters_python_splits_lines_at_do_not_shift_lines(separator: str) ->
     plan = parse(text, "plan.md")
     assert {(e.src, e.dst, e.line) for e in plan.scenarios[0].edges} == {("1", "2", 8), ("9", "3", 11)}
     assert [(d.code, d.line) for d in plan.diagnostics if d.severity == "error"] == [("MP101", 11)]
+
+
+def test_a_lone_surrogate_escaped_in_json_is_written_as_a_replacement_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``"\\ud800"`` is valid JSON for a string no UTF-8 output can hold: every command once failed
+    on it (MP005, "cannot write to standard output"), and GraphML wrote an invalid reference."""
+    plan = tmp_path / "plan.md"
+    plan.write_text(
+        '```json\n[{"id": "T1", "title": "\\ud800 x", "duration": "5 min"},\n'
+        ' {"id": "T2", "title": "y", "depends_on": ["T1"], "duration": "3 min", "\\udc00": 1}]\n```\n',
+        encoding="utf-8",
+    )
+    for argv in (["report", str(plan)], ["graph", str(plan)], ["graph", "--format", "graphml", str(plan)]):
+        assert run(argv) == 0, argv
+        out, err = capsys.readouterr()
+        assert "\ufffd x" in out and not err
