@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from mdplan.model import Phase, Scenario
+from mdplan.model import Phase, Scenario, patterns
 from mdplan.model.vocabulary import natural_order
 
 if TYPE_CHECKING:
@@ -323,10 +323,15 @@ def transitive_reduction(graph: DiGraph) -> list[tuple[str, str]]:
     return [(src, dst) for src, dst in graph.edges if kept.has_edge(src, dst)]
 
 
+# characters XML 1.0 cannot hold, even as a reference: a title with one made GraphML no parser reads
+_NOT_XML = patterns.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def exported(graph: DiGraph) -> DiGraph:
-    """A copy every writer can take: no title is None, and files are one string, a path a line."""
+    """A copy every writer can take: no title is None, files are one string, a path a line, and
+    what XML cannot hold (control characters) is U+FFFD."""
     copy = graph.copy()
     for _, data in copy.nodes(data=True):
-        data["title"] = data.get("title") or ""
-        data["files"] = "\n".join(data.get("files") or ())
+        data["title"] = _NOT_XML.sub("\ufffd", data.get("title") or "")
+        data["files"] = _NOT_XML.sub("\ufffd", "\n".join(data.get("files") or ()))
     return copy
