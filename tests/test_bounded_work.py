@@ -192,6 +192,23 @@ def test_a_change_past_the_check_limit_is_refused_and_a_formatted_file_passes(
     assert run(["fmt", "--check", str(plan)]) == 0  # nothing to change, nothing to check
 
 
+def test_underscored_runs_mdformat_reads_again_are_refused_before_formatting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``_a`` × 50,000 (100 KB): mdformat-gfm's text rule reads the rest of the run after each
+    ``_`` looking for an e-mail's ``@`` (16 s a pass, four passes); counted, it is refused."""
+    plan = tmp_path / "plan.md"
+    text = "# Plan\n\n" + "_a" * 50_000 + "\n"
+    plan.write_text(text, encoding="utf-8")
+    formatted = []
+    monkeypatch.setattr(mdplan.rewrite.fmt, "mdformat_text", lambda body: formatted.append(body) or body)
+    assert run(["fmt", str(plan)]) == 2
+    assert "error MP010 too large to format" in capsys.readouterr().err
+    assert not formatted and plan.read_text(encoding="utf-8") == text
+    assert work_of("x _a_b@c d").rescans == 4 + 2  # from each underscore to its run's end
+    assert work_of("snake_case " * 1_000).rescans == 5_000  # short runs: linear, as plain text
+
+
 def test_work_counts_text_code_characters_and_marks() -> None:
     text = "# T\n\n- [ ] task *a* [x](y)\n\n```\ncode\ncode\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
     assert work_of(text) == mdplan.rewrite.fmt.Work(text_lines=5, text_chars=51, marks=6, code_lines=4, code_chars=14)
