@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mdplan.model import patterns
 from mdplan.model.errors import UnusableInput
-from mdplan.render.canonical import mdformat_text
+from mdplan.render.canonical import mdformat_text, tasklists_in_linear_time
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -415,10 +415,9 @@ def _parser() -> MarkdownIt:
 def _new_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
-    from mdit_py_plugins.tasklists import tasklists_plugin
 
     parser = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
-    return parser.use(tasklists_plugin)
+    return parser.use(tasklists_in_linear_time)
 
 
 @functools.lru_cache(maxsize=2)
