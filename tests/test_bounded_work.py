@@ -8,8 +8,10 @@ import difflib
 import functools
 import random
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
@@ -190,6 +192,74 @@ def test_a_change_past_the_check_limit_is_refused_and_a_formatted_file_passes(
     plan.write_text(formatted, encoding="utf-8")
     monkeypatch.setattr(mdplan.rewrite.fmt, "MAX_WORK", work_of(formatted).units - 1)
     assert run(["fmt", "--check", str(plan)]) == 0  # nothing to change, nothing to check
+
+
+def test_underscored_runs_mdformat_reads_again_are_refused_before_formatting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``_a`` × 50,000 (100 KB): mdformat-gfm's text rule reads the rest of the run after each
+    ``_`` looking for an e-mail's ``@`` (16 s a pass, four passes); counted, it is refused."""
+    plan = tmp_path / "plan.md"
+    text = "# Plan\n\n" + "_a" * 50_000 + "\n"
+    plan.write_text(text, encoding="utf-8")
+    formatted = []
+    monkeypatch.setattr(mdplan.rewrite.fmt, "mdformat_text", lambda body: formatted.append(body) or body)
+    assert run(["fmt", str(plan)]) == 2
+    assert "error MP010 too large to format" in capsys.readouterr().err
+    assert not formatted and plan.read_text(encoding="utf-8") == text
+    assert work_of("x _a_b@c d").rescans == 4 + 2  # from each underscore to its run's end
+    assert work_of("snake_case " * 1_000).rescans == 5_000  # short runs: linear, as plain text
+
+
+def _lines_run_in(module: object, run_it: Callable[[], object]) -> int:
+    """Lines of ``module`` run by ``run_it()``, counted by a trace function (no clock)."""
+    filename = getattr(module, "__file__", None)
+    count = 0
+
+    def local(frame: FrameType, event: str, arg: object) -> Callable[..., object]:
+        nonlocal count
+        count += event == "line"
+        return local
+
+    def tracer(frame: FrameType, event: str, arg: object) -> Callable[..., object] | None:
+        return local if frame.f_code.co_filename == filename else None
+
+    sys.settrace(tracer)
+    try:
+        run_it()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+@pytest.mark.parametrize("reader", ["fmt's parser", "mdformat"])
+def test_task_lists_are_read_in_linear_work(reader: str) -> None:
+    """mdit-py-plugins' task-list rule searched back from every task item to its list: 4,000
+    tasks in one list made fmt run 16 s. The rule is given each item with its list instead."""
+    import mdit_py_plugins.tasklists
+
+    def count_at(n: int) -> int:
+        text = "".join(f"- [ ] T{i} do a thing\n  - [x] sub {i}\n" for i in range(n))
+        if reader == "mdformat":
+            return _lines_run_in(mdit_py_plugins.tasklists, lambda: mdformat_text(text))
+        return _lines_run_in(mdit_py_plugins.tasklists, lambda: mdplan.rewrite.fmt._new_parser().parse(text))
+
+    assert_count_linear(count_at, 200)
+
+
+def test_task_lists_read_in_linear_work_are_read_as_the_plugin_reads_them() -> None:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.tasklists import tasklists_plugin
+
+    from mdplan.render.canonical import tasklists_in_linear_time
+
+    pieces = ["- [ ] a\n", "- [x] b\n", "  - [ ] c\n", "    - [X] d\n", "> - [ ] q\n", "1. [ ] n\n", "- [ ]\n"]
+    pieces += ["- [] x\n", "\n", "text\n", "* [ ] s\n", "  1. [x] t\n", "- a\n  - [ ] b\n", "- > [ ] x\n"]
+    plugin, linear = MarkdownIt().use(tasklists_plugin), MarkdownIt().use(tasklists_in_linear_time)
+    rng = random.Random(7)
+    for _ in range(500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12)))
+        assert linear.render(text) == plugin.render(text), text
 
 
 def test_work_counts_text_code_characters_and_marks() -> None:

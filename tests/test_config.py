@@ -66,6 +66,9 @@ def test_template_dir_is_relative_to_the_configuration(tmp_path: Path, capsys: p
         ('estimate = "soon"\n', "'estimate' in"),
         ('strict = "yes"\n', "'strict' in"),
         ("estimate = \n", "cannot read the configuration"),
+        # tomllib reads nesting by recursion: past Python's limit, a RecursionError, not a TOML error
+        ("estimate = " + "[" * 50_000 + "]" * 50_000 + "\n", "nested too deeply"),
+        ("estimate = " + "{a=" * 30_000 + "1" + "}" * 30_000 + "\n", "nested too deeply"),
     ],
 )
 def test_bad_configuration_is_a_clear_error(

@@ -46,6 +46,19 @@ def test_graphml_reads_back_with_networkx(tmp_path: Path, capsys: pytest.Capture
     assert graph.nodes["1"] == {"minutes": 10.0, "title": "Build", "files": "src/a.py\nsrc/b.py", "line": 1}
 
 
+def test_graphml_of_titles_with_control_characters_reads_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """XML 1.0 holds no C0 control character but tab, LF and CR, not even as ``&#1;``: a title with
+    one once made GraphML that no XML parser reads."""
+    plan = tmp_path / "plan.md"
+    plan.write_text(TWO_PHASES.replace("Build", "Bu\x01il\x0bd"), encoding="utf-8")
+    assert run(["graph", str(plan), "--format", "graphml"]) == 0
+    written = tmp_path / "plan.graphml"
+    written.write_text(capsys.readouterr().out, encoding="utf-8")
+    assert nx.read_graphml(written).nodes["1"]["title"] == "Bu\ufffdil\ufffdd"
+
+
 def test_node_link_reads_back_with_networkx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plan = tmp_path / "plan.md"
     plan.write_text(TWO_PHASES, encoding="utf-8")

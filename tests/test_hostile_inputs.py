@@ -183,3 +183,35 @@ def test_a_five_megabyte_line_is_read_in_linear_work(tmp_path: Path, capsys: pyt
     status = run(["check", str(plan)])
     err = capsys.readouterr().err
     assert status == 2 and "MP010 too large: 5,200,024 characters" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("separator", ["\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
+def test_characters_python_splits_lines_at_do_not_shift_lines(separator: str) -> None:
+    """Only LF, CR and CRLF end a Markdown line: a form feed or U+2028 in an early line once moved
+    every block's text onto the wrong lines (a dependency lost, an unknown phase not reported)."""
+    from mdplan.parse.document import parse
+
+    text = (
+        f"# Plan\n\nA note{separator}with{separator}separators.\n\n## Phase 1: Setup (5 min)\n\n"
+        "## Phase 2: Build (10 min)\nDepends on: Phase 1\n\n## Phase 3: Test (3 min)\nDepends on: Phase 9\n"
+    )
+    plan = parse(text, "plan.md")
+    assert {(e.src, e.dst, e.line) for e in plan.scenarios[0].edges} == {("1", "2", 8), ("9", "3", 11)}
+    assert [(d.code, d.line) for d in plan.diagnostics if d.severity == "error"] == [("MP101", 11)]
+
+
+def test_a_lone_surrogate_escaped_in_json_is_written_as_a_replacement_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``"\\ud800"`` is valid JSON for a string no UTF-8 output can hold: every command once failed
+    on it (MP005, "cannot write to standard output"), and GraphML wrote an invalid reference."""
+    plan = tmp_path / "plan.md"
+    plan.write_text(
+        '```json\n[{"id": "T1", "title": "\\ud800 x", "duration": "5 min"},\n'
+        ' {"id": "T2", "title": "y", "depends_on": ["T1"], "duration": "3 min", "\\udc00": 1}]\n```\n',
+        encoding="utf-8",
+    )
+    for argv in (["report", str(plan)], ["graph", str(plan)], ["graph", "--format", "graphml", str(plan)]):
+        assert run(argv) == 0, argv
+        out, err = capsys.readouterr()
+        assert "\ufffd x" in out and not err

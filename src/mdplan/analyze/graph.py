@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from mdplan.model import Phase, Scenario
+from mdplan.model import Phase, Scenario, patterns
 from mdplan.model.vocabulary import natural_order
 
 if TYPE_CHECKING:
@@ -290,6 +290,23 @@ class Reach:
     def within(self, bits: int, node: str) -> bool:
         return bool(bits & self._bit[node])
 
+    def first_reaching(self, sources: Iterable[str], targets: Iterable[str]) -> dict[str, str]:
+        """For each of ``targets``, the first of ``sources`` (in their order) other than itself
+        that reaches it, where one does: one pass over the sources, each target settled once."""
+        node_at = {self._bit[target].bit_length() - 1: target for target in targets}
+        wanted = sum(1 << index for index in node_at)
+        first: dict[str, str] = {}
+        for source in sources:
+            settled = self._reach[source] & wanted & ~self._bit[source]
+            wanted &= ~settled
+            while settled:
+                lowest = settled & -settled
+                first[node_at[lowest.bit_length() - 1]] = source
+                settled ^= lowest
+            if not wanted:
+                break
+        return first
+
     def add_edge(self, src: str, dst: str) -> None:
         """Record ``src → dst`` (already added to the graph): everything that reaches ``src``,
         and ``src``, now reaches ``dst`` and all it reaches."""
@@ -302,17 +319,14 @@ def redundant_edges(graph: DiGraph, reach: Reach | None = None) -> list[tuple[st
     """Edges a longer chain implies, as (source, target, the first other successor that leads
     there), in node order: what ``transitive_reduction`` removes, decided from bit sets."""
     reach = reach or Reach(graph)
-    found = []
+    found: list[tuple[str, str, str]] = []
     for node in graph:
         successors = list(graph.successors(node))
         beyond = reach.beyond(successors)
-        for successor in successors:
-            if not reach.within(beyond, successor):
-                continue  # the common case, decided without looking at each successor
-            others = sorted((s for s in successors if s != successor), key=natural_order)
-            via = next((s for s in others if reach.reaches(s, successor)), None)
-            if via is not None:
-                found.append((node, successor, via))
+        implied = [s for s in successors if reach.within(beyond, s)]  # most often none
+        if implied:  # each settled once: a node of 4,000 successors once sorted them 4,000 times
+            via = reach.first_reaching(sorted(successors, key=natural_order), implied)
+            found.extend((node, successor, via[successor]) for successor in implied if successor in via)
     return found
 
 
@@ -323,10 +337,15 @@ def transitive_reduction(graph: DiGraph) -> list[tuple[str, str]]:
     return [(src, dst) for src, dst in graph.edges if kept.has_edge(src, dst)]
 
 
+# characters XML 1.0 cannot hold, even as a reference: a title with one made GraphML no parser reads
+_NOT_XML = patterns.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def exported(graph: DiGraph) -> DiGraph:
-    """A copy every writer can take: no title is None, and files are one string, a path a line."""
+    """A copy every writer can take: no title is None, files are one string, a path a line, and
+    what XML cannot hold (control characters) is U+FFFD."""
     copy = graph.copy()
     for _, data in copy.nodes(data=True):
-        data["title"] = data.get("title") or ""
-        data["files"] = "\n".join(data.get("files") or ())
+        data["title"] = _NOT_XML.sub("\ufffd", data.get("title") or "")
+        data["files"] = _NOT_XML.sub("\ufffd", "\n".join(data.get("files") or ()))
     return copy

@@ -125,6 +125,8 @@ def _load(path: Path, data: bytes | None = None) -> dict[str, Any]:
         raise UnusableInput(str(path), BAD_CONFIG, f"cannot read the configuration: {reason(error)}") from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise UnusableInput(str(path), BAD_CONFIG, f"cannot read the configuration: {error}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        raise UnusableInput(str(path), BAD_CONFIG, "cannot read the configuration: nested too deeply") from None
 
 
 def _validated(table: Any, path: Path) -> Config:

@@ -10,9 +10,13 @@ which validates the code before it accepts it.
 
 The store is an optimisation only: the file is keyed by the interpreter's version and the SRE
 engine's magic number, each entry by its pattern's text and flags, and anything unexpected (a
-file from another interpreter, a damaged file, an unwritable folder, an interpreter whose
-``re`` internals differ) falls back to :func:`re.compile` and the same pattern. The file lives
-with the package's own code, so it is exactly as trusted as that code.
+file from another interpreter, a damaged or truncated file, an unwritable folder, an
+interpreter whose ``re`` internals differ) falls back to :func:`re.compile` and the same
+pattern. The file begins with a SHA-256 digest of the rest, checked before a byte is
+unmarshalled: ``_sre.compile`` accepts most damaged code as valid code of another pattern, and
+``marshal`` can be made to allocate without bound by a few damaged bytes. It is read as mdplan
+reads documents: a regular file only (a FIFO there does not block), at most ``MAX_BYTES``. The
+file lives with the package's own code, so it is exactly as trusted as that code.
 
 A well-kept library was looked for first: ``pickle`` stores a pattern as its text (it compiles
 again on load) and neither ``regex`` nor ``re2`` keeps compiled programs.
@@ -23,11 +27,13 @@ from __future__ import annotations
 import array
 import atexit
 import contextlib
+import hashlib
 import importlib
 import importlib.util
 import marshal
 import os
 import re
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -35,7 +41,11 @@ from typing import Any
 
 # (flags, SRE code as machine words, groups, group numbers by name, group names by number)
 Parts = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
-_FORMAT = 1  # bump when the stored layout changes
+_FORMAT = 2  # bump when the stored layout changes
+_MAGIC = b"mdplan-sre\n"  # then the SHA-256 of the marshalled (header, patterns) that follow
+_DIGEST = hashlib.sha256().digest_size
+MAX_BYTES = 1 << 24  # mdplan's own patterns take about 1 MB; a larger file is not read nor written
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 _WORD = "I"  # the SRE engine's code unit: four bytes (checked against ``_sre.CODESIZE``)
 # mdplan's own patterns are about 300; a pattern built from a document's words is not kept past this
 MAX_STORED = 1_000
@@ -84,7 +94,10 @@ class PatternStore:
         """Write the patterns compiled in this run, atomically; quietly nothing where that fails."""
         if not self._added or self.path is None or self._engine is None or sys.dont_write_bytecode:
             return
-        data = marshal.dumps((self._header(), self._parts))
+        body = marshal.dumps((self._header(), self._parts))
+        if len(_MAGIC) + _DIGEST + len(body) > MAX_BYTES:
+            return
+        data = _MAGIC + hashlib.sha256(body).digest() + body
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomically(self.path, data)
@@ -117,11 +130,41 @@ class PatternStore:
     def _load(self) -> dict[tuple[str, int], Parts]:
         if self.path is None or self._engine is None:
             return {}
+        body = _checked(_read_regular(self.path))
+        if body is None:
+            return {}
         try:
-            header, parts = marshal.loads(self.path.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
+            header, parts = marshal.loads(body)
+        except (EOFError, ValueError, TypeError):
             return {}
         return parts if header == self._header() and isinstance(parts, dict) else {}
+
+
+def _read_regular(path: Path) -> bytes:
+    """At most ``MAX_BYTES + 1`` bytes of ``path`` if it is a regular file (else nothing),
+    opened without blocking: a FIFO or device in its place is never waited on."""
+    try:
+        handle = os.open(path, _OPEN_FLAGS)
+    except OSError:
+        return b""
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return b""
+        with os.fdopen(os.dup(handle), "rb") as stream:
+            return stream.read(MAX_BYTES + 1)
+    except OSError:
+        return b""
+    finally:
+        os.close(handle)
+
+
+def _checked(data: bytes) -> bytes | None:
+    """The marshalled body of a store file, if the file is whole (its digest matches)."""
+    start = len(_MAGIC) + _DIGEST
+    if len(data) > MAX_BYTES or not data.startswith(_MAGIC):
+        return None
+    body = data[start:]
+    return body if hashlib.sha256(body).digest() == data[len(_MAGIC) : start] else None
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -55,6 +55,7 @@ NUMBERED_ITEM = patterns.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+(?P<title>\S.*)$")
 _ITEM_START = patterns.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
 _SECTION_SCAN = 40  # lines under a heading searched for its own dependency field
 _CLOSING_FENCE = patterns.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*$")
+_LINE_END = patterns.compile(r"\r\n?|\n")  # what ends a line for markdown-it (not \f, \v, U+2028, ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,16 @@ def view_of(text: str, line: int) -> View | None:
 
 
 def split_blocks(source: str) -> list[Block]:
-    return list(_Walker(source.splitlines()).walk(_Tokens(make_parser().parse(source))))
+    return list(_Walker(source_lines(source)).walk(_Tokens(make_parser().parse(source))))
+
+
+def source_lines(source: str) -> list[str]:
+    """The lines of ``source`` as markdown-it numbers them: ``str.splitlines`` also cuts at form
+    feeds, vertical tabs, U+0085, U+2028 and others, which would shift every line after one."""
+    lines = _LINE_END.split(source)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 class _Tokens:

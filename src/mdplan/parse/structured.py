@@ -249,6 +249,7 @@ def _unit(text: str) -> str:
 
 # --- JSON ------------------------------------------------------------------------------------
 
+_SURROGATE = patterns.compile("[\ud800-\udfff]")  # a lone half of a pair: ``"\\ud800"`` in JSON
 _JSON_MARK = patterns.compile(r'"(?:[^"\\]|\\.)*"(?P<key>\s*:)?|(?P<open>\{)|(?P<newline>\n)')
 
 
@@ -283,10 +284,15 @@ def _json_node(value: object, marks: Iterator[int], line: int, depth: int) -> No
         entries = []
         for key, item in value:
             key_line = next(marks, at)
-            entries.append((key, key_line, _json_node(item, marks, key_line, depth + 1)))
+            entries.append((_encodable(key), key_line, _json_node(item, marks, key_line, depth + 1)))
         return Map(tuple(entries), at)
     if isinstance(value, list):
         return Seq(tuple(_json_node(item, marks, line, depth + 1) for item in value), line)
     if value is None:
         return Scalar("", line)
-    return Scalar(value if isinstance(value, str) else json.dumps(value), line)
+    return Scalar(_encodable(value) if isinstance(value, str) else json.dumps(value), line)
+
+
+def _encodable(text: str) -> str:
+    """JSON's ``\\ud800`` escapes a lone surrogate, which no UTF-8 output can hold: U+FFFD for it."""
+    return _SURROGATE.sub("\ufffd", text)

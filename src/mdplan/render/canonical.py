@@ -26,9 +26,15 @@ import functools
 import gc
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
 
 from mdplan.model import patterns
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
 
 _FENCE = patterns.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = patterns.compile(r"#{1,6}(?: |$)")
@@ -137,6 +143,7 @@ def _windows(sections: Iterable[str]) -> Iterator[list[str | list[str]]]:
 # a line mdformat keeps as it is (an HTML block) and no report holds: what runs formatted in one
 # call are cut at again
 _CUT = "<!-- mdplan: one call of mdformat cut here -->"
+_TASKLISTS = "github-tasklists"  # the rule mdit-py-plugins' task lists add
 
 
 def _formatted(window: list[str | list[str]]) -> list[str]:
@@ -417,6 +424,7 @@ def mdformat_in_linear_time() -> Iterator[None]:
     there). If a later mdformat or markdown-it moves one of these, nothing is patched."""
     from markdown_it.tree import SyntaxTreeNode
     from mdformat.renderer import _context, _util
+    from mdformat_gfm import _mdformat_plugin
 
     patched: tuple[tuple[Any, str], ...] = (
         (_util, "is_tight_list"),
@@ -424,6 +432,7 @@ def mdformat_in_linear_time() -> Iterator[None]:
         (SyntaxTreeNode, "previous_sibling"),
         (SyntaxTreeNode, "next_sibling"),
         (_context, "escape_underscore_emphasis"),
+        (_mdformat_plugin, "tasklists_plugin"),
     )
     if not all(hasattr(owner, name) for owner, name in patched):
         yield
@@ -436,6 +445,7 @@ def mdformat_in_linear_time() -> Iterator[None]:
         property(siblings.before),
         property(siblings.after),
         _underscores_escaped,
+        tasklists_in_linear_time,
     )
     for (owner, name), replacement in zip(patched, faster, strict=True):
         setattr(owner, name, replacement)
@@ -444,6 +454,34 @@ def mdformat_in_linear_time() -> Iterator[None]:
     finally:
         for (owner, name), original in zip(patched, originals, strict=True):
             setattr(owner, name, original)
+
+
+def tasklists_in_linear_time(parser: MarkdownIt) -> None:
+    """mdit-py-plugins' task lists, each item's list found from a stack of open lists: the
+    plugin's rule searches back from every task item to its list (a list of 4,000 tasks: 4 s a
+    parse). Its own rule still marks each item, given just the item and its list."""
+    from mdit_py_plugins.tasklists import tasklists_plugin
+
+    parser.use(tasklists_plugin)
+    rules = [rule for rule in parser.core.ruler.__rules__ if rule.name == _TASKLISTS]
+    if len(rules) != 1:  # a later plugin that names its rule otherwise is left as it is
+        return
+    mark = rules[0].fn
+
+    def rule(state: StateCore) -> None:
+        tokens = state.tokens
+        lists: list[Token] = []
+        for index, token in enumerate(tokens):
+            if token.type.endswith("_list_open"):
+                lists.append(token)
+            elif token.type.endswith("_list_close") and lists:
+                lists.pop()
+            elif token.type == "inline" and index >= 2 and lists and tokens[index - 2].type == "list_item_open":
+                item = tokens[index - 2 : index + 1]
+                alone = SimpleNamespace(tokens=[lists[-1], *item, token])  # the rule reads tokens[2:-1]
+                mark(cast("StateCore", alone))
+
+    parser.core.ruler.at(_TASKLISTS, rule)
 
 
 def _underscores_escaped(text: str) -> str:

@@ -16,9 +16,11 @@ What the guard checks, in order (``FormatRefused`` says which failed; nothing is
    took quadratic time in it (``*a**a`` × 50,000 ran for minutes; its sibling lookups are now
    remembered, ``render.canonical.mdformat_text``). The ``Work`` a document
    takes (lines of text and code, characters, inline marks, counted by markdown-it's block
-   pass) is bounded: past ``MAX_FORMAT_WORK`` units nothing is formatted, and a change to a
-   document past ``MAX_WORK`` units is not checked (MP010 each, nothing written): formatting,
-   or formatting twice and reading the document twice as a plan, would take over ten seconds.
+   pass, and what mdformat-gfm reads again after each ``_`` of a run like ``_a_a…``, which
+   grows as the square of the run) is bounded: past ``MAX_FORMAT_WORK`` units nothing is
+   formatted, and a change to a document past ``MAX_WORK`` units is not checked (MP010 each,
+   nothing written): formatting, or formatting twice and reading the document twice as a plan,
+   would take over ten seconds.
 2. The rendered HTML is the same outside redrawn blocks: whitespace runs count as one space
    in text (as browsers show them) but count exactly inside ``<pre>`` and inside quoted
    attribute values of raw HTML (``<a href="foo  \nbar">``).
@@ -44,7 +46,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mdplan.model import patterns
 from mdplan.model.errors import UnusableInput
-from mdplan.render.canonical import mdformat_text
+from mdplan.render.canonical import mdformat_text, tasklists_in_linear_time
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -68,6 +70,10 @@ _LINE = patterns.compile(r"[^\r\n]*(\r\n|\r|\n|\Z)")
 _CONTAINERS = {"blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open"}
 _VERBATIM = {"fence", "code_block", "html_block", "front_matter"}
 _MARKS = patterns.compile(r"[*_`\[\]<>\\&!]")
+# what mdformat-gfm's text rule reads, looking for an e-mail autolink's ``@``, after each ``_``
+_EMAIL_RUN = patterns.compile(r"[A-Za-z0-9._+-]+")
+_UNDERSCORE = patterns.compile(r"_")
+RESCANS_PER_UNIT = 25_000  # characters that text rule scans again in about a millisecond of fmt's passes
 _LOOKAHEAD = 64  # lines of the original searched for each formatted line, in a mixed-ending file
 
 
@@ -234,6 +240,7 @@ class Work:
     marks: int  # characters that start inline markup: emphasis, code spans, links, escapes, entities
     code_lines: int  # lines of code blocks, HTML blocks and front matter
     code_chars: int
+    rescans: int = 0  # characters mdformat's inline pass scans again (``_rescans``): fmt's work only
 
     @property
     def units(self) -> int:
@@ -243,30 +250,48 @@ class Work:
         text = self.text_lines + self.text_chars // 160 + self.marks // 6
         return text + self.code_lines // 25 + self.code_chars // 40
 
+    @property
+    def format_units(self) -> int:
+        """The units of formatting and checking: reading as a plan never scans inline text."""
+        return self.units + self.rescans // RESCANS_PER_UNIT
+
 
 def work_of(text: str) -> Work:
     """The work ``text`` takes, from markdown-it's block pass alone (linear and cheap, whatever
     the inline markup)."""
     lines = text.split("\n")
     verbatim = bytearray(len(lines))
-    marks = 0
+    marks = rescans = 0
     for token in _block_parser().parse(text):
         if token.type in _VERBATIM and token.map:
             first, end = token.map
             verbatim[first:end] = b"\x01" * (end - first)
         elif token.type == "inline":
             marks += len(_MARKS.findall(token.content))
+            rescans += _rescans(token.content)
     text_lines = [line for number, line in enumerate(lines) if line.strip() and not verbatim[number]]
     code_lines = [line for number, line in enumerate(lines) if verbatim[number]]
-    return Work(len(text_lines), sum(map(len, text_lines)), marks, len(code_lines), sum(map(len, code_lines)))
+    return Work(len(text_lines), sum(map(len, text_lines)), marks, len(code_lines), sum(map(len, code_lines)), rescans)
+
+
+def _rescans(inline: str) -> int:
+    """Characters mdformat-gfm's text rule scans again: it stops at each ``_`` and, from there,
+    reads the run of e-mail characters after it for an ``@``, so ``_a_a_a…`` costs the square of
+    its length (50,000 pairs: 16 s a pass). The sum, over each ``_``, of what is left of its run."""
+    total = 0
+    for run in _EMAIL_RUN.finditer(inline):
+        start, end = run.span()
+        if inline.find("_", start, end) >= 0:
+            total += sum(end - underscore.start() for underscore in _UNDERSCORE.finditer(inline, start, end))
+    return total
 
 
 def within_work_limit(text: str, source: str) -> Work:
     """The work ``text`` takes; refused, before any formatting, past ``MAX_FORMAT_WORK`` units
     (MP010): formatting it alone would run for more than about ten seconds."""
     work = work_of(text)
-    if work.units > MAX_FORMAT_WORK:
-        reason = f"too large to format: {describe(work)} make {work.units:,} units of work"
+    if work.format_units > MAX_FORMAT_WORK:
+        reason = f"too large to format: {describe(work)} make {work.format_units:,} units of work"
         _refuse(source, reason, "formats", MAX_FORMAT_WORK)
     return work
 
@@ -274,15 +299,16 @@ def within_work_limit(text: str, source: str) -> Work:
 def within_check_limit(work: Work, source: str) -> None:
     """Refuse to check a change past ``MAX_WORK`` units (MP010): the checks read the document
     twice as a plan and format it twice more, which would run for more than about ten seconds."""
-    if work.units > MAX_WORK:
-        reason = f"too large to check a change: {describe(work)} make {work.units:,} units of work"
+    if work.format_units > MAX_WORK:
+        reason = f"too large to check a change: {describe(work)} make {work.format_units:,} units of work"
         _refuse(source, reason, "checks changes to", MAX_WORK)
 
 
 def describe(work: Work) -> str:
     """``7,801 lines of text (270,016 characters, 5,200 inline marks) and 0 lines of code (…)``."""
     text = f"{_lines(work.text_lines)} of text ({work.text_chars:,} characters, {work.marks:,} inline marks)"
-    return f"{text} and {_lines(work.code_lines)} of code ({work.code_chars:,} characters)"
+    rescans = f", {work.rescans:,} characters read again after underscores" if work.rescans >= RESCANS_PER_UNIT else ""
+    return f"{text}{rescans} and {_lines(work.code_lines)} of code ({work.code_chars:,} characters)"
 
 
 def _lines(count: int) -> str:
@@ -389,10 +415,9 @@ def _parser() -> MarkdownIt:
 def _new_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
-    from mdit_py_plugins.tasklists import tasklists_plugin
 
     parser = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
-    return parser.use(tasklists_plugin)
+    return parser.use(tasklists_in_linear_time)
 
 
 @functools.lru_cache(maxsize=2)
