@@ -4,6 +4,7 @@ changes nothing but the time taken."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import marshal
 import os
@@ -58,6 +59,18 @@ def stored_store(path: Path, keys: list[tuple[str, int]]) -> PatternStore:
         writer.compile(pattern, flags)
     writer.save()
     return PatternStore(path)
+
+
+def unpacked(path: Path) -> tuple[tuple[object, ...], dict[tuple[str, int], patterns.Parts]]:
+    """A store file's (header, entries), past its magic line and digest."""
+    header, parts = marshal.loads(path.read_bytes()[len(patterns._MAGIC) + patterns._DIGEST :])
+    return header, parts
+
+
+def packed(path: Path, header: tuple[object, ...], parts: dict[tuple[str, int], patterns.Parts]) -> None:
+    """A store file holding ``parts`` under ``header``, with a digest that matches them."""
+    body = marshal.dumps((header, parts))
+    path.write_bytes(patterns._MAGIC + hashlib.sha256(body).digest() + body)
 
 
 def same_matches(a: re.Pattern[str], b: re.Pattern[str], text: str) -> bool:
@@ -124,9 +137,9 @@ def test_a_damaged_store_is_compiled_again(tmp_path: Path, damage: object) -> No
 def test_a_store_of_another_interpreter_is_not_read(tmp_path: Path) -> None:
     path = tmp_path / "p.sre"
     stored_store(path, [("x", 0), *PATTERNS[:20]])
-    (format_, *version), parts = marshal.loads(path.read_bytes())
+    (format_, *version), parts = unpacked(path)
     other = {key: parts["x", 0] for key in parts}  # valid code, but another pattern's
-    path.write_bytes(marshal.dumps(((format_ + 1, *version), other)))
+    packed(path, (format_ + 1, *version), other)
     store = PatternStore(path)
     for pattern, flags in PATTERNS[:20]:
         assert same_matches(store.compile(pattern, flags), re.compile(pattern, flags), " ".join(SAMPLES))
@@ -135,10 +148,10 @@ def test_a_store_of_another_interpreter_is_not_read(tmp_path: Path) -> None:
 def test_an_entry_with_invalid_code_is_compiled_again(tmp_path: Path) -> None:
     path = tmp_path / "p.sre"
     stored_store(path, PATTERNS[:1])
-    header, parts = marshal.loads(path.read_bytes())
+    header, parts = unpacked(path)
     (key, (flags, words, *rest)), *_ = parts.items()
-    parts[key] = (flags, b"\xff" * len(words), *rest)
-    path.write_bytes(marshal.dumps((header, parts)))
+    parts[key] = (flags, b"\xff" * len(words), *rest)  # type: ignore[assignment]
+    packed(path, header, parts)
     pattern = PatternStore(path).compile(*key)
     assert same_matches(pattern, re.compile(*key), " ".join(SAMPLES[:50]))
 
@@ -166,7 +179,7 @@ def test_patterns_built_from_a_document_stop_being_kept_past_the_cap(
     monkeypatch.setattr(patterns, "MAX_STORED", 2)
     store = stored_store(tmp_path / "p.sre", [("a", 0), ("b", 0), ("c", 0)])
     assert store.compile("c").fullmatch("c")
-    assert marshal.loads((tmp_path / "p.sre").read_bytes())[1].keys() == {("a", 0), ("b", 0)}
+    assert unpacked(tmp_path / "p.sre")[1].keys() == {("a", 0), ("b", 0)}
 
 
 def check_in_a_new_process(cache: Path, seed: str) -> subprocess.CompletedProcess[str]:
@@ -183,3 +196,106 @@ def test_check_says_the_same_with_the_store_cold_and_warm_in_any_process(tmp_pat
     warm = check_in_a_new_process(tmp_path, "2")  # another hash seed: every pattern's text is the same
     assert (warm.returncode, warm.stdout, warm.stderr) == (cold.returncode, cold.stdout, cold.stderr)
     assert store.read_bytes() == written
+
+
+# whatever lies in the store's file, every pattern is the one re.compile gives, and loading it
+# neither blocks nor reads without bound
+
+SMALL = (
+    (r"(?P<n>\d{1,9})\s*(?:min|minutes?)\b", re.IGNORECASE),
+    (r"^(?:phase|stage)\s+(?P<id>\w+)", 0),
+    (r"total\b[^:=\n]{0,40}?(?::|=|\bis\b)", re.IGNORECASE),
+)
+
+
+def _saved_store(path: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    store = patterns.PatternStore(path)
+    for text, flags in SMALL:
+        store.compile(text, flags)
+    store.save()
+    return path.read_bytes()
+
+
+def _fresh_parts() -> dict[tuple[str, int], patterns.Parts]:
+    fresh = patterns.PatternStore(None)
+    return {(text, int(flags)): fresh._compiled(text, int(flags)) for text, flags in SMALL}
+
+
+def _same_patterns(store: patterns.PatternStore) -> None:
+    expected = _fresh_parts()
+    for key, parts in store._parts.items():
+        assert parts == expected.get(key, parts), f"a damaged entry was loaded for {key[0]!r}"
+    for text, flags in SMALL:
+        compiled, expected_pattern = store.compile(text, flags), re.compile(text, flags)
+        assert (compiled.pattern, compiled.flags, compiled.groupindex) == (
+            expected_pattern.pattern,
+            expected_pattern.flags,
+            expected_pattern.groupindex,
+        )
+
+
+def test_a_saved_store_is_read_back_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "patterns.sre"
+    _saved_store(path, monkeypatch)
+    store = patterns.PatternStore(path)
+    assert store._parts == _fresh_parts()
+
+
+def test_no_flipped_bit_loads_another_pattern(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A flipped bit in the SRE code most often leaves code ``_sre`` accepts, as another pattern:
+    the digest keeps every such entry out (one bit per byte, at every byte)."""
+    path = tmp_path / "patterns.sre"
+    good = _saved_store(path, monkeypatch)
+    damaged = tmp_path / "damaged.sre"
+    for index in range(len(good)):
+        data = bytearray(good)
+        data[index] ^= 1 << (index % 8)
+        damaged.write_bytes(data)
+        _same_patterns(patterns.PatternStore(damaged))
+
+
+def test_a_truncated_store_loads_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "patterns.sre"
+    good = _saved_store(path, monkeypatch)
+    cut = tmp_path / "cut.sre"
+    for size in range(0, len(good), 7):
+        cut.write_bytes(good[:size])
+        assert patterns.PatternStore(cut)._parts == {}
+
+
+def test_a_store_that_would_make_marshal_allocate_without_bound_is_not_unmarshalled(tmp_path: Path) -> None:
+    """Five bytes are a tuple of 2**31 - 1 items to ``marshal``: never handed to it unchecked."""
+    path = tmp_path / "patterns.sre"
+    for data in (b"(\xff\xff\xff\x7f", patterns._MAGIC + bytes(32) + b"(\xff\xff\xff\x7f"):
+        path.write_bytes(data)
+        assert patterns.PatternStore(path)._parts == {}
+
+
+def test_a_fifo_or_folder_in_the_store_s_place_is_not_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.sre"
+    os.mkfifo(fifo)  # no writer: a blocking read would wait for ever
+    folder = tmp_path / "folder.sre"
+    folder.mkdir()
+    for path in (fifo, folder, tmp_path / "missing.sre"):
+        store = patterns.PatternStore(path)
+        assert store._parts == {}
+        assert store.compile(*SMALL[0]).pattern == SMALL[0][0]
+
+
+def test_a_store_past_its_size_is_read_only_to_its_size(tmp_path: Path) -> None:
+    path = tmp_path / "huge.sre"
+    with path.open("wb") as stream:  # sparse: no disk used
+        stream.truncate(patterns.MAX_BYTES + 4096)
+    assert len(patterns._read_regular(path)) == patterns.MAX_BYTES + 1
+    assert patterns.PatternStore(path)._parts == {}
+
+
+def test_a_store_past_its_size_is_not_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(patterns, "MAX_BYTES", 64)
+    path = tmp_path / "patterns.sre"
+    store = patterns.PatternStore(path)
+    store.compile(*SMALL[0])
+    store.save()
+    assert not path.exists()
