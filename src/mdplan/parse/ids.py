@@ -242,7 +242,7 @@ def _unit_refs(text: str) -> list[Ref]:
             continue
         if ref := _unit_ref(text, word):
             refs.append(ref)
-    if any(ord(ch) > 0x2E7F for ch in text):
+    if text and max(text) > "\u2e7f":  # CJK or Hangul may write the number first
         refs.extend(_number_first_refs(text, refs))
     return refs
 
