@@ -110,8 +110,11 @@ def slug(name: str) -> str:
     return re.sub(r"[^\w]+", "-", name.lower()).strip("-")
 
 
+_NOT_A_WORD = patterns.compile(r"[\W_]+")
+
+
 def normalize_name(name: str) -> str:
-    return re.sub(r"[\W_]+", " ", name.lower()).strip()
+    return _NOT_A_WORD.sub(" ", name.lower()).strip()
 
 
 _ITEM_SPLIT = patterns.compile(rf"\s*(?:[,;、]|\s[&+]\s|\s(?:{cues.words('and_words')})\s)\s*", re.IGNORECASE)
