@@ -274,12 +274,12 @@ def _row(line: Line) -> Row:
     if "\t" not in text and not any(_is_wide(c) or _is_combining(c) for c in set(text)):
         chars, cols = list(text), range(line.col, line.col + len(text))
         glyphs = {m.start(): GLYPHS[m[0]] for m in _GLYPH_CHAR.finditer(text)}
-        _mark_ascii(chars, glyphs)
+        _mark_ascii(text, glyphs)
         return Row(chars, glyphs, line.number, cols, text)
     chars, cols = _display_columns(line)
     # a combining mark keeps the connector of the character it joins
     glyphs = {c: glyph for c, char in enumerate(chars) if (glyph := GLYPHS.get(char[:1])) is not None}
-    _mark_ascii(chars, glyphs)
+    _mark_ascii("".join(char[:1] or "\0" for char in chars), glyphs)
     return Row(chars, glyphs, line.number, cols)
 
 
@@ -311,9 +311,9 @@ def may_draw(text: str) -> bool:
     return not text.isascii() or "|" in text or bool(_ASCII_ARROW.search(text) or _LONE_HEAD.match(text))
 
 
-def _mark_ascii(chars: list[str], glyphs: dict[int, Glyph]) -> None:
-    """ASCII connectors: ``->``, ``-->``, ``==>``, ``<-``, ``|``, and lone ``v``/``^`` rows."""
-    flat = "".join(char[:1] or "\0" for char in chars)
+def _mark_ascii(flat: str, glyphs: dict[int, Glyph]) -> None:
+    """ASCII connectors: ``->``, ``-->``, ``==>``, ``<-``, ``|``, and lone ``v``/``^`` rows, in
+    ``flat``: a row's cells, one character each."""
     for arrow in _ASCII_ARROW.finditer(flat):
         for c in range(arrow.start(), arrow.end()):
             glyphs[c] = {">": ASCII_RIGHT, "<": ASCII_LEFT}.get(flat[c], ASCII_HORIZONTAL)
