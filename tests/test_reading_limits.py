@@ -309,7 +309,7 @@ def test_each_schedule_orders_its_graph_once(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(graph, "topological_order", counted)
     monkeypatch.setattr(audit, "topological_order", counted)
-    phases = "".join(f"## Phase {i}: Step {i} (10-{i + 10} min)\n\n- Depends on: Phase {i - 1}\n\n" for i in range(2, 40))
+    phases = "".join(f"## Phase {i}: S{i} (10-{i + 10} min)\n\n- Depends on: Phase {i - 1}\n\n" for i in range(2, 40))
     claims = "Total: 400 min. Phases 1-30 take 300 minutes.\n"
     analysis = analyze(document.parse("# Plan\n\n## Phase 1: Start (5 min)\n\n" + phases + claims))
     assert len(calls) == len(analysis.schedules) + (analysis.recommended is not None)
