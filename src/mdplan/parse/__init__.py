@@ -118,9 +118,10 @@ def read_document(text: str) -> tuple[str | None, list[Fact]]:
 
 
 def _forget_texts() -> None:
-    """Labels and references are memoized by text while one document is read (the block
-    splitter and the recognizers read the same lines); the memo is dropped after it, so a
-    large plan's texts do not stay in memory through the analysis and the report."""
+    """Labels, references, chain tests and lowered texts are memoized by text while one
+    document is read (the block splitter and the recognizers read the same lines); the memo is
+    dropped after it, so a large plan's texts do not stay in memory through the analysis and
+    the report."""
     ids.forget_texts()
     refs.forget_texts()
     labels.forget_texts()
