@@ -272,3 +272,54 @@ def test_findings_past_the_detailed_ones_are_listed_a_line_each(monkeypatch: pyt
     assert f"### {total - 2} more findings" in report
     assert "- Finding 3, " in report and "### 3. " not in report
     assert report.count("What-if:") <= 2
+
+
+def test_a_clause_is_lowered_once_for_all_its_cue_patterns() -> None:
+    """A paragraph whose lines never end a sentence is one clause (a megabyte at the limits); each
+    cue pattern tried at each reference in it lowered the whole clause again: quadratic."""
+    from mdplan.model import Pos
+    from mdplan.parse import cues
+
+    clause = " ".join(f"After Phase {i} it takes 5 min (saves 20%)" for i in range(1, 400))
+    cues.lower_case.cache_clear()
+    prose.read_clause(clause, (), Pos(1), None)
+    assert cues.lower_case.cache_info().misses <= 3
+
+
+def test_a_chain_line_is_traced_on_one_grid_per_recognizer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``is_chain`` is asked by the label recognizer and by the chain recognizer for the same
+    line: its answer is kept by text, so a line with an arrow builds its test grid once."""
+    grids = calls_of(labels, "Grid", monkeypatch)
+    lines = "".join(f"- Phase {i} (5 min) saves 20% → Phase {i + 1} is next\n" for i in range(1, 51))
+    document.parse("# Plan\n\n" + lines)
+    assert len(grids) == 50
+
+
+def test_each_schedule_orders_its_graph_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The schedule's order serves the range ends (best and worst lengths) and the claim audit:
+    a natural-order topological sort of 8,000 phases costs about a second each time."""
+    from mdplan.analyze import analyze, audit, graph
+
+    order = graph.topological_order
+    calls: list[None] = []
+
+    def counted(g: object) -> list[str]:
+        calls.append(None)
+        return order(g)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(graph, "topological_order", counted)
+    monkeypatch.setattr(audit, "topological_order", counted)
+    phases = "".join(f"## Phase {i}: S{i} (10-{i + 10} min)\n\n- Depends on: Phase {i - 1}\n\n" for i in range(2, 40))
+    claims = "Total: 400 min. Phases 1-30 take 300 minutes.\n"
+    analysis = analyze(document.parse("# Plan\n\n## Phase 1: Start (5 min)\n\n" + phases + claims))
+    assert len(calls) == len(analysis.schedules) + (analysis.recommended is not None)
+
+
+def test_a_drawing_row_is_made_without_a_step_per_cell() -> None:
+    """A row of a drawing (2,000 columns at most, 500,000 cells at the limits) is read by
+    whole-row searches: its connectors, its ``|`` bars and its text runs."""
+    from tests.work import measure
+
+    row = " ".join(["word"] * 390) + " ──→ Phase 2 | x -> y"
+    work = measure(lambda: grid.Grid((Line(1, 1, row),)))
+    assert work.calls < len(row) // 5  # a step per cell made two calls a cell

@@ -215,3 +215,19 @@ def test_underscores_are_escaped_as_mdformat_escapes_them(text: str) -> None:
     from mdformat.renderer._util import escape_underscore_emphasis
 
     assert canonical._underscores_escaped(text) == escape_underscore_emphasis(text)
+
+
+def test_tables_and_lists_with_code_spans_are_written_without_mdformat(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report names phases and files in code spans (``P3 (`P3`)``, `` `src/a.py` ``): each
+    such cell went to mdformat, most of a large report's formatting."""
+    from tests.work import calls_of
+
+    rows = "".join(f"| P{i} (`P{i}`) | `src/m{i}.py` |\n" for i in range(50))
+    table = "| Phase | Files |\n| --- | --- |\n" + rows
+    items = "".join(f"- Line {i}: P{i} (`P{i}`) depends on P{i - 1} (`P{i - 1}`)\n" for i in range(50))
+    for section in (table, items):
+        assert canonical._canonical_form(section) == mdformat_text(section)
+    calls = calls_of(canonical, "mdformat_text", monkeypatch)
+    normalize(table)
+    normalize(items)
+    assert not calls

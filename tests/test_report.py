@@ -10,7 +10,7 @@ from pathlib import Path
 
 import mdformat
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from syrupy.assertion import SnapshotAssertion
 
@@ -263,3 +263,25 @@ def test_canonical_tables_fences_and_lists_are_what_mdformat_writes(
     document = f"# T\n\n{table}\n{fence(body, 'text')}\n\n{between}\n\n## Next\n\n{table}\n{between}\n"
     expected = mdformat.text(document, extensions={"gfm"}, options={"number": True})
     assert normalize(document) == expected
+
+
+_CODE_TEXT = st.text(alphabet=st.sampled_from(list("ab 1_*<&|\\`~#!中\t")), min_size=0, max_size=6)
+_WORDS = st.text(alphabet=st.sampled_from(list("ab Z09 .,:;()/→-#")), max_size=8)
+_WITH_CODE = st.lists(st.one_of(_WORDS, _CODE_TEXT.map(lambda code: f"`{code}`")), min_size=1, max_size=5).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_WITH_CODE, _WITH_CODE), min_size=1, max_size=4), st.lists(_WITH_CODE, max_size=4))
+@example([("` a `", "`a``b`")], ["` a `", "`a``b`", "(`P3`)", "`x` `\\`"])
+def test_cells_and_items_with_code_spans_are_what_mdformat_writes(
+    rows: list[tuple[str, str]], items: list[str]
+) -> None:
+    """Code spans mdformat writes as they are keep a cell or a list item plain (no mdformat call):
+    the text must still be what mdformat gives."""
+    from mdplan.render import table_cell
+    from mdplan.render.canonical import normalize
+
+    table = "| A | B |\n| --- | --- |\n" + "".join(f"| {table_cell(a)} | {table_cell(b)} |\n" for a, b in rows)
+    listed = "".join(f"- Item {item}\n" for item in items)
+    document = f"# T\n\n{table}\n{listed}\n## Next\n"
+    assert normalize(document) == mdformat.text(document, extensions={"gfm"}, options={"number": True})

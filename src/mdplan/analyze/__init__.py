@@ -122,7 +122,7 @@ def analyze(plan: Plan, *, full: bool = True) -> Analysis:
 
 
 def schedule(plan: Plan, scenario: Scenario, *, workers: bool = True) -> Schedule:
-    from mdplan.analyze.graph import critical_path_method, cycle, generations, scenario_graph
+    from mdplan.analyze.graph import critical_path_method, cycle, generations, longest_finish, scenario_graph
     from mdplan.analyze.workers import worker_curve
 
     minutes = {pid: plan.phases[pid].minutes or 0.0 for pid in scenario.phase_ids}
@@ -139,7 +139,7 @@ def schedule(plan: Plan, scenario: Scenario, *, workers: bool = True) -> Schedul
         )
     cpm = critical_path_method(graph)
     curve, needed = worker_curve(graph, cpm) if workers else ([], None)
-    best, worst = (_longest(graph, _range_end(plan, scenario, end)) for end in (0, 1))
+    best, worst = (longest_finish(graph, cpm.order, _range_end(plan, scenario, end)) for end in (0, 1))
     return Schedule(
         scenario=scenario,
         minutes=minutes,
@@ -165,12 +165,6 @@ def _range_end(plan: Plan, scenario: Scenario, end: int) -> dict[str, float]:
         phase = plan.phases[pid]
         found[pid] = phase.minutes_range[end] if phase.minutes_range else phase.minutes or 0.0
     return found
-
-
-def _longest(graph: DiGraph, minutes: dict[str, float]) -> float:
-    from mdplan.analyze.graph import critical_path_method, timed_graph
-
-    return critical_path_method(timed_graph(graph, graph.edges, minutes)).makespan
 
 
 def _cycle_edges(scenario: Scenario, loop: list[tuple[str, str]]) -> tuple[Edge, ...]:

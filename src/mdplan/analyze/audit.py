@@ -129,6 +129,8 @@ class _Graphed:
 
     @cached_property
     def order(self) -> list[str]:
+        if self.schedule.cpm is not None:  # the schedule's own order, already found
+            return list(self.schedule.cpm.order)
         return topological_order(self.schedule.graph) if self.schedule.graph is not None else []
 
     def length_of(self, ids: tuple[str, ...]) -> float:

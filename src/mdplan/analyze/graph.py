@@ -105,11 +105,7 @@ def critical_path_method(graph: DiGraph, order: list[str] | None = None) -> Cpm:
     """Forward and backward passes over ``order`` (a topological order of an acyclic graph)."""
     order = topological_order(graph) if order is None else order
     minutes = minutes_of(graph)
-    es: dict[str, float] = {}
-    ef: dict[str, float] = {}
-    for node in order:
-        es[node] = max((ef[p] for p in graph.predecessors(node)), default=0.0)
-        ef[node] = es[node] + minutes[node]
+    es, ef = _forward(graph, order, minutes)
     makespan = max(ef.values(), default=0.0)
     ls: dict[str, float] = {}
     lf: dict[str, float] = {}
@@ -119,6 +115,24 @@ def critical_path_method(graph: DiGraph, order: list[str] | None = None) -> Cpm:
         ls[node] = lf[node] - minutes[node]
         tail[node] = minutes[node] + max((tail[s] for s in graph.successors(node)), default=0.0)
     return Cpm(tuple(order), es, ef, ls, lf, tail)
+
+
+def _forward(
+    graph: DiGraph, order: Iterable[str], minutes: Mapping[str, float]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Earliest starts and finishes, over a topological order."""
+    es: dict[str, float] = {}
+    ef: dict[str, float] = {}
+    for node in order:
+        es[node] = max((ef[p] for p in graph.predecessors(node)), default=0.0)
+        ef[node] = es[node] + minutes[node]
+    return es, ef
+
+
+def longest_finish(graph: DiGraph, order: Iterable[str], minutes: Mapping[str, float]) -> float:
+    """The plan's length with other ``minutes`` (range ends), over a topological order of the
+    graph already found (any such order gives the same finishes)."""
+    return max(_forward(graph, order, minutes)[1].values(), default=0.0)
 
 
 def makespan(graph: DiGraph) -> float | None:

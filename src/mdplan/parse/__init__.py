@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from mdplan.model import Fact, Note, Pos
-from mdplan.parse import ids, refs
+from mdplan.parse import cues, ids, labels, refs
 from mdplan.parse.blocks import Block, BlockKind, split_blocks
 from mdplan.parse.claims import read_claims
 from mdplan.parse.commands import read_test_runs
@@ -118,11 +118,14 @@ def read_document(text: str) -> tuple[str | None, list[Fact]]:
 
 
 def _forget_texts() -> None:
-    """Labels and references are memoized by text while one document is read (the block
-    splitter and the recognizers read the same lines); the memo is dropped after it, so a
-    large plan's texts do not stay in memory through the analysis and the report."""
+    """Labels, references, chain tests and lowered texts are memoized by text while one
+    document is read (the block splitter and the recognizers read the same lines); the memo is
+    dropped after it, so a large plan's texts do not stay in memory through the analysis and
+    the report."""
     ids.forget_texts()
     refs.forget_texts()
+    labels.forget_texts()
+    cues.lower_case.cache_clear()
 
 
 def _read_document(text: str) -> tuple[str | None, list[Fact]]:

@@ -21,6 +21,7 @@ patterns at the end of this module, which the recognizers share.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import NamedTuple
@@ -515,6 +516,13 @@ class Found:
         return self._match.end(group)
 
 
+@functools.lru_cache(maxsize=8)
+def lower_case(text: str) -> str:
+    """``text`` in lower case, once per text: the rules read one clause with many cue patterns,
+    at every reference in it (lowering it again at each made a long clause quadratic)."""
+    return text.lower()
+
+
 class CuePattern:
     """A cue pattern (its words in lower case) matched on lower-cased text: Python's ``re`` is
     five to ten times slower on long alternations with ``IGNORECASE``. Where lowering changes a
@@ -537,7 +545,7 @@ class CuePattern:
         return self._found(text, lambda pattern, subject: pattern.fullmatch(subject))
 
     def _found(self, text: str, run: Callable[[re.Pattern[str], str], re.Match[str] | None]) -> Found | None:
-        lowered = text.lower()
+        lowered = lower_case(text)
         if len(lowered) == len(text):
             self._lower = self._lower or patterns.compile(self.pattern)
             found = run(self._lower, lowered)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,6 +54,10 @@ GLYPHS: dict[str, Glyph] = {
     **_glyphs("↔⇄⇆⟷⇔⟺", "EW", points="EW"),  # mutual: a contradiction, never an edge
     **_glyphs("↕⇅⇵⇕", "NS", points="NS"),
 }
+# any connector glyph: a row's connectors found by one search rather than a look at every cell
+_GLYPH_CHAR = patterns.compile("[" + "".join(re.escape(char) for char in sorted(GLYPHS)) + "]")
+_WHITESPACE = patterns.compile(r"\s")
+_NOT_WHITESPACE = patterns.compile(r"\S")
 ASCII_HORIZONTAL = Glyph(frozenset("EW"))
 ASCII_VERTICAL = Glyph(frozenset("NS"))
 ASCII_RIGHT = Glyph(frozenset("EW"), "E")
@@ -90,13 +95,16 @@ class Row:
     """One row of a drawing, kept as its characters and its connectors; a :class:`Cell` is made
     when asked for (a drawing of 16,000 lines has 740,000 cells)."""
 
-    __slots__ = ("chars", "cols", "glyphs", "line")
+    __slots__ = ("chars", "cols", "glyphs", "line", "text")
 
-    def __init__(self, chars: list[str], glyphs: dict[int, Glyph], line: int, cols: Sequence[int]) -> None:
+    def __init__(
+        self, chars: list[str], glyphs: dict[int, Glyph], line: int, cols: Sequence[int], text: str | None = None
+    ) -> None:
         self.chars = chars  # one per display column: "" after a wide character, marks joined
         self.glyphs = glyphs  # column -> connector
         self.line = line
         self.cols = cols  # column -> 1-based source column
+        self.text = text  # the chars joined, where each is one character of the line (else None)
 
     def __len__(self) -> int:
         return len(self.chars)
@@ -173,10 +181,13 @@ class Grid:
         """Text runs: text cells outside boxes, a single space joining two parts (the space
         may lead to text inside a box, which ends the run after the space)."""
         boxed, glyphs = self._box_at, row.glyphs
-        mask = "".join(
-            "x" if c in glyphs else " " if char.isspace() else "b" if boxed and (r, c) in boxed else "T"
-            for c, char in enumerate(row.chars)
-        )
+        if row.text is not None and not boxed:
+            mask = _mask(row.text, glyphs)
+        else:
+            mask = "".join(
+                "x" if c in glyphs else " " if char.isspace() else "b" if boxed and (r, c) in boxed else "T"
+                for c, char in enumerate(row.chars)
+            )
         for run in _TEXT_RUN.finditer(mask):
             self._add_run(r, row, run.start(), run.end() - 1)
 
@@ -186,6 +197,18 @@ class Grid:
         self.runs.append(run)
         self._spans[r].append((first, last, run.index))
         self._firsts[r].append(first)
+
+
+def _mask(text: str, glyphs: dict[int, Glyph]) -> str:
+    """A row without boxes as ``_find_runs`` reads it: ``x`` a connector, a space, ``T`` text;
+    made by whole-row substitutions, not a step per cell."""
+    mask = _NOT_WHITESPACE.sub("T", _WHITESPACE.sub(" ", text))
+    if not glyphs:
+        return mask
+    cells = list(mask)
+    for c in glyphs:
+        cells[c] = "x"
+    return "".join(cells)
 
 
 class Box(NamedTuple):
@@ -250,11 +273,13 @@ def _row(line: Line) -> Row:
     cols: Sequence[int]
     if "\t" not in text and not any(_is_wide(c) or _is_combining(c) for c in set(text)):
         chars, cols = list(text), range(line.col, line.col + len(text))
-    else:
-        chars, cols = _display_columns(line)
+        glyphs = {m.start(): GLYPHS[m[0]] for m in _GLYPH_CHAR.finditer(text)}
+        _mark_ascii(text, glyphs)
+        return Row(chars, glyphs, line.number, cols, text)
+    chars, cols = _display_columns(line)
     # a combining mark keeps the connector of the character it joins
     glyphs = {c: glyph for c, char in enumerate(chars) if (glyph := GLYPHS.get(char[:1])) is not None}
-    _mark_ascii(chars, glyphs)
+    _mark_ascii("".join(char[:1] or "\0" for char in chars), glyphs)
     return Row(chars, glyphs, line.number, cols)
 
 
@@ -286,15 +311,20 @@ def may_draw(text: str) -> bool:
     return not text.isascii() or "|" in text or bool(_ASCII_ARROW.search(text) or _LONE_HEAD.match(text))
 
 
-def _mark_ascii(chars: list[str], glyphs: dict[int, Glyph]) -> None:
-    """ASCII connectors: ``->``, ``-->``, ``==>``, ``<-``, ``|``, and lone ``v``/``^`` rows."""
-    flat = "".join(char[:1] or "\0" for char in chars)
+def _mark_ascii(flat: str, glyphs: dict[int, Glyph]) -> None:
+    """ASCII connectors: ``->``, ``-->``, ``==>``, ``<-``, ``|``, and lone ``v``/``^`` rows, in
+    ``flat``: a row's cells, one character each."""
     for arrow in _ASCII_ARROW.finditer(flat):
         for c in range(arrow.start(), arrow.end()):
             glyphs[c] = {">": ASCII_RIGHT, "<": ASCII_LEFT}.get(flat[c], ASCII_HORIZONTAL)
-    lone_heads = bool(_LONE_HEAD.match(flat))
-    for c, char in enumerate(flat):
-        if char == "|":
-            glyphs[c] = ASCII_VERTICAL
-        elif lone_heads and char in "vV^":
-            glyphs[c] = ASCII_UP if char == "^" else ASCII_DOWN
+    if _LONE_HEAD.match(flat):
+        for c, char in enumerate(flat):
+            if char == "|":
+                glyphs[c] = ASCII_VERTICAL
+            elif char in "vV^":
+                glyphs[c] = ASCII_UP if char == "^" else ASCII_DOWN
+        return
+    c = flat.find("|")
+    while c >= 0:  # the bars only, not every cell
+        glyphs[c] = ASCII_VERTICAL
+        c = flat.find("|", c + 1)

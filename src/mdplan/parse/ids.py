@@ -110,8 +110,11 @@ def slug(name: str) -> str:
     return re.sub(r"[^\w]+", "-", name.lower()).strip("-")
 
 
+_NOT_A_WORD = patterns.compile(r"[\W_]+")
+
+
 def normalize_name(name: str) -> str:
-    return re.sub(r"[\W_]+", " ", name.lower()).strip()
+    return _NOT_A_WORD.sub(" ", name.lower()).strip()
 
 
 _ITEM_SPLIT = patterns.compile(rf"\s*(?:[,;、]|\s[&+]\s|\s(?:{cues.words('and_words')})\s)\s*", re.IGNORECASE)
@@ -242,7 +245,7 @@ def _unit_refs(text: str) -> list[Ref]:
             continue
         if ref := _unit_ref(text, word):
             refs.append(ref)
-    if any(ord(ch) > 0x2E7F for ch in text):
+    if text and max(text) > "\u2e7f":  # CJK or Hangul may write the number first
         refs.extend(_number_first_refs(text, refs))
     return refs
 

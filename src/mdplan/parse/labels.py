@@ -14,6 +14,7 @@ by the label a diagram node, gantt task or table row gives it) its duration.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 
@@ -138,6 +139,7 @@ def _section_unit(block: Block) -> Label | None:
 _ARROW_HINT = patterns.compile(r"[-=─━═]>|<[-=─━═]|[→▶►⟶➜➔➝➞⇒⟹←◀◄⟵⇐⟸↔⇄⇆⟷⇔⟺]")
 
 
+@functools.cache  # one document's texts, dropped after it (forget_texts): each recognizer asks
 def is_chain(text: str) -> bool:
     """A line of prose that is only unit labels joined by arrows: ``Phase 1 (10 min) -> Phase 2``.
 
@@ -161,6 +163,11 @@ def is_chain(text: str) -> bool:
         columns[bisect.bisect(columns, a.last) : bisect.bisect(columns, b.first)] for a, b in itertools.pairwise(runs)
     ]
     return all(_joined([glyphs[c] for c in gap]) for gap in gaps)
+
+
+def forget_texts() -> None:
+    """Drop the chains memoized by text (see ``mdplan.parse.read_document``)."""
+    is_chain.cache_clear()
 
 
 _ESCAPED_ARROW = patterns.compile(r"\\(?=[<>=-])")

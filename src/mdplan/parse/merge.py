@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -57,6 +56,7 @@ from mdplan.model import (
     TestRun,
     View,
     WindowStated,
+    patterns,
 )
 from mdplan.model.errors import UnusableInput
 from mdplan.model.vocabulary import format_range, natural_key, natural_order, phase_label
@@ -231,8 +231,8 @@ def _names(facts: Sequence[Fact]) -> dict[str, str]:
     names: dict[str, str] = {}
     for fact in named:
         for text in (fact.label, fact.ref, fact.title or "", (fact.title or "").split("(")[0]):
-            if normalize_name(text):
-                names.setdefault(normalize_name(text), fact.ref)
+            if name := normalize_name(text):
+                names.setdefault(name, fact.ref)
     return names
 
 
@@ -396,14 +396,19 @@ def _at_stated_level(known: set[str], facts: Sequence[Fact]) -> set[str]:
     return {ref for ref in known if ref in kept}
 
 
-@functools.lru_cache(maxsize=4096)
+_KIND_PREFIX = patterns.compile(r"([a-z]+)-\d")
+_STORY_OR_TASK = patterns.compile(r"(US|T)\d")
+_PHASE_NUMBER = patterns.compile(r"\d+(?:\.\d+)*[a-z]?")
+
+
+@functools.lru_cache(maxsize=65536)  # every id of a large plan, asked for again and again
 def _family(node_id: str) -> str:
     """The kind of unit an id names: ``phase``, ``epic``, ``US``, ``T``, or ``other``."""
-    if match := re.match(r"([a-z]+)-\d", node_id):
+    if match := _KIND_PREFIX.match(node_id):
         return match[1]
-    if match := re.match(r"(US|T)\d", node_id):
+    if match := _STORY_OR_TASK.match(node_id):
         return match[1]
-    return "phase" if re.fullmatch(r"\d+(?:\.\d+)*[a-z]?", node_id) else "other"
+    return "phase" if _PHASE_NUMBER.fullmatch(node_id) else "other"
 
 
 def _ambiguous_ids(source: str, facts: Sequence[Fact]) -> list[Diagnostic]:

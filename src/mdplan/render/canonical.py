@@ -57,6 +57,8 @@ _CELL = patterns.compile(r"((?:\\.|[^\\|])*)\|")
 # characters mdformat never escapes or rewrites in a table cell (with at least one letter or digit
 # in the cell, so no cell reads as a delimiter row); URLs and runs of spaces go the long way
 _PLAIN_PUNCTUATION = frozenset(" ,.;:()'\"/?%+=#→←–—-")
+# a code span of single backticks (``P3 (`P3`)``, ```src/a.py```), which mdformat writes as it is
+_CODE_SPAN = patterns.compile(r"(?<!`)`([^`]+)`(?!`)")
 
 
 BATCH = 64 * 1024  # characters of consecutive sections mdformat formats in one call
@@ -340,7 +342,16 @@ def _is_plain(cell: str) -> bool:
         return True
     if "  " in cell or "://" in cell or "www." in cell.lower():
         return False
-    return all(c.isalnum() or c in _PLAIN_PUNCTUATION for c in cell) and any(c.isalnum() for c in cell)
+    words = _CODE_SPAN.sub(_kept_code, cell) if "`" in cell else cell
+    return all(c.isalnum() or c in _PLAIN_PUNCTUATION for c in words) and any(c.isalnum() for c in words)
+
+
+def _kept_code(span: re.Match[str]) -> str:
+    """A letter for a code span mdformat writes as it is (its text printable, with no backslash
+    or pipe, no space at either end); the span itself otherwise, whose backticks are not plain."""
+    code = span[1]
+    kept = code.isprintable() and not ("\\" in code or "|" in code or code[0] == " " or code[-1] == " ")
+    return "x" if kept else span[0]
 
 
 def _rendered_cells(cells: Sequence[str]) -> dict[str, str] | None:
