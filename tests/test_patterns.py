@@ -12,6 +12,7 @@ import pkgutil
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -163,6 +164,16 @@ def test_an_unwritable_place_leaves_nothing_behind(tmp_path: Path) -> None:
     store.compile(r"a+b")
     store.save()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_a_temporary_file_a_killed_run_left_is_removed_by_the_next_save(tmp_path: Path) -> None:
+    stale, fresh = tmp_path / ".p.sre.1a2b.tmp", tmp_path / ".p.sre.3c4d.tmp"
+    for temporary in (stale, fresh):
+        temporary.write_bytes(b"half a store")
+    old = time.time() - patterns.STALE_SECONDS - 1
+    os.utime(stale, (old, old))
+    stored_store(tmp_path / "p.sre", [("a+b", 0)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == [fresh.name, "p.sre"]  # another run may be writing
 
 
 def test_nothing_is_written_when_bytecode_is_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

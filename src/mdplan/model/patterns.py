@@ -36,6 +36,7 @@ import re
 import stat
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr
 _WORD = "I"  # the SRE engine's code unit: four bytes (checked against ``_sre.CODESIZE``)
 # mdplan's own patterns are about 300; a pattern built from a document's words is not kept past this
 MAX_STORED = 1_000
+STALE_SECONDS = 600
 
 
 def _engine() -> tuple[Any, Any, Any] | None:
@@ -100,6 +102,7 @@ class PatternStore:
         data = _MAGIC + hashlib.sha256(body).digest() + body
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale_temporaries(self.path)
             _write_atomically(self.path, data)
             self._added = False
 
@@ -165,6 +168,16 @@ def _checked(data: bytes) -> bytes | None:
         return None
     body = data[start:]
     return body if hashlib.sha256(body).digest() == data[len(_MAGIC) : start] else None
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Temporary files an earlier run left when it was killed while it wrote (a write takes
+    milliseconds: one older than ``STALE_SECONDS`` is no other run's)."""
+    now = time.time()
+    for temporary in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - temporary.lstat().st_mtime > STALE_SECONDS:
+                temporary.unlink()
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
