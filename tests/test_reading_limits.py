@@ -323,3 +323,14 @@ def test_a_drawing_row_is_made_without_a_step_per_cell() -> None:
     row = " ".join(["word"] * 390) + " ──→ Phase 2 | x -> y"
     work = measure(lambda: grid.Grid((Line(1, 1, row),)))
     assert work.calls < len(row) // 5  # a step per cell made two calls a cell
+
+
+def test_each_block_is_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block is made with the heading it is under, not copied to add it: at the limits a copy
+    of each of 24,000 blocks (``dataclasses.replace``) cost about half a second."""
+    from tests.work import plan_of_headings
+
+    made = calls_of(Block, "__init__", monkeypatch)
+    found = blocks.split_blocks(plan_of_headings(50))
+    assert len(made) == len(found) == 151  # the title, and per phase a heading and two items
+    assert found[-1].section == "Phase 50: Step 50 (51 min)" and found[-1].section_line == found[-3].lines[0].number
