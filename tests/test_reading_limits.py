@@ -334,3 +334,15 @@ def test_each_block_is_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
     found = blocks.split_blocks(plan_of_headings(50))
     assert len(made) == len(found) == 151  # the title, and per phase a heading and two items
     assert found[-1].section == "Phase 50: Step 50 (51 min)" and found[-1].section_line == found[-3].lines[0].number
+
+
+def test_the_merge_reads_each_facts_references_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The references of every fact serve the expansion limit, the stories and the aliases: read
+    once, not once for each (about 48,000 facts at the limits, three times over)."""
+    from mdplan.parse import read_document
+    from tests.work import plan_of_headings
+
+    title, facts = read_document(plan_of_headings(40))
+    read = calls_of(merge, "_refs_of", monkeypatch)
+    plan = merge.merge(facts, "<text>", title)
+    assert len(read) == len(facts) and len(plan.phases) == 40
