@@ -346,3 +346,16 @@ def test_the_merge_reads_each_facts_references_once(monkeypatch: pytest.MonkeyPa
     read = calls_of(merge, "_refs_of", monkeypatch)
     plan = merge.merge(facts, "<text>", title)
     assert len(read) == len(facts) and len(plan.phases) == 40
+
+
+def test_connectors_side_by_side_are_joined_once_per_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two connectors side by side (``──→``) are joined by one step for the pair; each looked
+    for the other from its own side, and the side step made a cell to test it was in the
+    drawing: most of tracing a drawing of long arrows (300,000 connectors at the limits)."""
+    from mdplan.parse import trace
+
+    links, cells = calls_of(trace, "_link", monkeypatch), calls_of(grid.Grid, "cell", monkeypatch)
+    row = " ──────→ ".join(f"Phase {i}" for i in range(1, 21))
+    arrows, dangling = trace.trace(grid.Grid((Line(1, 1, row),)))
+    assert [(a.source, a.target) for a in arrows] == [(i, i + 1) for i in range(19)] and not dangling
+    assert len(links) == 2 * 19 and not cells  # the two outer sides of each arrow
