@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mdplan.cli import run
 from mdplan.parse import blocks, claims, diagram, document, grid, labels, merge, prose
@@ -359,3 +361,27 @@ def test_connectors_side_by_side_are_joined_once_per_pair(monkeypatch: pytest.Mo
     arrows, dangling = trace.trace(grid.Grid((Line(1, 1, row),)))
     assert [(a.source, a.target) for a in arrows] == [(i, i + 1) for i in range(19)] and not dangling
     assert len(links) == 2 * 19 and not cells  # the two outer sides of each arrow
+
+
+PLAIN_PUNCTUATION = " ,.;:()'\"/?%+=#→←–—-"
+
+
+@given(st.text(alphabet=st.sampled_from("aZé9٣ⅻ_ \t|\\*<>[]!~" + PLAIN_PUNCTUATION), min_size=1, max_size=30))
+def test_a_plain_cell_is_one_of_letters_digits_and_plain_punctuation(cell: str) -> None:
+    """The match says what the character test said: letters and digits (``str.isalnum``) and
+    the plain punctuation, with at least one letter or digit."""
+    from mdplan.render import canonical
+
+    expected = all(c.isalnum() or c in PLAIN_PUNCTUATION for c in cell) and any(c.isalnum() for c in cell)
+    assert canonical._is_plain(cell) == (expected and "  " not in cell)
+
+
+def test_a_table_cell_is_read_without_a_step_per_character() -> None:
+    """Each cell of every table of a report is tested for plain text (120,000 cells at the
+    limits): one match a cell, not a call per character."""
+    from mdplan.render import canonical
+    from tests.work import measure
+
+    cell = "Phase 12: Build the schema (10-15 min), then 3 tests → done " * 30
+    work = measure(lambda: canonical._is_plain(cell.strip()))
+    assert canonical._is_plain(cell.strip()) and work.calls < 20
