@@ -505,10 +505,7 @@ def _underscores_escaped(text: str) -> str:
     end of the text."""
     if "_" not in text:
         return text
-    from mdformat import codepoints
-
-    whitespace = codepoints.UNICODE_WHITESPACE
-    bad = whitespace | codepoints.UNICODE_PUNCTUATION
+    whitespace, bad = _flanking_sets()
     parts: list[str] = []
     start = 0
     at = text.find("_")
@@ -524,6 +521,16 @@ def _underscores_escaped(text: str) -> str:
         at = text.find("_", at + 1)
     parts.append(text[start:])
     return "".join(parts)
+
+
+@functools.cache
+def _flanking_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """mdformat's whitespace, and its whitespace and punctuation together (8,600 characters: made
+    once, not for each text with an underscore)."""
+    from mdformat import codepoints
+
+    whitespace = frozenset(codepoints.UNICODE_WHITESPACE)
+    return whitespace, whitespace | codepoints.UNICODE_PUNCTUATION
 
 
 class _Siblings:
