@@ -405,3 +405,15 @@ def test_the_characters_around_an_underscore_are_gathered_once(monkeypatch: pyte
     texts = [canonical._underscores_escaped(f"src/a_{i}.py and _{i}_ and {i}_") for i in range(100)]
     assert texts[7] == "src/a_7.py and \\_7\\_ and 7\\_"
     assert len(joined) <= 1
+
+
+def test_display_columns_look_up_only_the_characters_past_ascii() -> None:
+    """A report line with an arrow or a dash is measured (for wrapping) by looking up only its
+    characters past ASCII, not each character (7,500,000 look-ups in a report at the limits)."""
+    from mdplan.render import wrap
+    from tests.work import measure
+
+    line = "- Phase 3 → Phase 4 — waits for 漢字 and é\u0301 " * 40
+    work = measure(lambda: wrap.columns(line))
+    assert wrap.columns(line) == len(line) + 40 * (2 - 1)  # two wide characters one more each, the mark one less
+    assert work.calls < len(line) // 4
