@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mdplan.cli import run
 from mdplan.parse import blocks, claims, diagram, document, grid, labels, merge, prose
@@ -323,3 +325,95 @@ def test_a_drawing_row_is_made_without_a_step_per_cell() -> None:
     row = " ".join(["word"] * 390) + " ──→ Phase 2 | x -> y"
     work = measure(lambda: grid.Grid((Line(1, 1, row),)))
     assert work.calls < len(row) // 5  # a step per cell made two calls a cell
+
+
+def test_each_block_is_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block is made with the heading it is under, not copied to add it: at the limits a copy
+    of each of 24,000 blocks (``dataclasses.replace``) cost about half a second."""
+    from tests.work import plan_of_headings
+
+    made = calls_of(Block, "__init__", monkeypatch)
+    found = blocks.split_blocks(plan_of_headings(50))
+    assert len(made) == len(found) == 151  # the title, and per phase a heading and two items
+    assert found[-1].section == "Phase 50: Step 50 (51 min)" and found[-1].section_line == found[-3].lines[0].number
+
+
+def test_the_merge_reads_each_facts_references_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The references of every fact serve the expansion limit, the stories and the aliases: read
+    once, not once for each (about 48,000 facts at the limits, three times over)."""
+    from mdplan.parse import read_document
+    from tests.work import plan_of_headings
+
+    title, facts = read_document(plan_of_headings(40))
+    read = calls_of(merge, "_refs_of", monkeypatch)
+    plan = merge.merge(facts, "<text>", title)
+    assert len(read) == len(facts) and len(plan.phases) == 40
+
+
+def test_connectors_side_by_side_are_joined_once_per_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two connectors side by side (``──→``) are joined by one step for the pair; each looked
+    for the other from its own side, and the side step made a cell to test it was in the
+    drawing: most of tracing a drawing of long arrows (300,000 connectors at the limits)."""
+    from mdplan.parse import trace
+
+    links, cells = calls_of(trace, "_link", monkeypatch), calls_of(grid.Grid, "cell", monkeypatch)
+    row = " ──────→ ".join(f"Phase {i}" for i in range(1, 21))
+    arrows, dangling = trace.trace(grid.Grid((Line(1, 1, row),)))
+    assert [(a.source, a.target) for a in arrows] == [(i, i + 1) for i in range(19)] and not dangling
+    assert len(links) == 2 * 19 and not cells  # the two outer sides of each arrow
+
+
+PLAIN_PUNCTUATION = " ,.;:()'\"/?%+=#→←–—-"
+
+
+@given(st.text(alphabet=st.sampled_from("aZé9٣ⅻ_ \t|\\*<>[]!~" + PLAIN_PUNCTUATION), min_size=1, max_size=30))
+def test_a_plain_cell_is_one_of_letters_digits_and_plain_punctuation(cell: str) -> None:
+    """The match says what the character test said: letters and digits (``str.isalnum``) and
+    the plain punctuation, with at least one letter or digit."""
+    from mdplan.render import canonical
+
+    expected = all(c.isalnum() or c in PLAIN_PUNCTUATION for c in cell) and any(c.isalnum() for c in cell)
+    assert canonical._is_plain(cell) == (expected and "  " not in cell)
+
+
+def test_a_table_cell_is_read_without_a_step_per_character() -> None:
+    """Each cell of every table of a report is tested for plain text (120,000 cells at the
+    limits): one match a cell, not a call per character."""
+    from mdplan.render import canonical
+    from tests.work import measure
+
+    cell = "Phase 12: Build the schema (10-15 min), then 3 tests → done " * 30
+    work = measure(lambda: canonical._is_plain(cell.strip()))
+    assert canonical._is_plain(cell.strip()) and work.calls < 20
+
+
+def test_the_characters_around_an_underscore_are_gathered_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """mdformat's whitespace and punctuation (8,600 characters) were joined into one set for
+    each text with an underscore: 80 µs each, 8,000 lines of file names at the limits."""
+    from mdformat import codepoints
+
+    from mdplan.render import canonical
+
+    joined: list[None] = []
+
+    class Counted(frozenset[str]):
+        def __or__(self, other: object) -> frozenset[str]:
+            joined.append(None)
+            return frozenset(self) | other  # type: ignore[operator]
+
+    monkeypatch.setattr(codepoints, "UNICODE_WHITESPACE", Counted(codepoints.UNICODE_WHITESPACE))
+    texts = [canonical._underscores_escaped(f"src/a_{i}.py and _{i}_ and {i}_") for i in range(100)]
+    assert texts[7] == "src/a_7.py and \\_7\\_ and 7\\_"
+    assert len(joined) <= 1
+
+
+def test_display_columns_look_up_only_the_characters_past_ascii() -> None:
+    """A report line with an arrow or a dash is measured (for wrapping) by looking up only its
+    characters past ASCII, not each character (7,500,000 look-ups in a report at the limits)."""
+    from mdplan.render import wrap
+    from tests.work import measure
+
+    line = "- Phase 3 → Phase 4 — waits for 漢字 and é\u0301 " * 40
+    work = measure(lambda: wrap.columns(line))
+    assert wrap.columns(line) == len(line) + 40 * (2 - 1)  # two wide characters one more each, the mark one less
+    assert work.calls < len(line) // 4

@@ -13,8 +13,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from mdplan.model import ScenarioName, View, patterns
 from mdplan.parse import cues
@@ -153,6 +153,11 @@ class _Tokens:
         return self._ahead.pop()
 
 
+class _Section(TypedDict):
+    section: str
+    section_line: int
+
+
 @dataclass
 class _Heading:
     level: int
@@ -174,9 +179,7 @@ class _Walker:
     tab_header: tuple[Line, ...] | None = None
 
     def walk(self, tokens: _Tokens) -> Iterator[Block]:
-        for block in self._blocks(tokens):
-            heading = self.headings[-1] if self.headings else None
-            yield replace(block, section=heading.text, section_line=heading.line) if heading else block
+        return self._blocks(tokens)
 
     def _blocks(self, tokens: _Tokens) -> Iterator[Block]:
         """The blocks in order; a heading or paragraph takes the inline token after it (its
@@ -206,6 +209,13 @@ class _Walker:
             self.lists.pop()
 
     # --- context ---
+
+    def _section(self) -> _Section:
+        """The nearest heading above, which each block is made with (never copied after)."""
+        heading = self.headings[-1] if self.headings else None
+        return (
+            {"section": heading.text, "section_line": heading.line} if heading else {"section": "", "section_line": 0}
+        )
 
     def _view(self) -> View | None:
         if self.paragraph_view:
@@ -238,7 +248,16 @@ class _Walker:
         self.section_owner = label.ids if label else named.ids if named else parent
         lines = (Line(line, 1, inline.content),)
         sequence = above.line if above and above.in_order else 0
-        return Block("heading", lines, self._view(), self.section_owner, level, parent=parent, sequence=sequence)
+        return Block(
+            "heading",
+            lines,
+            self._view(),
+            self.section_owner,
+            level,
+            parent=parent,
+            sequence=sequence,
+            **self._section(),
+        )
 
     def _section_label(self, text: str, line: int) -> Label | None:
         """A section that states its own dependencies is a unit, whatever its heading's shape:
@@ -270,7 +289,7 @@ class _Walker:
     def _front_matter(self, token: Token) -> Block:
         start, end = token.map or (0, 0)
         lines = tuple(Line(n + 1, 1, self.source_lines[n]) for n in range(start + 1, max(start + 1, end - 1)))
-        return Block("front_matter", lines, None)
+        return Block("front_matter", lines, None, **self._section())
 
     def _tab_table(self, lines: tuple[Line, ...]) -> Block | None:
         """Lines of TAB-separated columns, as plain-text timelines write tables; a one-line
@@ -283,7 +302,7 @@ class _Walker:
             return None
         header, self.tab_header = self.tab_header, None
         rows = (header, *rows) if header and len(header) == len(rows[0]) else rows
-        return Block("table", lines, self._view(), self._owner(), rows=rows)
+        return Block("table", lines, self._view(), self._owner(), rows=rows, **self._section())
 
     def _paragraph(self, token: Token, inline: Token) -> Block:
         lines = self._source_lines(token)
@@ -303,7 +322,14 @@ class _Walker:
             here = self.headings[-1] if self.headings else None
             sequence = here.line if here and here.in_order and len(self.items) == 1 else 0
             return Block(
-                "item", lines, self._view(), self._owner(), parent=parent, source_first_line=raw, sequence=sequence
+                "item",
+                lines,
+                self._view(),
+                self._owner(),
+                parent=parent,
+                source_first_line=raw,
+                sequence=sequence,
+                **self._section(),
             )
         if not self.items:
             self._read_paragraph_context(inline.content, lines[0].number, label is not None)
@@ -312,8 +338,8 @@ class _Walker:
                 self.section_owner = label.ids if label else self._heading_owner()
             elif label and inline.content.lstrip().startswith(("**", "__")):
                 self.section_owner = label.ids
-            return Block("paragraph", lines, self._view(), self._owner(), parent=parent)
-        return Block("paragraph", lines, self._view(), self._owner())
+            return Block("paragraph", lines, self._view(), self._owner(), parent=parent, **self._section())
+        return Block("paragraph", lines, self._view(), self._owner(), **self._section())
 
     def _step(self, line: int) -> tuple[str, ...]:
         """``3. **Run the migration**`` in a list of steps: step 3; ``2. **Unit tests** — starts
@@ -338,7 +364,7 @@ class _Walker:
             if end > start and _CLOSING_FENCE.match(self.source_lines[end - 1]):
                 end -= 1
         lines = tuple(Line(n + 1, 1, self.source_lines[n]) for n in range(start, end))
-        return Block("code", lines, self._view(), self._owner(), info=token.info.strip())
+        return Block("code", lines, self._view(), self._owner(), info=token.info.strip(), **self._section())
 
     def _table(self, opening: Token, tokens: _Tokens) -> Block:
         rows: list[tuple[Line, ...]] = []
@@ -354,7 +380,7 @@ class _Walker:
             elif token.type == "tr_close":
                 rows.append(tuple(row))
         lines = tuple(cells[0] for cells in rows if cells)
-        return Block("table", lines, self._view(), self._owner(), rows=tuple(rows))
+        return Block("table", lines, self._view(), self._owner(), rows=tuple(rows), **self._section())
 
     def _source_lines(self, token: Token) -> tuple[Line, ...]:
         start, end = token.map or (0, 0)

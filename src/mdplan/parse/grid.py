@@ -133,10 +133,15 @@ class Grid:
             return self.rows[r][c]
         return None
 
+    def within(self, r: int, c: int) -> bool:
+        """Whether the cell is in the drawing (what ``cell`` answers, without making the cell)."""
+        return 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r])
+
     def glyph(self, r: int, c: int) -> Glyph | None:
-        """The connector at a cell; None for text, space, and the border of a boxed node."""
+        """The connector at a cell; None for text, space, and the border of a boxed node (a
+        connector is never in a text run: runs are made of text cells)."""
         glyph = self.rows[r].glyphs.get(c) if 0 <= r < len(self.rows) else None
-        if glyph is None or self._index_at(r, c) is not None:
+        if glyph is None or (r, c) in self._box_at:
             return None
         return glyph
 
@@ -156,10 +161,7 @@ class Grid:
     def connectors(self) -> list[tuple[int, int, Cell]]:
         """Every connector outside a boxed node, row by row, left to right."""
         return [
-            (r, c, row[c])
-            for r, row in enumerate(self.rows)
-            for c in sorted(row.glyphs)
-            if self._index_at(r, c) is None
+            (r, c, row[c]) for r, row in enumerate(self.rows) for c in sorted(row.glyphs) if (r, c) not in self._box_at
         ]
 
     def _add_box(self, box: Box) -> None:

@@ -162,31 +162,33 @@ def _resolve_aliases(facts: Sequence[Fact], source: str) -> list[Fact]:
         target = _by_name(alias.ref, names)
         if target and target != alias.alias:
             aliases[alias.alias] = target
+    refs = [_refs_of(f) for f in facts]  # each fact's references, read once
     stories = tuple(sorted({ref for alias, ref in aliases.items() if alias.startswith("US")}, key=natural_order))
     if not stories:
-        stories = tuple(sorted({i for f in facts for i in _refs_of(f) if _family(i) == "US"}, key=natural_order))
+        stories = tuple(sorted({i for found in refs for i in found if _family(i) == "US"}, key=natural_order))
     units = tuple(sorted({f.ref for f in _of(facts, PhaseNamed)}, key=natural_order))
-    _refuse_past_expansion_limit(facts, len(units), source)
+    _refuse_past_expansion_limit(refs, len(units), source)
     first_lines: dict[str, int] = {}
     for named in _of(facts, PhaseNamed):
         first_lines[named.ref] = min(first_lines.get(named.ref, named.pos.line), named.pos.line)
     expansions = _Expansions(stories, units, names, first_lines)
     resolved: list[Fact] = []
-    for fact in facts:
+    for fact, found in zip(facts, refs, strict=True):
         if isinstance(fact, AliasStated):
             continue
-        needs = any(r in aliases or r.startswith(("@", NAME_PREFIX)) or r.endswith(OPEN_RANGE) for r in _refs_of(fact))
+        needs = any(r in aliases or r.startswith(("@", NAME_PREFIX)) or r.endswith(OPEN_RANGE) for r in found)
         if not needs:
             resolved.append(fact)
             continue
         resolved.extend(_rewritten(fact, aliases, expansions))
-        resolved.extend(_unresolved(fact, names))
+        resolved.extend(_unresolved(fact, found, names))
     return resolved
 
 
-def _refuse_past_expansion_limit(facts: Sequence[Fact], units: int, source: str) -> None:
-    """MP010 before expanding: each reference to every unit of a kind is read against every unit."""
-    wide = sum(1 for f in facts for r in _refs_of(f) if r in (ABOVE, ALL_STORIES) or r.endswith(OPEN_RANGE))
+def _refuse_past_expansion_limit(refs: Sequence[list[str]], units: int, source: str) -> None:
+    """MP010 before expanding: each reference to every unit of a kind is read against every unit
+    (``refs``: each fact's references)."""
+    wide = sum(1 for found in refs for r in found if r in (ABOVE, ALL_STORIES) or r.endswith(OPEN_RANGE))
     if wide * units > MAX_EXPANDED:
         message = (
             f"too large: {wide:,} references to every unit of a kind (all of the above, all user stories, "
@@ -211,11 +213,12 @@ def _above(fact: Fact, known: _Expansions) -> tuple[str, ...]:
     )
 
 
-def _unresolved(fact: Fact, names: dict[str, str]) -> list[Note]:
-    """A dependency statement naming what no unit goes by: never silently dropped."""
+def _unresolved(fact: Fact, refs: list[str], names: dict[str, str]) -> list[Note]:
+    """A dependency statement naming what no unit goes by (``refs``: the fact's references):
+    never silently dropped."""
     if not isinstance(fact, EdgeStated | DenialStated):
         return []
-    missing = [r for r in _refs_of(fact) if r.startswith(NAME_PREFIX) and _by_name(r, names) is None]
+    missing = [r for r in refs if r.startswith(NAME_PREFIX) and _by_name(r, names) is None]
     return [
         Note(
             UNRESOLVED, "warning", f'unresolved reference "{r.removeprefix(NAME_PREFIX)}": no unit goes by it', fact.pos

@@ -10,11 +10,12 @@ source to each target; nets without arrowheads (file trees, tables) yield nothin
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from mdplan.parse.grid import OPPOSITE, STEP, Cell, Direction, Grid, Run
+from mdplan.parse.grid import OPPOSITE, STEP, Cell, Direction, Glyph, Grid, Run
 
 TOLERANCE = 3
 SIDE_GAP = 2
@@ -68,14 +69,33 @@ def trace(grid: Grid) -> tuple[list[Arrow], list[Dangling]]:
     connectors = grid.connectors()
     for r, c, _ in connectors:
         nets.parent[(r, c)] = (r, c)
+    cells = {(r, c): cell for r, c, cell in connectors}
+    _join_along_rows(nets, connectors)
     for r, c, cell in connectors:
-        _link_cell(nets, r, c, cell)
-    return _arrows(nets, {(r, c): cell for r, c, cell in connectors})
+        _link_cell(nets, r, c, cell, cells)
+    return _arrows(nets, cells)
 
 
-def _link_cell(nets: _Nets, r: int, c: int, cell: Cell) -> None:
+def _join_along_rows(nets: _Nets, connectors: list[tuple[int, int, Cell]]) -> None:
+    """Each pair of connectors side by side in a row (``──→``), joined where their ports meet:
+    the one step of tracing that a long drawn row takes per cell, done once per pair."""
+    for (r, c, left), (row, col, right) in itertools.pairwise(connectors):
+        beside = row == r and col == c + 1
+        if beside and left.glyph is not None and right.glyph is not None and _meet(left.glyph, right.glyph):
+            nets.union((r, c), (row, col))
+
+
+def _meet(left: Glyph, right: Glyph) -> bool:
+    return "E" in left.ports and "W" in right.ports
+
+
+def _link_cell(nets: _Nets, r: int, c: int, cell: Cell, cells: dict[tuple[int, int], Cell]) -> None:
+    """Links the ports of a connector; an east or west port that meets another connector was
+    settled by ``_join_along_rows`` (it touches no text and looks nowhere else)."""
     assert cell.glyph is not None
     for side in sorted(cell.glyph.ports):
+        if side in "EW" and (r, c + STEP[side][1]) in cells:
+            continue
         _link(nets, r, c, side)
     if cell.glyph.junction and "W" not in cell.glyph.ports:
         _touch_sideways(nets, r, c, "W")
@@ -107,7 +127,7 @@ def _touch_sideways(nets: _Nets, r: int, c: int, side: Direction) -> None:
         if run is not None:
             nets.touches.append(Touch(run.index, (r, c), side))
             return
-        if nets.grid.cell(r, c + step * distance) is None or nets.grid.glyph(r, c + step * distance):
+        if not nets.grid.within(r, c + step * distance) or nets.grid.glyph(r, c + step * distance):
             return
 
 

@@ -55,8 +55,11 @@ _PLAIN_ITEM = patterns.compile(r"- (?:\[[ x]\] )?([^\W_].*)")  # a task box as m
 _DELIMITER_ROW = patterns.compile(r"^\|(?:\s*:?-+:?\s*\|)+\s*$")
 _CELL = patterns.compile(r"((?:\\.|[^\\|])*)\|")
 # characters mdformat never escapes or rewrites in a table cell (with at least one letter or digit
-# in the cell, so no cell reads as a delimiter row); URLs and runs of spaces go the long way
-_PLAIN_PUNCTUATION = frozenset(" ,.;:()'\"/?%+=#→←–—-")
+# in the cell, so no cell reads as a delimiter row); URLs and runs of spaces go the long way. A
+# cell is read by one match, not a step per character: ``\w`` is what ``str.isalnum`` accepts and
+# ``_``, which is not plain (``_`` is looked for apart)
+_PLAIN_TEXT = patterns.compile(r"[\w ,.;:()'\"/?%+=#→←–—-]*")
+_LETTER_OR_DIGIT = patterns.compile(r"[^\W_]")
 # a code span of single backticks (``P3 (`P3`)``, ```src/a.py```), which mdformat writes as it is
 _CODE_SPAN = patterns.compile(r"(?<!`)`([^`]+)`(?!`)")
 
@@ -343,7 +346,8 @@ def _is_plain(cell: str) -> bool:
     if "  " in cell or "://" in cell or "www." in cell.lower():
         return False
     words = _CODE_SPAN.sub(_kept_code, cell) if "`" in cell else cell
-    return all(c.isalnum() or c in _PLAIN_PUNCTUATION for c in words) and any(c.isalnum() for c in words)
+    plain = "_" not in words and _PLAIN_TEXT.fullmatch(words) is not None
+    return plain and _LETTER_OR_DIGIT.search(words) is not None
 
 
 def _kept_code(span: re.Match[str]) -> str:
@@ -501,10 +505,7 @@ def _underscores_escaped(text: str) -> str:
     end of the text."""
     if "_" not in text:
         return text
-    from mdformat import codepoints
-
-    whitespace = codepoints.UNICODE_WHITESPACE
-    bad = whitespace | codepoints.UNICODE_PUNCTUATION
+    whitespace, bad = _flanking_sets()
     parts: list[str] = []
     start = 0
     at = text.find("_")
@@ -520,6 +521,16 @@ def _underscores_escaped(text: str) -> str:
         at = text.find("_", at + 1)
     parts.append(text[start:])
     return "".join(parts)
+
+
+@functools.cache
+def _flanking_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """mdformat's whitespace, and its whitespace and punctuation together (8,600 characters: made
+    once, not for each text with an underscore)."""
+    from mdformat import codepoints
+
+    whitespace = frozenset(codepoints.UNICODE_WHITESPACE)
+    return whitespace, whitespace | codepoints.UNICODE_PUNCTUATION
 
 
 class _Siblings:

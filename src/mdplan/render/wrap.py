@@ -29,13 +29,15 @@ _OPENS_A_BLOCK = patterns.compile(r"^(?:[-+*]|#{1,6}|\d+[.)]|[-=*_]+)$|^(?:>|```
 # ASCII punctuation alone (`*`, `+`, `--`): mdformat escapes some of it at a line's start or end
 _PUNCTUATION = patterns.compile(r"^[!-/:-@\[-`{-~]+$")
 _BACKTICKS = patterns.compile(r"`+")
+_NON_ASCII = patterns.compile(r"[^\x00-\x7f]")
 
 
 def columns(text: str) -> int:
-    """Display columns: wide (East Asian) characters take two, combining marks none."""
+    """Display columns: wide (East Asian) characters take two, combining marks none; an ASCII
+    character one (so only the others are looked up: a report's lines are mostly ASCII)."""
     if text.isascii():
         return len(text)
-    return sum(_char_columns(char) for char in text)
+    return len(text) + sum(_char_columns(char) - 1 for char in _NON_ASCII.findall(text))
 
 
 @cache  # a pure function of one character: each is looked up once
