@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mdplan.cli.config import Config, config_for
+from mdplan.model.disk import reason
 from mdplan.model.errors import UnusableInput, printable
-from mdplan.parse.disk import reason
 
 if TYPE_CHECKING:
     from mdplan.analyze import Analysis

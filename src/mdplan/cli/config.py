@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mdplan.model.disk import read_regular, reason
 from mdplan.model.errors import UnusableInput
-from mdplan.parse.disk import read_regular, reason
 
 BAD_CONFIG = "MP009"
 NOT_OURS = "MP017"

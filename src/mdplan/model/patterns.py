@@ -33,12 +33,13 @@ import importlib.util
 import marshal
 import os
 import re
-import stat
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from mdplan.model.disk import read_regular
 
 # (flags, SRE code as machine words, groups, group numbers by name, group names by number)
 Parts = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
@@ -46,7 +47,6 @@ _FORMAT = 2  # bump when the stored layout changes
 _MAGIC = b"mdplan-sre\n"  # then the SHA-256 of the marshalled (header, patterns) that follow
 _DIGEST = hashlib.sha256().digest_size
 MAX_BYTES = 1 << 24  # mdplan's own patterns take about 1 MB; a larger file is not read nor written
-_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 _WORD = "I"  # the SRE engine's code unit: four bytes (checked against ``_sre.CODESIZE``)
 # mdplan's own patterns are about 300; a pattern built from a document's words is not kept past this
 MAX_STORED = 1_000
@@ -133,7 +133,11 @@ class PatternStore:
     def _load(self) -> dict[tuple[str, int], Parts]:
         if self.path is None or self._engine is None:
             return {}
-        body = _checked(_read_regular(self.path))
+        try:
+            data, _ = read_regular(str(self.path), MAX_BYTES)  # a FIFO there is not waited on
+        except OSError:
+            return {}
+        body = _checked(data)
         if body is None:
             return {}
         try:
@@ -141,24 +145,6 @@ class PatternStore:
         except (EOFError, ValueError, TypeError):
             return {}
         return parts if header == self._header() and isinstance(parts, dict) else {}
-
-
-def _read_regular(path: Path) -> bytes:
-    """At most ``MAX_BYTES + 1`` bytes of ``path`` if it is a regular file (else nothing),
-    opened without blocking: a FIFO or device in its place is never waited on."""
-    try:
-        handle = os.open(path, _OPEN_FLAGS)
-    except OSError:
-        return b""
-    try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            return b""
-        with os.fdopen(os.dup(handle), "rb") as stream:
-            return stream.read(MAX_BYTES + 1)
-    except OSError:
-        return b""
-    finally:
-        os.close(handle)
 
 
 def _checked(data: bytes) -> bytes | None:
@@ -194,11 +180,11 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def store_path() -> Path | None:
-    """Where this interpreter keeps the store: beside this module's bytecode, as Python would."""
-    try:
-        return Path(importlib.util.cache_from_source(__file__)).with_suffix(".sre")
-    except (NotImplementedError, ValueError):  # no cache tag, or an unusual file name
+    """Where this interpreter keeps the store: beside this module's bytecode, as Python would
+    (nowhere when it keeps no bytecode files: it has no cache tag)."""
+    if sys.implementation.cache_tag is None:
         return None
+    return Path(importlib.util.cache_from_source(__file__)).with_suffix(".sre")
 
 
 _STORE = PatternStore(store_path())

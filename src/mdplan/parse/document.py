@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 
 from mdplan.model import Fact, Plan
+from mdplan.model.disk import Snapshot, read_regular, reason
 from mdplan.model.errors import UnusableInput, printable
 from mdplan.parse import ids, read_document
-from mdplan.parse.disk import Snapshot, read_regular, reason
 from mdplan.parse.merge import Estimate, merge, orders_or_times
 
 # how every report mdplan writes begins (``mdplan.parse.report`` reads it back; it loads only then)

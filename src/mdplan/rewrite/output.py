@@ -34,8 +34,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mdplan.model import patterns
+from mdplan.model.disk import Snapshot, digest, kind, read_bounded, reason
 from mdplan.model.errors import UnusableInput, printable
-from mdplan.parse.disk import Snapshot, digest, kind, read_bounded, reason
 
 STDOUT = "-"
 CANNOT_WRITE = "MP005"
